@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessGuard } from './access.guard';
+import { AccessTokensService } from './access-tokens.service';
+import { AuthController } from './auth.controller';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { ServiceClientEntity } from './entities/service-client.entity';
+import { UserEntity } from './entities/user.entity';
+import { JwtStrategy } from './jwt.strategy';
+import { LocalStrategy } from './local.strategy';
+import { LoginThrottleService } from './login-throttle.service';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { ServiceClientsService } from './service-clients.service';
+import { SigningKeysService } from './signing-keys.service';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.register({}),
+    TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity, ServiceClientEntity]),
+  ],
+  controllers: [AuthController],
+  providers: [
+    SigningKeysService,
+    AccessTokensService,
+    RefreshTokensService,
+    ServiceClientsService,
+    UsersService,
+    LoginThrottleService,
+    LocalStrategy,
+    JwtStrategy,
+    AccessGuard,
+  ],
+  exports: [UsersService, AccessGuard],
+})
+export class AuthModule {}

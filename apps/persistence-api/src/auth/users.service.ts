@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Profile, RegisterRequest, UpdateProfileRequest } from '@voice/contracts/persistence';
+import { ApiError } from '@voice/server-kit';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { isUniqueViolation } from '../common/db-errors';
+import { UserEntity } from './entities/user.entity';
+import { burnVerification, hashSecret, verifySecret } from './passwords';
+
+export const toProfile = (u: UserEntity): Profile => ({
+  id: u.id,
+  email: u.email,
+  displayName: u.displayName,
+  language: u.language,
+  timezone: u.timezone,
+  phone: u.phone,
+  preferredVoice: u.preferredVoice,
+  createdAt: u.createdAt.toISOString(),
+});
+
+const emailTaken = () =>
+  new ApiError(409, 'conflict', 'An account with this email already exists: sign in instead, or use another email', [
+    { path: 'body.email', message: 'is already registered' },
+  ]);
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  async create(input: RegisterRequest): Promise<UserEntity> {
+    if (await this.users.existsBy({ email: input.email })) throw emailTaken();
+    const now = new Date();
+    const user = this.users.create({
+      id: randomUUID(),
+      email: input.email,
+      passwordHash: await hashSecret(input.password),
+      displayName: input.displayName ?? null,
+      language: 'en-US',
+      timezone: 'UTC',
+      phone: null,
+      preferredVoice: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.users.insert(user);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw emailTaken();
+      throw err;
+    }
+    return user;
+  }
+
+  /** The user for these credentials, or null; takes as long for unknown emails as for known ones. */
+  async verifyCredentials(email: string, password: string): Promise<UserEntity | null> {
+    const user = await this.users.findOneBy({ email });
+    if (!user) return burnVerification(password).then(() => null);
+    return (await verifySecret(user.passwordHash, password)) ? user : null;
+  }
+
+  async get(id: string): Promise<UserEntity> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw ApiError.unauthorized('This account no longer exists: sign in again');
+    return user;
+  }
+
+  async update(id: string, patch: UpdateProfileRequest): Promise<UserEntity> {
+    const user = await this.get(id);
+    Object.assign(user, patch, { updatedAt: new Date() });
+    await this.users.save(user);
+    return user;
+  }
+
+  /** Removes the account; conversations, messages, tokens and the patient record go with it (FK cascades). */
+  async delete(id: string) {
+    await this.users.delete({ id });
+  }
+}

@@ -1,0 +1,93 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import {
+  AppointmentsQuery,
+  BookAppointmentRequest,
+  IdParams,
+  MoveAppointmentRequest,
+  PatientsQuery,
+  SlotsQuery,
+  type Appointment,
+  type Doctor,
+  type Patient,
+  type SlotsResponse,
+} from '@voice/contracts/persistence';
+import { body, params, query, type Valid } from '@voice/server-kit';
+import { Access } from '../auth/access.guard';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { AppointmentsService } from './appointments.service';
+import { toAppointment, toDoctor, toPatient } from './clinic.mapper';
+import { ScheduleService } from './schedule.service';
+import { DoctorsService } from './doctors.service';
+
+const READERS = { user: true, scope: 'clinic:read' } as const;
+const BOOKERS = { user: true, scope: 'clinic:book' } as const;
+
+@ApiTags('clinic')
+@Controller('v1/clinic')
+export class ClinicController {
+  constructor(
+    private readonly doctors: DoctorsService,
+    private readonly schedule: ScheduleService,
+    private readonly appointments: AppointmentsService,
+  ) {}
+
+  @Get('doctors')
+  @Access(READERS)
+  async listDoctors(): Promise<Doctor[]> {
+    return (await this.doctors.list()).map(toDoctor);
+  }
+
+  @Get('doctors/:id/slots')
+  @Access(READERS)
+  async slots(@Param(params(IdParams)) { id }: Valid<typeof IdParams>, @Query(query(SlotsQuery)) q: Valid<typeof SlotsQuery>): Promise<SlotsResponse> {
+    return { doctorId: id, date: q.date, timezone: this.schedule.timezone, slots: await this.schedule.freeSlots(id, q.date) };
+  }
+
+  @Get('patients')
+  @Access({ scope: 'clinic:read' })
+  async findPatients(@Query(query(PatientsQuery)) q: Valid<typeof PatientsQuery>): Promise<Patient[]> {
+    return (await this.appointments.findPatients(q)).map(toPatient);
+  }
+
+  @Get('patients/:id')
+  @Access({ scope: 'clinic:read' })
+  async patient(@Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<Patient> {
+    return toPatient(await this.appointments.patient(id));
+  }
+
+  @Get('appointments')
+  @Access(READERS)
+  async listAppointments(
+    @CurrentPrincipal() principal: Principal,
+    @Query(query(AppointmentsQuery)) q: Valid<typeof AppointmentsQuery>,
+  ): Promise<Appointment[]> {
+    return (await this.appointments.list(principal, q)).map(toAppointment);
+  }
+
+  @Post('appointments')
+  @Access(BOOKERS)
+  async book(
+    @CurrentPrincipal() principal: Principal,
+    @Body(body(BookAppointmentRequest)) input: Valid<typeof BookAppointmentRequest>,
+  ): Promise<Appointment> {
+    return toAppointment(await this.appointments.book(principal, input));
+  }
+
+  @Patch('appointments/:id')
+  @Access(BOOKERS)
+  async move(
+    @CurrentPrincipal() principal: Principal,
+    @Param(params(IdParams)) { id }: Valid<typeof IdParams>,
+    @Body(body(MoveAppointmentRequest)) input: Valid<typeof MoveAppointmentRequest>,
+  ): Promise<Appointment> {
+    return toAppointment(await this.appointments.move(principal, id, input.startsAt));
+  }
+
+  @Post('appointments/:id/cancel')
+  @HttpCode(200)
+  @Access(BOOKERS)
+  async cancel(@CurrentPrincipal() principal: Principal, @Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<Appointment> {
+    return toAppointment(await this.appointments.cancel(principal, id));
+  }
+}

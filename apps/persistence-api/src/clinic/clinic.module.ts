@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { UserEntity } from '../auth/entities/user.entity';
+import { AppointmentsService } from './appointments.service';
+import { ClinicController } from './clinic.controller';
+import { DoctorsService } from './doctors.service';
+import { AppointmentEntity } from './entities/appointment.entity';
+import { DoctorEntity } from './entities/doctor.entity';
+import { PatientEntity } from './entities/patient.entity';
+import { ShiftEntity } from './entities/shift.entity';
+import { ScheduleService } from './schedule.service';
+
+@Module({
+  imports: [AuthModule, TypeOrmModule.forFeature([DoctorEntity, ShiftEntity, PatientEntity, AppointmentEntity, UserEntity])],
+  controllers: [ClinicController],
+  providers: [DoctorsService, ScheduleService, AppointmentsService],
+})
+export class ClinicModule {}

@@ -1,0 +1,23 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { DoctorEntity } from './doctor.entity';
+
+/** A span of time a doctor sees patients; free slots are shifts minus booked appointments. */
+@Entity('shifts')
+@Index('IDX_shifts_doctor_starts', ['doctorId', 'startsAt'])
+export class ShiftEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'doctor_id', type: 'uuid' })
+  doctorId: string;
+
+  @ManyToOne(() => DoctorEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'doctor_id', foreignKeyConstraintName: 'FK_shifts_doctor' })
+  doctor?: DoctorEntity;
+
+  @Column({ name: 'starts_at', type: Date })
+  startsAt: Date;
+
+  @Column({ name: 'ends_at', type: Date })
+  endsAt: Date;
+}

@@ -1,0 +1,51 @@
+/** Minimal time-zone arithmetic on Intl, enough to turn clinic wall-clock times into instants. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (tz: string) => {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+};
+
+function wallClock(at: Date, tz: string) {
+  const parts = Object.fromEntries(formatter(tz).formatToParts(at).map((p) => [p.type, p.value]));
+  return { y: +parts.year, mo: +parts.month, d: +parts.day, h: +parts.hour, mi: +parts.minute, s: +parts.second };
+}
+
+const offsetMs = (at: Date, tz: string) => {
+  const w = wallClock(at, tz);
+  return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(at.getTime() / 1000) * 1000;
+};
+
+/** The instant at which the clock in `tz` shows `date` (YYYY-MM-DD) and `time` (HH:MM). */
+export function zonedToUtc(date: string, time: string, tz: string): Date {
+  const [y, mo, d] = date.split('-').map(Number);
+  const [h, mi] = time.split(':').map(Number);
+  const guess = Date.UTC(y, mo - 1, d, h, mi);
+  const first = guess - offsetMs(new Date(guess), tz);
+  const second = guess - offsetMs(new Date(first), tz);
+  return new Date(second);
+}
+
+/** [start, end) of the calendar day `date` in `tz`. */
+export function zonedDay(date: string, tz: string): [Date, Date] {
+  const start = zonedToUtc(date, '00:00', tz);
+  const next = new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10) + 1));
+  return [start, zonedToUtc(next.toISOString().slice(0, 10), '00:00', tz)];
+}
+
+export function localTime(at: Date, tz: string): string {
+  const w = wallClock(at, tz);
+  return `${String(w.h).padStart(2, '0')}:${String(w.mi).padStart(2, '0')}`;
+}

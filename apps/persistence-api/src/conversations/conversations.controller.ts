@@ -1,0 +1,86 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import {
+  AppendMessageRequest,
+  CreateConversationRequest,
+  EndConversationRequest,
+  IdParams,
+  ListConversationsQuery,
+  type Conversation,
+  type ConversationDetail,
+  type ConversationPage,
+  type Message,
+} from '@voice/contracts/persistence';
+import { body, params, query, type Valid } from '@voice/server-kit';
+import type { FastifyReply } from 'fastify';
+import { Access } from '../auth/access.guard';
+import { CurrentPrincipal, CurrentUserId, type Principal } from '../auth/principal';
+import { toConversation, toMessage } from './conversation.mapper';
+import { ConversationsService } from './conversations.service';
+
+const WRITERS = { user: true, scope: 'conversations:write' } as const;
+
+@ApiTags('conversations')
+@Controller('v1/conversations')
+export class ConversationsController {
+  constructor(private readonly conversations: ConversationsService) {}
+
+  @Post()
+  @Access(WRITERS)
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(body(CreateConversationRequest)) input: Valid<typeof CreateConversationRequest>,
+  ): Promise<Conversation> {
+    return toConversation(await this.conversations.create(principal, input));
+  }
+
+  /** The caller's own conversations, newest first, one page at a time. */
+  @Get()
+  @Access({ user: true })
+  list(
+    @CurrentUserId() userId: string,
+    @Query(query(ListConversationsQuery)) q: Valid<typeof ListConversationsQuery>,
+  ): Promise<ConversationPage> {
+    return this.conversations.list(userId, q);
+  }
+
+  @Get(':id')
+  @Access(WRITERS)
+  async get(@CurrentPrincipal() principal: Principal, @Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<ConversationDetail> {
+    const conversation = await this.conversations.findAccessible(principal, id);
+    const messages = await this.conversations.messagesOf(id);
+    return { ...toConversation(conversation), messages: messages.map(toMessage) };
+  }
+
+  /** 201 when stored, 200 when this message id was already stored (a retried write). */
+  @Post(':id/messages')
+  @Access(WRITERS)
+  async append(
+    @CurrentPrincipal() principal: Principal,
+    @Param(params(IdParams)) { id }: Valid<typeof IdParams>,
+    @Body(body(AppendMessageRequest)) input: Valid<typeof AppendMessageRequest>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Message> {
+    const { message, created } = await this.conversations.append(principal, id, input);
+    void reply.status(created ? 201 : 200);
+    return toMessage(message);
+  }
+
+  @Post(':id/end')
+  @HttpCode(200)
+  @Access(WRITERS)
+  async end(
+    @CurrentPrincipal() principal: Principal,
+    @Param(params(IdParams)) { id }: Valid<typeof IdParams>,
+    @Body(body(EndConversationRequest)) input: Valid<typeof EndConversationRequest>,
+  ): Promise<Conversation> {
+    return toConversation(await this.conversations.end(principal, id, input));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Access({ user: true })
+  async remove(@CurrentUserId() userId: string, @Param(params(IdParams)) { id }: Valid<typeof IdParams>) {
+    await this.conversations.delete(userId, id);
+  }
+}

@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import {
+  AppendMessageRequest,
+  CreateConversationRequest,
+  ListConversationsQuery,
+  type ConversationPage,
+  type EndConversationRequest,
+} from '@voice/contracts/persistence';
+import { ApiError } from '@voice/server-kit';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { DataSource, Repository } from 'typeorm';
+import type { Principal } from '../auth/principal';
+import { UserEntity } from '../auth/entities/user.entity';
+import { isUniqueViolation } from '../common/db-errors';
+import { toConversation } from './conversation.mapper';
+import { decodeCursor, encodeCursor } from './cursor';
+import { ConversationEntity } from './entities/conversation.entity';
+import { MessageEntity } from './entities/message.entity';
+
+type CreateInput = z.output<typeof CreateConversationRequest>;
+type AppendInput = z.output<typeof AppendMessageRequest>;
+type ListInput = z.output<typeof ListConversationsQuery>;
+
+const notFound = () => ApiError.notFound('Conversation');
+const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+@Injectable()
+export class ConversationsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(ConversationEntity) private readonly conversations: Repository<ConversationEntity>,
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+  ) {}
+
+  async create(principal: Principal, input: CreateInput): Promise<ConversationEntity> {
+    const owner = await this.owner(principal, input);
+    const conversation = this.conversations.create({
+      id: input.id ?? randomUUID(),
+      ...owner,
+      channel: input.channel,
+      agent: input.agent,
+      title: input.title ?? null,
+      status: 'active',
+      startedAt: new Date(),
+      endedAt: null,
+      lastMessageAt: null,
+      messageCount: 0,
+    });
+    try {
+      await this.conversations.insert(conversation);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw ApiError.conflict('A conversation with this id already exists');
+      throw err;
+    }
+    return conversation;
+  }
+
+  private async owner(principal: Principal, input: CreateInput) {
+    if (principal.kind === 'user') {
+      if (input.userId || input.externalParty) {
+        throw new ApiError(400, 'validation_failed', 'Invalid request: userId and externalParty are for service clients', [
+          { path: input.userId ? 'body.userId' : 'body.externalParty', message: 'is set from your sign-in; leave it out' },
+        ]);
+      }
+      return { userId: principal.userId, externalParty: null };
+    }
+    if (!input.userId && !input.externalParty) {
+      throw new ApiError(400, 'validation_failed', 'Invalid request: name the owner with userId or externalParty', [
+        { path: 'body.userId', message: 'is required when externalParty is absent' },
+      ]);
+    }
+    if (input.userId && !(await this.db.getRepository(UserEntity).existsBy({ id: input.userId }))) {
+      throw new ApiError(400, 'validation_failed', 'Invalid request: body.userId names no user', [
+        { path: 'body.userId', message: 'names no user' },
+      ]);
+    }
+    return { userId: input.userId ?? null, externalParty: input.externalParty ?? null };
+  }
+
+  /** A user sees only their own conversations (others are 404, not 403); service clients see any. */
+  async findAccessible(principal: Principal, id: string): Promise<ConversationEntity> {
+    const conversation = await this.conversations.findOneBy(
+      principal.kind === 'user' ? { id, userId: principal.userId } : { id },
+    );
+    if (!conversation) throw notFound();
+    return conversation;
+  }
+
+  async list(userId: string, query: ListInput): Promise<ConversationPage> {
+    const qb = this.conversations
+      .createQueryBuilder('c')
+      .where('c.userId = :userId', { userId })
+      .orderBy('c.startedAt', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.channel) qb.andWhere('c.channel = :channel', { channel: query.channel });
+    if (query.agent) {
+      qb.andWhere(
+        '(c.agent = :agent OR EXISTS (SELECT 1 FROM messages ma WHERE ma.conversation_id = c.id AND ma.agent = :agent))',
+        { agent: query.agent },
+      );
+    }
+    if (query.from) qb.andWhere('c.startedAt >= :from', { from: new Date(query.from) });
+    if (query.to) qb.andWhere('c.startedAt <= :to', { to: new Date(query.to) });
+    if (query.q) {
+      qb.andWhere(
+        `(LOWER(c.title) LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages mq WHERE mq.conversation_id = c.id AND LOWER(mq.text) LIKE :q ESCAPE '\\'))`,
+        { q: likePattern(query.q) },
+      );
+    }
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      qb.andWhere('(c.startedAt < :cursorAt OR (c.startedAt = :cursorAt AND c.id < :cursorId))', {
+        cursorAt: cursor.startedAt,
+        cursorId: cursor.id,
+      });
+    }
+    const rows = await qb.getMany();
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toConversation),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  messagesOf(conversationId: string) {
+    return this.messages.find({ where: { conversationId }, order: { seq: 'ASC' } });
+  }
+
+  /**
+   * Appends a turn. Idempotent on the message id: a retried write returns the stored message
+   * with created=false. The counter update locks the conversation row, so seq is gap-free.
+   */
+  async append(principal: Principal, conversationId: string, input: AppendInput) {
+    await this.findAccessible(principal, conversationId);
+    const existing = await this.messages.findOneBy({ id: input.id });
+    if (existing) return this.replayed(existing, conversationId);
+    const createdAt = input.createdAt ? new Date(input.createdAt) : new Date();
+    try {
+      const message = await this.db.transaction(async (tx) => {
+        await tx
+          .createQueryBuilder()
+          .update(ConversationEntity)
+          .set({ messageCount: () => 'message_count + 1', lastMessageAt: createdAt })
+          .where('id = :id', { id: conversationId })
+          .execute();
+        const { messageCount } = await tx.findOneByOrFail(ConversationEntity, { id: conversationId });
+        const row = tx.create(MessageEntity, {
+          id: input.id,
+          conversationId,
+          seq: messageCount,
+          role: input.role,
+          agent: input.agent ?? null,
+          text: input.text,
+          interrupted: input.interrupted,
+          endOfUtteranceMs: input.latency.endOfUtteranceMs ?? null,
+          sttMs: input.latency.sttMs ?? null,
+          llmFirstTokenMs: input.latency.llmFirstTokenMs ?? null,
+          ttsFirstByteMs: input.latency.ttsFirstByteMs ?? null,
+          voiceToVoiceMs: input.latency.voiceToVoiceMs ?? null,
+          createdAt,
+        });
+        await tx.insert(MessageEntity, row);
+        return row;
+      });
+      return { message, created: true };
+    } catch (err) {
+      const raced = isUniqueViolation(err) ? await this.messages.findOneBy({ id: input.id }) : null;
+      if (raced) return this.replayed(raced, conversationId);
+      throw err;
+    }
+  }
+
+  private replayed(existing: MessageEntity, conversationId: string) {
+    if (existing.conversationId !== conversationId) {
+      throw ApiError.conflict('This message id is already used in another conversation: generate a new id');
+    }
+    return { message: existing, created: false };
+  }
+
+  async end(principal: Principal, id: string, input: EndConversationRequest): Promise<ConversationEntity> {
+    const conversation = await this.findAccessible(principal, id);
+    if (conversation.status === 'ended') return conversation;
+    conversation.status = 'ended';
+    conversation.endedAt = input.endedAt ? new Date(input.endedAt) : new Date();
+    await this.conversations.update({ id }, { status: 'ended', endedAt: conversation.endedAt });
+    return conversation;
+  }
+
+  async delete(userId: string, id: string) {
+    const result = await this.conversations.delete({ id, userId });
+    if (!result.affected) throw notFound();
+  }
+}

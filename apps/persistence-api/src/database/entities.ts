@@ -1,0 +1,23 @@
+import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity';
+import { ServiceClientEntity } from '../auth/entities/service-client.entity';
+import { UserEntity } from '../auth/entities/user.entity';
+import { CallEntity } from '../calls/entities/call.entity';
+import { AppointmentEntity } from '../clinic/entities/appointment.entity';
+import { DoctorEntity } from '../clinic/entities/doctor.entity';
+import { PatientEntity } from '../clinic/entities/patient.entity';
+import { ShiftEntity } from '../clinic/entities/shift.entity';
+import { ConversationEntity } from '../conversations/entities/conversation.entity';
+import { MessageEntity } from '../conversations/entities/message.entity';
+
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  ServiceClientEntity,
+  ConversationEntity,
+  MessageEntity,
+  CallEntity,
+  DoctorEntity,
+  ShiftEntity,
+  PatientEntity,
+  AppointmentEntity,
+];

@@ -1,0 +1,34 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { UpdateProfileRequest, type Profile } from '@voice/contracts/persistence';
+import { body, type Valid } from '@voice/server-kit';
+import { Access } from '../auth/access.guard';
+import { CurrentUserId } from '../auth/principal';
+import { toProfile, UsersService } from '../auth/users.service';
+
+@ApiTags('profile')
+@Controller('v1/me')
+@Access({ user: true })
+export class ProfilesController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  async get(@CurrentUserId() userId: string): Promise<Profile> {
+    return toProfile(await this.users.get(userId));
+  }
+
+  @Patch()
+  async update(
+    @CurrentUserId() userId: string,
+    @Body(body(UpdateProfileRequest)) patch: Valid<typeof UpdateProfileRequest>,
+  ): Promise<Profile> {
+    return toProfile(await this.users.update(userId, patch));
+  }
+
+  /** Deletes the account and everything that belongs to it. */
+  @Delete()
+  @HttpCode(204)
+  async remove(@CurrentUserId() userId: string) {
+    await this.users.delete(userId);
+  }
+}

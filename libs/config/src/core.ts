@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+export type Env = Record<string, string | undefined>;
+
+/** Describes one setting for humans: the .env.example files and DEPLOYMENT.md tables come from it. */
+export interface SettingMeta {
+  description: string;
+  secret?: boolean;
+  /** Shown instead of the schema default where the default depends on NODE_ENV. */
+  defaultNote?: string;
+  requiredInProduction?: boolean;
+}
+
+export const setting = <T extends z.ZodType>(schema: T, meta: SettingMeta): T => schema.meta({ ...meta }) as T;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly app: string,
+    readonly problems: { variable: string; message: string }[],
+  ) {
+    super(
+      `Invalid configuration for ${app}; fix these environment variables:\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export const NodeEnv = z.enum(['development', 'test', 'production']).default('development');
+
+export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+export const bool = (fallback?: boolean) => {
+  const parsed = z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+  return fallback === undefined ? parsed.optional() : parsed.default(fallback);
+};
+
+export const csv = () =>
+  z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** Names of the settings whose meta marks them required when NODE_ENV=production. */
+export function productionRequired(shape: z.ZodObject): string[] {
+  return Object.entries(shape.shape)
+    .filter(([, field]) => (z.globalRegistry.get(field as z.ZodType) as SettingMeta | undefined)?.requiredInProduction)
+    .map(([name]) => name);
+}
+
+/**
+ * Parses `env` against `schema` once. Empty strings count as unset (App Service and shells
+ * often export empty values). Throws a ConfigError naming every offending variable, never
+ * echoing a value, since values may be secrets.
+ */
+export function loadConfig<S extends z.ZodType>(
+  app: string,
+  schema: S,
+  env: Env = process.env,
+  requiredInProduction: string[] = [],
+): z.output<S> {
+  const cleaned: Env = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const problems: { variable: string; message: string }[] = [];
+  if (cleaned['NODE_ENV'] === 'production') {
+    for (const name of requiredInProduction) {
+      if (cleaned[name] === undefined) problems.push({ variable: name, message: 'is required when NODE_ENV=production' });
+    }
+  }
+  const result = schema.safeParse(cleaned);
+  if (result.success && problems.length === 0) return result.data;
+  for (const issue of result.error?.issues ?? []) {
+    const variable = issue.path.length ? issue.path.join('.') : '(environment)';
+    if (problems.some((p) => p.variable === variable)) continue;
+    problems.push({
+      variable,
+      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+    });
+  }
+  throw new ConfigError(app, problems);
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { bool, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, type Env } from './core';
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
+  .refine((v) => URL.canParse(v), 'must be a valid URL');
+
+const base = z.object({
+  NODE_ENV: setting(NodeEnv, { description: 'development, test or production. Production requires the settings marked so.' }),
+  PORT: setting(port(3001), { description: 'HTTP port. App Service sets it (8080).' }),
+  HOST: setting(z.string().default('0.0.0.0'), { description: 'Interface to bind.' }),
+  LOG_LEVEL: setting(LogLevel, { description: 'fatal, error, warn, info, debug, trace or silent.' }),
+  DATABASE_URL: setting(postgresUrl.optional(), {
+    description:
+      'PostgreSQL URL; SSL follows its sslmode (use sslmode=verify-full on Azure). Unset in development: a SQLite file under DATA_DIR.',
+    secret: true,
+    requiredInProduction: true,
+  }),
+  DB_POOL_MAX: setting(z.coerce.number().int().min(1).max(500).default(10), {
+    description: 'PostgreSQL pool size per instance. Keep (instances x pool) below the server connection limit (B1ms: 35 for users).',
+  }),
+  DATA_DIR: setting(z.string().default('data'), {
+    description: 'Directory for the development SQLite file and the generated development signing key.',
+  }),
+  JWT_PRIVATE_KEY: setting(z.string().optional(), {
+    description:
+      'PEM of the ES256 (P-256) key that signs access tokens; literal \\n escapes allowed. Development generates one under DATA_DIR.',
+    secret: true,
+    requiredInProduction: true,
+  }),
+  JWT_ISSUER: setting(z.string().default('persistence-api'), { description: 'iss claim of issued tokens.' }),
+  JWT_AUDIENCE: setting(z.string().default('voice-platform'), { description: 'aud claim of issued tokens.' }),
+  ACCESS_TOKEN_TTL_SECONDS: setting(z.coerce.number().int().min(60).max(86_400).default(900), {
+    description: 'Access token lifetime in seconds.',
+  }),
+  REFRESH_TOKEN_TTL_DAYS: setting(z.coerce.number().int().min(1).max(365).default(30), {
+    description: 'Refresh token lifetime in days.',
+  }),
+  VOICE_API_CLIENT_ID: setting(z.string().regex(/^[a-z0-9-]{3,64}$/).default('voice-api'), {
+    description: 'Client id of the voice-api service credential.',
+  }),
+  VOICE_API_CLIENT_SECRET: setting(z.string().min(24, 'must be at least 24 characters').optional(), {
+    description: 'Secret of the voice-api service credential (stored hashed). Set the same value in voice-api.',
+    secret: true,
+    requiredInProduction: true,
+    defaultNote: 'development: dev-voice-api-secret-change-me',
+  }),
+  CORS_ALLOWED_ORIGINS: setting(csv().default([]), {
+    description: 'Comma-separated origins allowed to call the API from a browser (credentials allowed).',
+    defaultNote: 'development: http://localhost:3000,http://127.0.0.1:3000',
+  }),
+  ALLOWED_HOSTS: setting(csv().default([]), {
+    description: 'Comma-separated Host header values accepted in production, e.g. myapp.azurewebsites.net.',
+    requiredInProduction: true,
+  }),
+  TRUST_PROXY_HOPS: setting(z.coerce.number().int().min(0).max(5).default(1), {
+    description: 'How many proxies in front of the app to trust for X-Forwarded-* (App Service: 1).',
+  }),
+  SESSION_COOKIE_SECURE: setting(bool(), {
+    description: 'Mark the refresh cookie Secure.',
+    defaultNote: 'true in production, false otherwise',
+  }),
+  BODY_LIMIT_BYTES: setting(z.coerce.number().int().min(1024).max(10_485_760).default(262_144), {
+    description: 'Largest accepted request body in bytes.',
+  }),
+  LOGIN_MAX_FAILURES: setting(z.coerce.number().int().min(1).max(100).default(5), {
+    description: 'Failed logins per account or address before further attempts get 429.',
+  }),
+  LOGIN_LOCKOUT_SECONDS: setting(z.coerce.number().int().min(1).max(86_400).default(900), {
+    description: 'Window and lockout length for failed-login throttling.',
+  }),
+  CLINIC_TIMEZONE: setting(z.string().default('UTC'), { description: 'IANA time zone the clinic shifts are written in.' }),
+  CLINIC_SLOT_MINUTES: setting(z.coerce.number().int().min(5).max(240).default(30), { description: 'Appointment length.' }),
+});
+
+export const persistenceApiSchema = base.transform((c) => {
+    const production = c.NODE_ENV === 'production';
+    return {
+      ...c,
+      SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? production,
+      VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
+      CORS_ALLOWED_ORIGINS:
+        c.CORS_ALLOWED_ORIGINS.length || production
+          ? c.CORS_ALLOWED_ORIGINS
+          : ['http://localhost:3000', 'http://127.0.0.1:3000'],
+    };
+  });
+
+export const persistenceApiSettings = base;
+export type PersistenceApiConfig = z.output<typeof persistenceApiSchema>;
+
+export const loadPersistenceApiConfig = (env: Env = process.env): PersistenceApiConfig =>
+  loadConfig('persistence-api', persistenceApiSchema, env, productionRequired(base));

@@ -1,0 +1,6 @@
+export * from './common';
+export * from './auth';
+export * from './profile';
+export * from './conversations';
+export * from './calls';
+export * from './clinic';

@@ -1,0 +1,100 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { ApiError } from './api-error';
+import { AllExceptionsFilter, sendError } from './error-filter';
+import { createLogger, PinoNestLogger } from './logger';
+
+export interface ServerOptions {
+  name: string;
+  version?: string;
+  logLevel: string;
+  /** Origins allowed by CORS, credentials included; any other origin gets no CORS headers. */
+  corsOrigins: string[];
+  /** Accepted Host header values; empty accepts any. /health is always reachable for probes. */
+  allowedHosts: string[];
+  trustProxyHops: number;
+  bodyLimit: number;
+  /** Custom logger (tests pass one that writes to memory). */
+  logger?: Logger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the Nest app on Fastify with everything both APIs share: JSON logs with request ids and
+ * redaction, helmet, CORS from the allow-list, trusted proxy hops, host checking, one error shape,
+ * OpenAPI at /docs, and graceful shutdown on SIGTERM. The caller adds routes and calls listen().
+ */
+export async function createServer(module: Type<unknown> | DynamicModule, options: ServerOptions): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createLogger(options.name, options.logLevel);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    trustProxy: options.trustProxyHops,
+    bodyLimit: options.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req: IncomingMessage) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (options.allowedHosts.length === 0 || request.url === '/health') return;
+    const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    if (!options.allowedHosts.includes(host)) {
+      throw ApiError.badRequest(`Host "${host}" is not served here; add it to ALLOWED_HOSTS if it should be`);
+    }
+  });
+  fastify.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(fastifyCors, {
+    origin: (origin, cb) => cb(null, origin !== undefined && options.corsOrigins.includes(origin)),
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    exposedHeaders: ['x-request-id', 'retry-after'],
+    maxAge: 600,
+  });
+  await app.register(fastifyCookie);
+
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(options.name).setVersion(options.version ?? '1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}
+
+/** Listens and logs one line with the address; SIGTERM then drains requests and exits. */
+export async function listen(app: INestApplication, port: number, host: string, name: string) {
+  await app.listen(port, host);
+  const url = await app.getUrl();
+  (app as NestFastifyApplication).getHttpAdapter().getInstance().log.info({ url }, `${name} listening on ${url}`);
+}

@@ -1,0 +1,65 @@
+import { Controller, DynamicModule, Get, Inject, Module, Res, type ModuleMetadata } from '@nestjs/common';
+import type { HealthCheck, HealthResponse } from '@voice/contracts/health';
+import type { FastifyReply } from 'fastify';
+
+/** A dependency probe: resolves when healthy, rejects (or hangs) when not. */
+export interface HealthProbe {
+  name: string;
+  check: () => Promise<unknown>;
+}
+
+export const HEALTH_PROBES = Symbol('HEALTH_PROBES');
+const DEFAULT_TIMEOUT_MS = 800;
+
+async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<HealthCheck> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([probe.check(), timeout]);
+    return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    return { status: 'down', latencyMs: Math.round(performance.now() - started), error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs every probe at once, each bounded by the timeout, so the answer comes within a second. */
+export async function runHealthChecks(probes: HealthProbe[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<HealthResponse> {
+  const results = await Promise.all(probes.map((p) => runProbe(p, timeoutMs)));
+  const checks = Object.fromEntries(probes.map((p, i) => [p.name, results[i]]));
+  return { status: results.every((r) => r.status === 'up') ? 'ok' : 'error', checks };
+}
+
+@Controller()
+class HealthController {
+  constructor(@Inject(HEALTH_PROBES) private readonly probes: HealthProbe[]) {}
+
+  @Get('health')
+  async health(@Res() reply: FastifyReply) {
+    const result = await runHealthChecks(this.probes);
+    const down = Object.entries(result.checks).filter(([, c]) => c.status === 'down');
+    if (down.length) reply.log.warn({ down: down.map(([name, c]) => `${name}: ${c.error}`) }, 'health check failed');
+    void reply.status(down.length ? 503 : 200).header('Cache-Control', 'no-store').send(result);
+  }
+}
+
+@Module({})
+export class HealthModule {
+  static forRootAsync(options: {
+    imports?: ModuleMetadata['imports'];
+    inject?: unknown[];
+    useFactory: (...deps: never[]) => HealthProbe[];
+  }): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: options.imports ?? [],
+      controllers: [HealthController],
+      providers: [{ provide: HEALTH_PROBES, inject: (options.inject ?? []) as never[], useFactory: options.useFactory }],
+    };
+  }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `npm start`: build, migrate, seed when empty, run every app on its embedded defaults
+// (SQLite, generated dev keys), print the URLs and the demo login. Ctrl-C stops everything.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+
+const APPS = [
+  {
+    name: 'persistence-api',
+    port: 3001,
+    main: 'apps/persistence-api/dist/main.js',
+    before: [['apps/persistence-api/dist/database/cli.js', 'migrate'], ['apps/persistence-api/dist/database/cli.js', 'seed']],
+    links: ['/health', '/docs'],
+  },
+].filter((app) => existsSync(join(root, 'apps', app.name)));
+
+const envFileArgs = (app) => {
+  const file = join(root, 'apps', app.name, '.env');
+  return existsSync(file) ? [`--env-file=${file}`] : [];
+};
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit', ...options });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+console.log(`building ${APPS.map((a) => a.name).join(', ')} …`);
+run('npx', ['nx', 'run-many', '-t', 'build', '-p', ...APPS.map((a) => a.name), '--outputStyle=static']);
+
+for (const app of APPS) for (const [script, ...args] of app.before) run('node', [...envFileArgs(app), script, ...args]);
+
+const children = APPS.map((app) =>
+  spawn('node', [...envFileArgs(app), app.main], { cwd: root, env: { PORT: String(app.port), ...env }, stdio: 'inherit' }),
+);
+
+setTimeout(() => {
+  console.log('\nRunning:');
+  for (const app of APPS) console.log(`  ${app.name.padEnd(16)} http://localhost:${app.port}  (${app.links.join(', ')})`);
+  console.log('\nDemo login: demo@example.com / demo-password-1\nCtrl-C stops everything.\n');
+}, 1500);
+
+let stopping = false;
+const stop = (signal) => {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill(signal);
+};
+process.on('SIGINT', () => stop('SIGTERM'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+for (const child of children) {
+  child.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`an app exited (code ${code}); stopping the rest`);
+      stop('SIGTERM');
+      process.exitCode = code || 1;
+    }
+  });
+}
