@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer } from '@voice/server-kit';
-import type { Logger } from 'pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { PersistenceApiConfig } from './config';
 
 /** Builds the configured app without listening: main.ts listens, tests use it with supertest. */
-export function createApp(config: PersistenceApiConfig, logger?: Logger): Promise<NestFastifyApplication> {
+export function createApp(config: PersistenceApiConfig, logDestination?: DestinationStream): Promise<NestFastifyApplication> {
   return createServer(AppModule.forRoot(config), {
     name: 'persistence-api',
     logLevel: config.LOG_LEVEL,
@@ -14,6 +14,6 @@ export function createApp(config: PersistenceApiConfig, logger?: Logger): Promis
     allowedHosts: config.NODE_ENV === 'production' ? config.ALLOWED_HOSTS : [],
     trustProxyHops: config.TRUST_PROXY_HOPS,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    logger,
+    logDestination,
   });
 }

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/database/data-source';
@@ -48,8 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     await migrator.destroy();
   }
   const logs: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-  const app = await createApp(config, logger);
+  const app = await createApp(config, { write: (line: string) => void logs.push(line) });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {

@@ -7,9 +7,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Logger } from 'pino';
+import type { DestinationStream } from 'pino';
 import { ApiError } from './api-error';
-import { AllExceptionsFilter, sendError } from './error-filter';
+import { AllExceptionsFilter } from './error-filter';
 import { createLogger, PinoNestLogger } from './logger';
 
 export interface ServerOptions {
@@ -22,8 +22,8 @@ export interface ServerOptions {
   allowedHosts: string[];
   trustProxyHops: number;
   bodyLimit: number;
-  /** Custom logger (tests pass one that writes to memory). */
-  logger?: Logger;
+  /** Where JSON log lines go; stdout by default (tests capture them in memory). */
+  logDestination?: DestinationStream;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -34,7 +34,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * OpenAPI at /docs, and graceful shutdown on SIGTERM. The caller adds routes and calls listen().
  */
 export async function createServer(module: Type<unknown> | DynamicModule, options: ServerOptions): Promise<NestFastifyApplication> {
-  const logger = options.logger ?? createLogger(options.name, options.logLevel);
+  const logger = createLogger(options.name, options.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     trustProxy: options.trustProxyHops,
@@ -59,7 +59,6 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
       throw ApiError.badRequest(`Host "${host}" is not served here; add it to ALLOWED_HOSTS if it should be`);
     }
   });
-  fastify.setErrorHandler((error, request, reply) => sendError(error, request, reply));
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

@@ -1,0 +1,20 @@
+import { runHealthChecks } from './health';
+
+describe('runHealthChecks', () => {
+  it('names the failing dependency and answers within the timeout when a probe hangs', async () => {
+    const started = Date.now();
+    const result = await runHealthChecks(
+      [
+        { name: 'fast', check: async () => undefined },
+        { name: 'hangs', check: () => new Promise(() => undefined) },
+        { name: 'fails', check: async () => Promise.reject(new Error('connection refused')) },
+      ],
+      300,
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result.status).toBe('error');
+    expect(result.checks['fast'].status).toBe('up');
+    expect(result.checks['hangs']).toMatchObject({ status: 'down', error: 'no answer within 300 ms' });
+    expect(result.checks['fails']).toMatchObject({ status: 'down', error: 'connection refused' });
+  });
+});
