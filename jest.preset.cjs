@@ -16,5 +16,7 @@ module.exports = {
       },
     ],
   },
+  // ESM-only dependencies are compiled to CommonJS like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

@@ -75,14 +75,14 @@ export function loadConfig<S extends z.ZodType>(
       if (cleaned[name] === undefined) problems.push({ variable: name, message: 'is required when NODE_ENV=production' });
     }
   }
-  const result = schema.safeParse(cleaned);
+  const result = schema.safeParse(cleaned, { reportInput: true });
   if (result.success && problems.length === 0) return result.data;
   for (const issue of result.error?.issues ?? []) {
     const variable = issue.path.length ? issue.path.join('.') : '(environment)';
     if (problems.some((p) => p.variable === variable)) continue;
     problems.push({
       variable,
-      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+      message: issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined ? 'is required' : issue.message,
     });
   }
   throw new ConfigError(app, problems);

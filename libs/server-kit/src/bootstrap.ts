@@ -47,9 +47,11 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(logger),
-    bufferLogs: false,
+    // Fastify's own JSON parser is the only one: bodyLimit applies, and other types get 415.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
 
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

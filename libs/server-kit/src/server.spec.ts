@@ -110,3 +110,35 @@ describe('createServer', () => {
     expect(logs.join('\n')).not.toMatch(/secret-ticket|secret-token/);
   });
 });
+
+describe('createServer body parsing', () => {
+  let app: NestFastifyApplication;
+  beforeAll(async () => {
+    app = await createServer(TestModule, {
+      name: 'test-api',
+      logLevel: 'silent',
+      corsOrigins: [],
+      allowedHosts: [],
+      trustProxyHops: 0,
+      bodyLimit: 1024,
+    });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml'])('answers %s bodies with 415', async (type) => {
+    const res = await request(app.getHttpServer()).post('/t/echo').set('content-type', type).send('name=a&count=1').expect(415);
+    expect(res.body.error.code).toBe('unsupported_media_type');
+  });
+
+  it('refuses NUL characters before they reach a database', async () => {
+    const res = await request(app.getHttpServer()).post('/t/echo').send({ name: 'a\u0000b', count: 1 }).expect(400);
+    expect(res.body.error.details).toEqual([{ path: 'body.name', message: 'must not contain NUL (U+0000) characters' }]);
+  });
+
+  it('reports a wrong type as such, not as missing', async () => {
+    const res = await request(app.getHttpServer()).post('/t/echo').send({ name: 'a', count: 'ten' }).expect(400);
+    expect(res.body.error.details[0]).toEqual({ path: 'body.count', message: expect.not.stringMatching(/required/) });
+  });
+});

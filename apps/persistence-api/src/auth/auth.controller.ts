@@ -70,7 +70,7 @@ export class AuthController {
   ) {
     const raw = input.refreshToken ?? req.cookies[REFRESH_COOKIE];
     if (raw) await this.refreshTokens.revokeByToken(raw);
-    void reply.clearCookie(REFRESH_COOKIE, { path: REFRESH_COOKIE_PATH });
+    void reply.clearCookie(REFRESH_COOKIE, this.cookieOptions());
   }
 
   /** OAuth 2.0 client-credentials grant for service clients. */
@@ -87,14 +87,15 @@ export class AuthController {
     return { keys: [this.keys.jwk] };
   }
 
+  /** Clearing uses the same attributes as setting, so browsers treat it as the same cookie. */
+  private cookieOptions() {
+    return { httpOnly: true, secure: this.config.SESSION_COOKIE_SECURE, sameSite: 'strict' as const, path: REFRESH_COOKIE_PATH };
+  }
+
   private async session(user: UserEntity, refreshToken: string, reply: FastifyReply): Promise<TokenResponse> {
-    void reply.header('Cache-Control', 'no-store').setCookie(REFRESH_COOKIE, refreshToken, {
-      httpOnly: true,
-      secure: this.config.SESSION_COOKIE_SECURE,
-      sameSite: 'strict',
-      path: REFRESH_COOKIE_PATH,
-      maxAge: this.refreshTokens.ttlSeconds,
-    });
+    void reply
+      .header('Cache-Control', 'no-store')
+      .setCookie(REFRESH_COOKIE, refreshToken, { ...this.cookieOptions(), maxAge: this.refreshTokens.ttlSeconds });
     return {
       tokenType: 'Bearer',
       accessToken: await this.accessTokens.forUser(user),

@@ -1,15 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AccessTokenClaims, parseScopes } from '@voice/contracts/persistence';
+import { ApiError } from '@voice/server-kit';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { InjectConfig, type PersistenceApiConfig } from '../config';
 import type { Principal } from './principal';
 import { SigningKeysService } from './signing-keys.service';
+import { UsersService } from './users.service';
 
 /** Verifies bearer access tokens against our own public key (ES256 only). */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(keys: SigningKeysService, @InjectConfig() config: PersistenceApiConfig) {
+  constructor(
+    keys: SigningKeysService,
+    @InjectConfig() config: PersistenceApiConfig,
+    private readonly users: UsersService,
+  ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKey: keys.publicKeyPem,
@@ -20,12 +26,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: unknown): Principal | false {
+  async validate(payload: unknown): Promise<Principal | false> {
     const claims = AccessTokenClaims.safeParse(payload);
     if (!claims.success) return false;
     const c = claims.data;
-    return c.typ === 'user'
-      ? { kind: 'user', userId: c.sub, email: c.email }
-      : { kind: 'service', clientId: c.sub, scopes: parseScopes(c.scope) };
+    if (c.typ === 'service') return { kind: 'service', clientId: c.sub, scopes: parseScopes(c.scope) };
+    // A deleted account's access token stays cryptographically valid until it expires; without this
+    // check it could still write rows that point at the missing user (a foreign-key 500) or "delete" again.
+    if (!(await this.users.exists(c.sub))) throw ApiError.unauthorized('This account no longer exists: sign in again');
+    return { kind: 'user', userId: c.sub, email: c.email };
   }
 }

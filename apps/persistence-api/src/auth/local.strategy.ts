@@ -22,13 +22,16 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
 
   async validate(req: FastifyRequest, email: string, password: string): Promise<UserEntity> {
     const normalized = loginBody.transform({ email, password }).email;
-    this.throttle.assertAllowed(normalized, req.ip);
-    const user = await this.users.verifyCredentials(normalized, password);
-    if (!user) {
-      this.throttle.recordFailure(normalized, req.ip);
-      throw ApiError.unauthorized('Email or password is incorrect');
+    const attempt = this.throttle.begin(normalized, req.ip);
+    let user: UserEntity | null;
+    try {
+      user = await this.users.verifyCredentials(normalized, password);
+    } catch (err) {
+      this.throttle.abandoned(attempt);
+      throw err;
     }
-    this.throttle.recordSuccess(normalized);
+    if (!user) throw ApiError.unauthorized('Email or password is incorrect');
+    this.throttle.succeeded(attempt);
     return user;
   }
 }

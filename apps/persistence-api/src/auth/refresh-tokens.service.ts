@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ApiError } from '@voice/server-kit';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { InjectConfig, type PersistenceApiConfig } from '../config';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 
@@ -51,7 +51,14 @@ export class RefreshTokensService {
         'Refresh token was already used, so this session has been signed out everywhere for safety: sign in again',
       );
     }
-    return { userId: token.userId, refreshToken: await this.issue(token.userId, token.familyId) };
+    const refreshToken = await this.issue(token.userId, token.familyId);
+    // A replay racing this rotation may have revoked the family between our spend and our insert,
+    // which would leave the token just issued alive: revoke again so it dies with its family.
+    if (await this.tokens.existsBy({ familyId: token.familyId, revokedAt: Not(IsNull()) })) {
+      await this.revokeFamily(token.familyId);
+      throw ApiError.unauthorized('Refresh token is invalid or signed out: sign in again');
+    }
+    return { userId: token.userId, refreshToken };
   }
 
   /** Logout: revokes every token of the presented token's family. Unknown tokens are ignored. */

@@ -44,7 +44,10 @@ export class ServiceClientsService implements OnApplicationBootstrap {
     const client = await this.clients.findOneBy({ clientId: req.client_id });
     if (!client || !(await verifySecret(client.secretHash, req.client_secret))) throw invalidClient();
     const allowed = client.scopes.split(' ');
-    const requested = req.scope ? req.scope.split(' ').filter(Boolean) : allowed;
+    // An absent or blank scope means the client's default (all of its scopes), as RFC 6749 §3.3 allows;
+    // a blank one must not yield a token that can do nothing. Repeats are granted once.
+    const asked = [...new Set((req.scope ?? '').split(' ').filter(Boolean))];
+    const requested = asked.length ? asked : allowed;
     const refused = requested.filter((s) => !allowed.includes(s));
     if (refused.length) {
       throw new ApiError(403, 'forbidden', `This client may not have the scope(s): ${refused.join(', ')}`, [

@@ -59,6 +59,10 @@ export class UsersService {
     return (await verifySecret(user.passwordHash, password)) ? user : null;
   }
 
+  exists(id: string): Promise<boolean> {
+    return this.users.existsBy({ id });
+  }
+
   async get(id: string): Promise<UserEntity> {
     const user = await this.users.findOneBy({ id });
     if (!user) throw ApiError.unauthorized('This account no longer exists: sign in again');

@@ -36,10 +36,11 @@ export class CallsService {
   async create(input: z.output<typeof CreateCallRequest>): Promise<{ call: CallEntity; created: boolean }> {
     const existing = await this.calls.findOneBy({ provider: input.provider, providerCallId: input.providerCallId });
     if (existing) return { call: existing, created: false };
-    if (input.conversationId) await this.assertConversation(input.conversationId);
+    const conversationId = input.conversationId ?? null;
+    if (conversationId) await this.assertConversation(conversationId);
     const call = this.calls.create({
       id: randomUUID(),
-      conversationId: input.conversationId ?? null,
+      conversationId,
       provider: input.provider,
       providerCallId: input.providerCallId,
       direction: input.direction,

@@ -125,7 +125,7 @@ export class AppointmentsService {
     const appointment = await this.accessible(principal, id);
     if (appointment.status !== 'booked') throw ApiError.conflict('This appointment is cancelled: book a new one instead');
     const startsAt = new Date(startsAtIso);
-    const endsAt = await this.schedule.assertBookable(appointment.doctorId, startsAt);
+    const endsAt = await this.schedule.assertBookable(appointment.doctorId, startsAt, new Date(), appointment.id);
     try {
       await this.appointments.update({ id }, { startsAt, endsAt });
     } catch (err) {

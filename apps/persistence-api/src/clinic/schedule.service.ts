@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Slot } from '@voice/contracts/persistence';
 import { ApiError } from '@voice/server-kit';
-import { Between, LessThan, MoreThan, Repository } from 'typeorm';
+import { LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { InjectConfig, type PersistenceApiConfig } from '../config';
 import { AppointmentEntity } from './entities/appointment.entity';
 import { DoctorEntity } from './entities/doctor.entity';
@@ -41,36 +41,53 @@ export class ScheduleService {
       order: { startsAt: 'ASC' },
     });
     const booked = await this.appointments.find({
-      where: { doctorId, status: 'booked', startsAt: Between(new Date(dayStart.getTime() - this.slotMs), dayEnd) },
+      where: { doctorId, status: 'booked', startsAt: LessThan(dayEnd), endsAt: MoreThan(dayStart) },
     });
-    const taken = new Set(booked.map((a) => a.startsAt.getTime()));
-    const slots: Slot[] = [];
+    const overlapsBooking = (t: number) => booked.some((a) => a.startsAt.getTime() < t + this.slotMs && a.endsAt.getTime() > t);
+    // Overlapping shifts would otherwise offer the same slot twice.
+    const starts = new Set<number>();
     for (const shift of shifts) {
       for (let t = shift.startsAt.getTime(); t + this.slotMs <= shift.endsAt.getTime(); t += this.slotMs) {
-        if (t < dayStart.getTime() || t >= dayEnd.getTime() || t <= now.getTime() || taken.has(t)) continue;
-        const startsAt = new Date(t);
-        slots.push({
-          startsAt: startsAt.toISOString(),
-          endsAt: new Date(t + this.slotMs).toISOString(),
-          localTime: localTime(startsAt, this.timezone),
-        });
+        if (t < dayStart.getTime() || t >= dayEnd.getTime() || t <= now.getTime() || overlapsBooking(t)) continue;
+        starts.add(t);
       }
     }
-    return slots;
+    return [...starts]
+      .sort((a, b) => a - b)
+      .map((t) => ({
+        startsAt: new Date(t).toISOString(),
+        endsAt: new Date(t + this.slotMs).toISOString(),
+        localTime: localTime(new Date(t), this.timezone),
+      }));
   }
 
-  /** Throws a 400 naming `startsAt` unless it starts a slot on the doctor's shift grid in the future. */
-  async assertBookable(doctorId: string, startsAt: Date, now = new Date()): Promise<Date> {
+  /**
+   * Throws a 400 naming `startsAt` unless it starts a slot on the grid of one of the doctor's shifts
+   * in the future, and a 409 when the slot overlaps another booked appointment of the doctor (a
+   * booking made on a different grid, e.g. before CLINIC_SLOT_MINUTES changed). Two bookings of the
+   * very same slot at once are refused by the database's unique index, not here.
+   */
+  async assertBookable(doctorId: string, startsAt: Date, now = new Date(), exceptAppointmentId?: string): Promise<Date> {
     const endsAt = new Date(startsAt.getTime() + this.slotMs);
     const refuse = (message: string) =>
       new ApiError(400, 'validation_failed', `Invalid request: body.startsAt ${message}`, [{ path: 'body.startsAt', message }]);
     if (startsAt.getTime() <= now.getTime()) throw refuse('is in the past');
-    const shift = await this.shifts.findOne({
+    const shifts = await this.shifts.find({
       where: { doctorId, startsAt: LessThan(new Date(startsAt.getTime() + 1)), endsAt: MoreThan(new Date(endsAt.getTime() - 1)) },
     });
-    if (!shift || (startsAt.getTime() - shift.startsAt.getTime()) % this.slotMs !== 0) {
+    if (!shifts.some((shift) => (startsAt.getTime() - shift.startsAt.getTime()) % this.slotMs === 0)) {
       throw refuse(`is not the start of one of this doctor's ${this.config.CLINIC_SLOT_MINUTES}-minute slots; ask for free slots first`);
     }
+    const overlapping = await this.appointments.findOne({
+      where: {
+        doctorId,
+        status: 'booked',
+        startsAt: LessThan(endsAt),
+        endsAt: MoreThan(startsAt),
+        ...(exceptAppointmentId ? { id: Not(exceptAppointmentId) } : {}),
+      },
+    });
+    if (overlapping) throw ApiError.conflict('That slot is no longer free: pick another free slot');
     return endsAt;
   }
 }

@@ -28,14 +28,30 @@ const offsetMs = (at: Date, tz: string) => {
   return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(at.getTime() / 1000) * 1000;
 };
 
-/** The instant at which the clock in `tz` shows `date` (YYYY-MM-DD) and `time` (HH:MM). */
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant at which the clock in `tz` shows `date` (YYYY-MM-DD) and `time` (HH:MM). A time the
+ * clocks skip (a spring-forward gap) moves forward by the gap, and a time they show twice (autumn)
+ * is the earlier instant: Temporal's "compatible" choice. Offsets are sampled a day either side,
+ * which holds as long as a zone does not change its offset twice within two days.
+ */
 export function zonedToUtc(date: string, time: string, tz: string): Date {
   const [y, mo, d] = date.split('-').map(Number);
   const [h, mi] = time.split(':').map(Number);
-  const guess = Date.UTC(y, mo - 1, d, h, mi);
-  const first = guess - offsetMs(new Date(guess), tz);
-  const second = guess - offsetMs(new Date(first), tz);
-  return new Date(second);
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  const before = offsetMs(new Date(wall - DAY_MS), tz);
+  const after = offsetMs(new Date(wall + DAY_MS), tz);
+  const shows = (instant: number) => offsetMs(new Date(instant), tz) === wall - instant;
+  const candidates = [wall - before, wall - after].filter(shows).sort((a, b) => a - b);
+  // No candidate: the wall time is in a gap; the offset in force before it carries it past the gap.
+  return new Date(candidates[0] ?? wall - before);
+}
+
+/** The calendar date (YYYY-MM-DD) that the clock in `tz` shows at `at`. */
+export function zonedDate(at: Date, tz: string): string {
+  const w = wallClock(at, tz);
+  return `${String(w.y).padStart(4, '0')}-${String(w.mo).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
 }
 
 /** [start, end) of the calendar day `date` in `tz`. */

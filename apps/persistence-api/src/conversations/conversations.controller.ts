@@ -48,7 +48,7 @@ export class ConversationsController {
   @Access(WRITERS)
   async get(@CurrentPrincipal() principal: Principal, @Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<ConversationDetail> {
     const conversation = await this.conversations.findAccessible(principal, id);
-    const messages = await this.conversations.messagesOf(id);
+    const messages = await this.conversations.messagesOf(conversation.id);
     return { ...toConversation(conversation), messages: messages.map(toMessage) };
   }
 

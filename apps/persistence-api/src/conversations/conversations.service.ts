@@ -14,8 +14,10 @@ import { DataSource, Repository } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import { UserEntity } from '../auth/entities/user.entity';
 import { isUniqueViolation } from '../common/db-errors';
+import { isPostgres } from '../database/data-source';
 import { toConversation } from './conversation.mapper';
 import { decodeCursor, encodeCursor } from './cursor';
+import { SerialQueue } from './serial-queue';
 import { ConversationEntity } from './entities/conversation.entity';
 import { MessageEntity } from './entities/message.entity';
 
@@ -28,6 +30,8 @@ const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) =>
 
 @Injectable()
 export class ConversationsService {
+  private readonly sqliteAppends = new SerialQueue();
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(ConversationEntity) private readonly conversations: Repository<ConversationEntity>,
@@ -71,12 +75,13 @@ export class ConversationsService {
         { path: 'body.userId', message: 'is required when externalParty is absent' },
       ]);
     }
-    if (input.userId && !(await this.db.getRepository(UserEntity).existsBy({ id: input.userId }))) {
+    const userId = input.userId ?? null;
+    if (userId && !(await this.db.getRepository(UserEntity).existsBy({ id: userId }))) {
       throw new ApiError(400, 'validation_failed', 'Invalid request: body.userId names no user', [
         { path: 'body.userId', message: 'names no user' },
       ]);
     }
-    return { userId: input.userId ?? null, externalParty: input.externalParty ?? null };
+    return { userId, externalParty: input.externalParty ?? null };
   }
 
   /** A user sees only their own conversations (others are 404, not 403); service clients see any. */
@@ -135,7 +140,14 @@ export class ConversationsService {
    * with created=false. The counter update locks the conversation row, so seq is gap-free.
    */
   async append(principal: Principal, conversationId: string, input: AppendInput) {
-    await this.findAccessible(principal, conversationId);
+    const conversation = await this.findAccessible(principal, conversationId);
+    const write = () => this.store(conversation.id, input);
+    // SQLite has one connection that every request shares, so "concurrent" transactions would
+    // nest as savepoints inside each other instead of waiting for a row lock: take turns.
+    return isPostgres(this.db) ? write() : this.sqliteAppends.run(write);
+  }
+
+  private async store(conversationId: string, input: AppendInput) {
     const existing = await this.messages.findOneBy({ id: input.id });
     if (existing) return this.replayed(existing, conversationId);
     const createdAt = input.createdAt ? new Date(input.createdAt) : new Date();
@@ -144,10 +156,14 @@ export class ConversationsService {
         await tx
           .createQueryBuilder()
           .update(ConversationEntity)
-          .set({ messageCount: () => 'message_count + 1', lastMessageAt: createdAt })
+          .set({ messageCount: () => 'message_count + 1' })
           .where('id = :id', { id: conversationId })
           .execute();
-        const { messageCount } = await tx.findOneByOrFail(ConversationEntity, { id: conversationId });
+        const { messageCount, lastMessageAt } = await tx.findOneByOrFail(ConversationEntity, { id: conversationId });
+        // A late turn (sent after a retry, or after the end) must not move lastMessageAt back.
+        if (!lastMessageAt || lastMessageAt < createdAt) {
+          await tx.update(ConversationEntity, { id: conversationId }, { lastMessageAt: createdAt });
+        }
         const row = tx.create(MessageEntity, {
           id: input.id,
           conversationId,
@@ -184,10 +200,11 @@ export class ConversationsService {
   async end(principal: Principal, id: string, input: EndConversationRequest): Promise<ConversationEntity> {
     const conversation = await this.findAccessible(principal, id);
     if (conversation.status === 'ended') return conversation;
-    conversation.status = 'ended';
-    conversation.endedAt = input.endedAt ? new Date(input.endedAt) : new Date();
-    await this.conversations.update({ id }, { status: 'ended', endedAt: conversation.endedAt });
-    return conversation;
+    const endedAt = input.endedAt ? new Date(input.endedAt) : new Date();
+    // Only the first of two concurrent ends sets endedAt; the other answers with what it stored.
+    const result = await this.conversations.update({ id: conversation.id, status: 'active' }, { status: 'ended', endedAt });
+    if (!result.affected) return this.conversations.findOneByOrFail({ id: conversation.id });
+    return Object.assign(conversation, { status: 'ended', endedAt });
   }
 
   async delete(userId: string, id: string) {

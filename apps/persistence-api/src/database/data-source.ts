@@ -27,7 +27,11 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     migrationsRun: false,
     synchronize: false,
-    logging: ['error' as const],
+    // Off: TypeORM's console logger prints every failed statement with its parameters (password
+    // hashes, phone numbers, message text) unredacted to stdout, including the unique violations
+    // the services expect and turn into 409s. Real failures surface as exceptions, which the
+    // app's error filter logs through pino and the CLI prints.
+    logging: false,
   };
   if (config.DATABASE_URL) {
     return {

@@ -5,7 +5,7 @@ import { hashSecret } from '../auth/passwords';
 import { DoctorEntity } from '../clinic/entities/doctor.entity';
 import { PatientEntity } from '../clinic/entities/patient.entity';
 import { ShiftEntity } from '../clinic/entities/shift.entity';
-import { zonedToUtc } from '../clinic/zoned-time';
+import { zonedDate, zonedToUtc } from '../clinic/zoned-time';
 
 export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password-1', displayName: 'Demo User' };
 
@@ -26,12 +26,14 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Loads the demo clinic when the database has no doctors yet: doctors with shifts on the
- * weekdays of the next seven days, a few patients and the demo login. Returns false when the
- * data was already there.
+ * weekdays of the clinic's next seven days, a few patients and the demo login. Returns false
+ * when the data was already there.
  */
 export async function seed(db: DataSource, timezone: string, today = new Date()): Promise<boolean> {
   if ((await db.getRepository(DoctorEntity).count()) > 0) return false;
   const passwordHash = await hashSecret(DEMO_USER.password);
+  // The clinic's today, not UTC's: west of UTC in the evening the UTC date is already tomorrow.
+  const localToday = zonedDate(today, timezone);
   await db.transaction(async (tx) => {
     const now = new Date();
     const demoUserId = randomUUID();
@@ -53,7 +55,7 @@ export async function seed(db: DataSource, timezone: string, today = new Date())
       const doctorId = randomUUID();
       await tx.insert(DoctorEntity, { id: doctorId, name: d.name, specialty: d.specialty });
       for (let i = 0; i < 7; i++) {
-        const day = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + i));
+        const day = new Date(Date.UTC(+localToday.slice(0, 4), +localToday.slice(5, 7) - 1, +localToday.slice(8, 10) + i));
         if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
         const date = isoDay(day);
         await tx.insert(ShiftEntity, {

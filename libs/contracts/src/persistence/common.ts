@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const Id = z.uuid({ message: 'must be a UUID' });
+/** Lower-cased, so an id written in capitals finds the same row on SQLite as on PostgreSQL. */
+export const Id = z.uuid({ message: 'must be a UUID' }).toLowerCase();
 export const IsoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 export const IsoDate = z.iso.date({ message: 'must be a date in YYYY-MM-DD form' });
 export const IdParams = z.object({ id: Id }).strict();

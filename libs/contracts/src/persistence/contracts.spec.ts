@@ -17,7 +17,7 @@ describe('persistence contracts', () => {
     expect(UpdateProfileRequest.safeParse({}).success).toBe(false);
     expect(UpdateProfileRequest.safeParse({ admin: true }).success).toBe(false);
     expect(UpdateProfileRequest.safeParse({ timezone: 'Mars/Olympus' }).success).toBe(false);
-    expect(UpdateProfileRequest.parse({ timezone: 'Europe/Berlin' })).toEqual({ timezone: 'Europe/Berlin' });
+    expect(UpdateProfileRequest.parse({ timezone: 'europe/berlin' })).toEqual({ timezone: 'Europe/Berlin' });
   });
 
   it('fills message defaults', () => {

@@ -95,7 +95,7 @@ export const ListConversationsQuery = z
     q: z.string().trim().min(1).max(200).optional(),
   })
   .strict()
-  .refine((v) => !v.from || !v.to || v.from <= v.to, { message: 'must not be after "to"', path: ['from'] });
+  .refine((v) => !v.from || !v.to || Date.parse(v.from) <= Date.parse(v.to), { message: 'must not be after "to"', path: ['from'] });
 export type ListConversationsQuery = z.input<typeof ListConversationsQuery>;
 
 export const ConversationPage = z.object({

@@ -14,7 +14,12 @@ const isTimeZone = (tz: string) => {
 export const Language = z
   .string()
   .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as "en" or "en-US"');
-export const TimeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as "Europe/Berlin"');
+/** Stored in its canonical spelling: "europe/berlin" becomes "Europe/Berlin". */
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Berlin"')
+  .transform((tz) => new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone);
 export const VoiceName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a voice name such as "en-us"');
 
 export const Profile = z.object({

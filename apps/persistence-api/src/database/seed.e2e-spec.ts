@@ -1,0 +1,112 @@
+import type { Appointment, Doctor, LoginRequest, Patient, Profile, SlotsResponse, TokenResponse } from '@voice/contracts/persistence';
+import { createDatabase, dropDatabase } from '../../test/postgres';
+import { serviceToken, startTestApp, testDb, type TestApp } from '../../test/test-app';
+import { UserEntity } from '../auth/entities/user.entity';
+import { DoctorEntity } from '../clinic/entities/doctor.entity';
+import { PatientEntity } from '../clinic/entities/patient.entity';
+import { ShiftEntity } from '../clinic/entities/shift.entity';
+import { localTime, zonedDate } from '../clinic/zoned-time';
+import { createDataSource } from './data-source';
+import { DEMO_USER, seed } from './seed';
+
+const TZ = 'America/Los_Angeles';
+// Thursday 2030-01-03 19:00 in Los Angeles, already Friday in UTC.
+const TODAY = new Date('2030-01-04T03:00:00Z');
+
+/** seed() refuses a database that has doctors, so it gets a database of its own on either engine. */
+async function freshApp(): Promise<{ t: TestApp; dispose(): Promise<void> }> {
+  if (testDb() === 'sqlite') {
+    const t = await startTestApp({ CLINIC_TIMEZONE: TZ });
+    return { t, dispose: () => t.close() };
+  }
+  const adminUrl = process.env.PERSISTENCE_TEST_PG_ADMIN_URL as string;
+  const url = await createDatabase(adminUrl, 'persistence_seed');
+  const migrator = createDataSource({ DATABASE_URL: url, DB_POOL_MAX: 1, DATA_DIR: 'unused' });
+  await migrator.initialize();
+  await migrator.runMigrations();
+  await migrator.destroy();
+  const t = await startTestApp({ CLINIC_TIMEZONE: TZ, DATABASE_URL: url, DB_POOL_MAX: '3' });
+  return {
+    t,
+    dispose: async () => {
+      await t.close();
+      await dropDatabase(adminUrl, url);
+    },
+  };
+}
+
+describe('demo seed', () => {
+  let t: TestApp;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    ({ t, dispose } = await freshApp());
+  });
+  afterAll(() => dispose());
+
+  const counts = async () => ({
+    users: await t.db.getRepository(UserEntity).count(),
+    doctors: await t.db.getRepository(DoctorEntity).count(),
+    shifts: await t.db.getRepository(ShiftEntity).count(),
+    patients: await t.db.getRepository(PatientEntity).count(),
+  });
+
+  it('loads the demo clinic once, and reports false the second time without adding anything', async () => {
+    expect(await counts()).toEqual({ users: 0, doctors: 0, shifts: 0, patients: 0 });
+    expect(await seed(t.db, TZ, TODAY)).toBe(true);
+    // Four doctors, each on the five weekdays among the clinic's next seven days.
+    const loaded = await counts();
+    expect(loaded).toEqual({ users: 1, doctors: 4, shifts: 20, patients: 4 });
+
+    expect(await seed(t.db, TZ, TODAY)).toBe(false);
+    expect(await seed(t.db, TZ, new Date())).toBe(false);
+    expect(await counts()).toEqual(loaded);
+  });
+
+  it('puts the shifts on the weekdays of the clinic’s own calendar, at the doctors’ wall-clock hours', async () => {
+    const alice = await t.db.getRepository(DoctorEntity).findOneByOrFail({ name: 'Dr. Alice Smith' });
+    const shifts = await t.db.getRepository(ShiftEntity).find({ where: { doctorId: alice.id }, order: { startsAt: 'ASC' } });
+    expect(shifts.map((s) => [zonedDate(s.startsAt, TZ), localTime(s.startsAt, TZ), localTime(s.endsAt, TZ)])).toEqual([
+      ['2030-01-03', '09:00', '17:00'],
+      ['2030-01-04', '09:00', '17:00'],
+      ['2030-01-07', '09:00', '17:00'],
+      ['2030-01-08', '09:00', '17:00'],
+      ['2030-01-09', '09:00', '17:00'],
+    ]);
+  });
+
+  it('lets the demo user sign in and use the seeded clinic', async () => {
+    const login = await t.http
+      .post('/v1/auth/login')
+      .send({ email: DEMO_USER.email, password: DEMO_USER.password } satisfies LoginRequest)
+      .expect(200);
+    const auth = { Authorization: `Bearer ${(login.body as TokenResponse).accessToken}` };
+    const me = (await t.http.get('/v1/me').set(auth).expect(200)).body as Profile;
+    expect(me).toMatchObject({ email: 'demo@example.com', displayName: 'Demo User', timezone: TZ });
+
+    const doctors = (await t.http.get('/v1/clinic/doctors').set(auth).expect(200)).body as Doctor[];
+    expect(doctors.map((d) => d.name)).toEqual(['Dr. Alice Smith', 'Dr. Brian Jones', 'Dr. Carmen Lopez', 'Dr. David Brown']);
+
+    // The demo user's seeded patient record (with its balance) is the one their bookings use.
+    const service = await serviceToken(t, 'clinic:read');
+    const patients = (await t.http.get('/v1/clinic/patients').query({ userId: me.id }).set(service).expect(200)).body as Patient[];
+    expect(patients).toEqual([{ id: expect.any(String), name: 'Demo User', phone: null, userId: me.id, balanceCents: 2500 }]);
+
+    const brian = doctors[1];
+    const slots = (await t.http.get(`/v1/clinic/doctors/${brian.id}/slots`).query({ date: '2030-01-07' }).set(auth).expect(200))
+      .body as SlotsResponse;
+    expect(slots.slots.map((s) => s.localTime)).toEqual(['08:00', '08:30', '09:00', '09:30', '10:00', '10:30', '11:00', '11:30']);
+    const booked = await t.http
+      .post('/v1/clinic/appointments')
+      .set(auth)
+      .send({ doctorId: brian.id, startsAt: slots.slots[0].startsAt })
+      .expect(201);
+    expect((booked.body as Appointment).patientId).toBe(patients[0].id);
+  });
+
+  it('refuses the demo password when it is wrong', async () => {
+    await t.http
+      .post('/v1/auth/login')
+      .send({ email: DEMO_USER.email, password: 'demo-password-2' } satisfies LoginRequest)
+      .expect(401);
+  });
+});

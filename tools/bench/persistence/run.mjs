@@ -1,0 +1,336 @@
+#!/usr/bin/env node
+// persistence-api benchmark: a fresh PostgreSQL database with 10,000 conversations / 100,000
+// messages, the built API on a free local port, autocannon against two read endpoints and against a
+// bare Fastify server (the machine's ceiling). See README.md. Usage:
+//   npm run bench:persistence -- [--build] [--duration 20] [--connections 50] [--warmup 2]
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+// BENCH_API_DIST benchmarks another build of the app (e.g. a patched copy, to A/B a fix).
+const dist = process.env.BENCH_API_DIST ?? join(root, 'apps/persistence-api/dist');
+const BUILD_COMMAND = 'NX_DAEMON=false npx nx run persistence-api:build';
+
+const CONVERSATIONS = 10_000;
+const MESSAGES = 100_000;
+const DETAIL_MESSAGES = 50; // the conversation measured by GET /v1/conversations/:id
+const TARGET_P99_MS = 50;
+
+const { values: args } = parseArgs({
+  options: {
+    build: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '2' },
+  },
+});
+const int = (name, max) => {
+  const n = Number(args[name]);
+  if (!Number.isInteger(n) || n < 1 || n > max) fail(`--${name} must be a whole number from 1 to ${max}`);
+  return n;
+};
+const duration = int('duration', 300);
+const connections = int('connections', 1000);
+const warmup = int('warmup', 60);
+const envPrefix = ['BENCH_PG_URL', 'BENCH_API_DIST'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
+const command = `${envPrefix}npm run bench:persistence -- --duration ${duration} --connections ${connections} --warmup ${warmup}`;
+
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+
+// ---- cleanup: runs once, on success, failure and Ctrl-C --------------------------------------
+const cleanups = [];
+let cleaning;
+const cleanup = () =>
+  (cleaning ??= (async () => {
+    for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch((err) => console.error(`cleanup: ${err.message}`));
+  })());
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+const step = (message) => console.log(`• ${message}`);
+const seconds = (since) => ((performance.now() - since) / 1000).toFixed(2);
+
+const load1mAtStart = Number(loadavg()[0].toFixed(2));
+
+async function main() {
+  if (load1mAtStart > cpus().length / 2) {
+    console.warn(`warning: load average ${load1mAtStart} on ${cpus().length} CPUs: other work is running, figures will be low and noisy`);
+  }
+  if (args.build) {
+    const built = spawnSync(BUILD_COMMAND, { cwd: root, shell: true, stdio: 'inherit' });
+    if (built.status !== 0) fail('build failed');
+  }
+  for (const file of ['main.js', 'database/cli.js']) {
+    if (!existsSync(join(dist, file))) fail(`${join(dist, file)} is missing; build first:\n  cd ${root} && ${BUILD_COMMAND}\n(or pass --build)`);
+  }
+
+  // ---- a fresh database ----------------------------------------------------------------------
+  const serverUrl = new URL(process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const dbName = `bench_persistence_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl.href });
+  await admin.connect();
+  cleanups.push(() => admin.end());
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  cleanups.push(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    step(`dropped database ${dbName}`);
+  });
+  const dbUrl = Object.assign(new URL(serverUrl.href), { pathname: `/${dbName}` }).href;
+  step(`created database ${dbName}`);
+
+  const migrated = spawnSync('node', [join(dist, 'database/cli.js'), 'migrate'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' },
+    stdio: 'inherit',
+  });
+  if (migrated.status !== 0) throw new Error('migrations failed');
+
+  // ---- the API -------------------------------------------------------------------------------
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-persistence-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const port = await freePort();
+  const api = spawn('node', [join(dist, 'main.js')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATABASE_URL: dbUrl,
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DB_POOL_MAX: '10',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const apiExited = new Promise((resolve) => api.once('exit', resolve));
+  cleanups.push(async () => {
+    if (api.exitCode !== null || api.signalCode !== null) return;
+    api.kill('SIGTERM');
+    await apiExited;
+  });
+  api.once('exit', (code, signal) => {
+    if (!cleaning) console.error(`persistence-api exited unexpectedly (${signal ?? `code ${code}`})`);
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHealth(`${base}/health`, api);
+  step(`persistence-api is up on ${base}`);
+
+  // ---- one user, seeded directly with SQL ----------------------------------------------------
+  const registered = await request(`${base}/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: 'bench-password-1' }),
+  });
+  const { accessToken, user } = registered.json;
+  const auth = { authorization: `Bearer ${accessToken}` };
+
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  cleanups.push(() => db.end());
+  const seedStart = performance.now();
+  const detailId = await seed(db, user.id);
+  const seedSeconds = seconds(seedStart);
+  const analyzeStart = performance.now();
+  await db.query('VACUUM ANALYZE conversations, messages'); // ANALYZE, plus a settled visibility map
+  step(`seeded ${CONVERSATIONS} conversations / ${MESSAGES} messages in ${seedSeconds} s (VACUUM ANALYZE ${seconds(analyzeStart)} s)`);
+
+  // ---- sanity checks, and the body the ceiling serves ----------------------------------------
+  const listUrl = `${base}/v1/conversations?limit=20`;
+  const detailUrl = `${base}/v1/conversations/${detailId}`;
+  const list = await request(listUrl, { headers: auth });
+  if (list.json.items.length !== 20) throw new Error(`list returned ${list.json.items.length} items, expected 20`);
+  const detail = await request(detailUrl, { headers: auth });
+  if (detail.json.messages.length !== DETAIL_MESSAGES) throw new Error(`detail returned ${detail.json.messages.length} messages`);
+
+  const ceiling = fork(join(here, 'ceiling.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  cleanups.push(() => ceiling.kill('SIGTERM'));
+  const ceilingPort = await new Promise((resolve, reject) => {
+    ceiling.once('message', (m) => resolve(m.port));
+    ceiling.once('exit', (code) => reject(new Error(`ceiling server exited (code ${code})`)));
+    ceiling.send({ body: list.text });
+  });
+
+  // ---- measure -------------------------------------------------------------------------------
+  const targets = [
+    { endpoint: 'GET /v1/conversations?limit=20', url: listUrl, headers: auth, bytes: list.text.length, pid: api.pid },
+    { endpoint: `GET /v1/conversations/:id (${DETAIL_MESSAGES} messages)`, url: detailUrl, headers: auth, bytes: detail.text.length, pid: api.pid },
+    { endpoint: 'ceiling: bare Fastify, same body as the list', url: `http://127.0.0.1:${ceilingPort}/`, headers: {}, bytes: list.text.length, pid: ceiling.pid },
+  ];
+  const rows = [];
+  for (const t of targets) {
+    step(`${t.endpoint}: ${warmup} s warm-up, ${duration} s measured, ${connections} connections`);
+    await cannon(t, warmup);
+    const cpuBefore = cpuSeconds(t.pid);
+    const r = await cannon(t, duration);
+    const cpu = cpuSeconds(t.pid) - cpuBefore; // the server's CPU time: less sensitive to a busy machine than latency
+    rows.push({
+      endpoint: t.endpoint,
+      responseBytes: t.bytes,
+      requestsPerSec: Math.round(r.requests.average),
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      non2xx: r.non2xx,
+      errors: r.errors + r.timeouts,
+      requests: r.requests.total,
+      serverCpuMsPerRequest: Number.isNaN(cpu) ? null : Number(((cpu * 1000) / r.requests.total).toFixed(3)),
+    });
+  }
+  const ceilingRps = rows[2].requestsPerSec;
+  for (const row of rows) row.ratioToCeiling = Number((row.requestsPerSec / ceilingRps).toFixed(2));
+
+  // ---- report --------------------------------------------------------------------------------
+  const results = {
+    date: new Date().toISOString(),
+    command: `npx nx run persistence-api:build && ${command}`,
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      node: process.version,
+      postgres: (await db.query('SHOW server_version')).rows[0].server_version,
+      loadAverage1m: { atStart: load1mAtStart, atEnd: Number(loadavg()[0].toFixed(2)) }, // > 0 before we start = other work running
+    },
+    app: { commit: git('rev-parse', '--short', 'HEAD'), uncommittedChanges: git('status', '--porcelain', 'apps', 'libs') !== '' },
+    settings: { connections, durationSec: duration, warmupSec: warmup, dbPoolMax: 10, targetP99Ms: TARGET_P99_MS },
+    seed: { conversations: CONVERSATIONS, messages: MESSAGES, seconds: Number(seedSeconds) },
+    results: rows,
+  };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+  console.log(`\n${table(rows)}\n`);
+  for (const row of rows.slice(0, 2)) {
+    const verdict = row.p99Ms < TARGET_P99_MS ? 'meets' : 'MISSES';
+    console.log(`${row.endpoint}: p99 ${row.p99Ms} ms ${verdict} the target (< ${TARGET_P99_MS} ms)`);
+  }
+  console.log(`\nresults: tools/bench/persistence/results/latest.json\nreproduce: ${results.command}`);
+  const failures = rows.filter((r) => r.non2xx || r.errors);
+  if (failures.length) {
+    console.error(`\nFAILED: non-2xx responses or errors on ${failures.map((r) => r.endpoint).join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+/** Seeds server-side with generate_series: one INSERT … SELECT per table, in one transaction. */
+async function seed(db, userId) {
+  const detailId = randomUUID();
+  const others = CONVERSATIONS - 1;
+  const rest = MESSAGES - DETAIL_MESSAGES; // shared by the other conversations, as evenly as possible
+  const [perConversation, extra] = [Math.floor(rest / others), rest % others];
+  await db.query('BEGIN');
+  await db.query('SELECT setseed(0.42)');
+  await db.query(
+    `INSERT INTO conversations (id, user_id, external_party, channel, agent, title, status, started_at, ended_at, last_message_at, message_count)
+     SELECT id, $1::uuid, NULL, (ARRAY['web','phone','whatsapp'])[1 + i % 3], (ARRAY['receptionist','scheduler','billing'])[1 + i % 3],
+            'Conversation ' || i, 'ended', started_at, started_at + n * interval '16 seconds', started_at + n * interval '15 seconds', n
+     FROM (SELECT i,
+                  CASE WHEN i = 0 THEN $2::uuid ELSE gen_random_uuid() END AS id,
+                  CASE WHEN i = 0 THEN $3::int ELSE $4::int + (CASE WHEN i <= $5::int THEN 1 ELSE 0 END) END AS n,
+                  (now() AT TIME ZONE 'UTC') - random() * interval '90 days' AS started_at
+           FROM generate_series(0, $6::int) AS i) AS c`,
+    [userId, detailId, DETAIL_MESSAGES, perConversation, extra, others],
+  );
+  await db.query(
+    `INSERT INTO messages (id, conversation_id, seq, role, agent, text, interrupted, end_of_utterance_ms, stt_ms,
+                           llm_first_token_ms, tts_first_byte_ms, voice_to_voice_ms, created_at)
+     SELECT gen_random_uuid(), c.id, s.seq, CASE WHEN agent_turn THEN 'agent' ELSE 'user' END,
+            CASE WHEN agent_turn THEN c.agent END,
+            (ARRAY['Hello, I would like to book an appointment next week, preferably on Tuesday morning.',
+                   'Of course. Dr. Smith has openings on Tuesday at 9:00 and 10:30; which one suits you better?',
+                   'Could you tell me how much I still owe from my last visit, please?',
+                   'Your balance is 45 dollars. Would you like me to send a payment link to your phone?'])[1 + s.seq % 4],
+            s.seq % 17 = 0,
+            CASE WHEN agent_turn THEN 150 + (random() * 200)::int END, CASE WHEN agent_turn THEN 100 + (random() * 150)::int END,
+            CASE WHEN agent_turn THEN 250 + (random() * 400)::int END, CASE WHEN agent_turn THEN 80 + (random() * 120)::int END,
+            CASE WHEN agent_turn THEN 700 + (random() * 800)::int END,
+            c.started_at + s.seq * interval '15 seconds'
+     FROM conversations c
+     CROSS JOIN LATERAL generate_series(1, c.message_count) AS s(seq)
+     CROSS JOIN LATERAL (SELECT s.seq % 2 = 0 AS agent_turn) AS t`,
+  );
+  const { rows } = await db.query(
+    `SELECT (SELECT count(*) FROM conversations)::int AS conversations, (SELECT count(*) FROM messages)::int AS messages,
+            (SELECT sum(message_count) FROM conversations)::int AS counted`,
+  );
+  const counts = rows[0];
+  if (counts.conversations !== CONVERSATIONS || counts.messages !== MESSAGES || counts.counted !== MESSAGES) {
+    throw new Error(`seeding produced ${JSON.stringify(counts)}`);
+  }
+  await db.query('COMMIT');
+  return detailId;
+}
+
+/** utime + stime of a process in seconds, from /proc (Linux; 100 clock ticks a second); NaN elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function cannon({ url, headers }, seconds) {
+  return autocannon({ url, headers, connections, duration: seconds });
+}
+
+const git = (...gitArgs) => spawnSync('git', gitArgs, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? '';
+
+async function request(url, init) {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${res.status} ${text}`);
+  return { text, json: JSON.parse(text) };
+}
+
+async function waitForHealth(url, child, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`persistence-api exited (code ${child.exitCode}) before becoming healthy`);
+    const status = await fetch(url).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not healthy after ${timeoutMs / 1000} s`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function table(rows) {
+  const head = ['endpoint', 'req/s (avg)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'vs ceiling', 'server CPU ms/req'];
+  const lines = rows.map((r) => [
+    r.endpoint, r.requestsPerSec, r.p50Ms, r.p99Ms, r.non2xx, r.errors, r.ratioToCeiling.toFixed(2), r.serverCpuMsPerRequest ?? 'n/a',
+  ]);
+  return [head, head.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+main()
+  .catch((err) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());
