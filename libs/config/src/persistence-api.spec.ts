@@ -34,10 +34,17 @@ describe('persistence-api config', () => {
   });
 
   it('reports invalid values together with missing ones, without echoing values', () => {
-    const err = problemsOf({ NODE_ENV: 'production', PORT: 'eighty', DATABASE_URL: 'mysql://secret-pass@db', DB_POOL_MAX: '0' });
+    const err = problemsOf({
+      NODE_ENV: 'production',
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://secret-pass@db',
+      DB_POOL_MAX: '0',
+      CLINIC_TIMEZONE: 'Mars/Olympus',
+    });
     expect(err.problems.map((p) => p.variable)).toEqual(
-      expect.arrayContaining(['PORT', 'DATABASE_URL', 'DB_POOL_MAX', 'JWT_PRIVATE_KEY', 'ALLOWED_HOSTS']),
+      expect.arrayContaining(['PORT', 'DATABASE_URL', 'DB_POOL_MAX', 'CLINIC_TIMEZONE', 'JWT_PRIVATE_KEY', 'ALLOWED_HOSTS']),
     );
+    expect(err.problems.find((p) => p.variable === 'PORT')?.message).not.toBe('is required');
     expect(err.message).not.toContain('secret-pass');
   });
 

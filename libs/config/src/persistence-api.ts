@@ -6,6 +6,15 @@ const postgresUrl = z
   .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
   .refine((v) => URL.canParse(v), 'must be a valid URL');
 
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Berlin');
+
 const base = z.object({
   NODE_ENV: setting(NodeEnv, { description: 'development, test or production. Production requires the settings marked so.' }),
   PORT: setting(port(3001), { description: 'HTTP port. App Service sets it (8080).' }),
@@ -70,7 +79,7 @@ const base = z.object({
   LOGIN_LOCKOUT_SECONDS: setting(z.coerce.number().int().min(1).max(86_400).default(900), {
     description: 'Window and lockout length for failed-login throttling.',
   }),
-  CLINIC_TIMEZONE: setting(z.string().default('UTC'), { description: 'IANA time zone the clinic shifts are written in.' }),
+  CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'IANA time zone the clinic shifts are written in.' }),
   CLINIC_SLOT_MINUTES: setting(z.coerce.number().int().min(5).max(240).default(30), { description: 'Appointment length.' }),
 });
 

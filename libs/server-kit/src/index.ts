@@ -3,4 +3,5 @@ export * from './bootstrap';
 export * from './error-filter';
 export * from './health';
 export * from './logger';
+export * from './openapi';
 export * from './zod-pipe';

@@ -24,6 +24,10 @@ export const REDACTED_PATHS = [
   '*.ticket',
   '*.authorization',
   '*.cookie',
+  // Database errors carry the failed statement's parameters: emails, hashes, message text.
+  'err.parameters',
+  'err.query',
+  'err.driverError',
 ];
 
 const SENSITIVE_QUERY = /([?&](?:token|ticket|access_token|code|signature|password)=)[^&]*/gi;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ApiError } from './api-error';
 import { createServer } from './bootstrap';
 import { HealthModule } from './health';
+import { ApiContract } from './openapi';
 import { body, type Valid } from './zod-pipe';
 
 const Echo = z.object({ name: z.string().min(1), count: z.number().int().max(10) }).strict();
@@ -13,6 +14,7 @@ const Echo = z.object({ name: z.string().min(1), count: z.number().int().max(10)
 @Controller('t')
 class TestController {
   @Post('echo')
+  @ApiContract({ body: Echo, response: Echo, status: 201 })
   echo(@Body(body(Echo)) input: Valid<typeof Echo>) {
     return input;
   }
@@ -101,6 +103,13 @@ describe('createServer', () => {
     await http().get('/docs').set(host).expect(200);
     const doc = await http().get('/docs/openapi.json').set(host).expect(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/t/echo', '/health']));
+    const echo = doc.body.paths['/t/echo'].post;
+    expect(echo.requestBody.content['application/json'].schema).toMatchObject({
+      type: 'object',
+      required: ['name', 'count'],
+      properties: { name: { type: 'string' }, count: { type: 'integer' } },
+    });
+    expect(echo.responses['201'].content['application/json'].schema.properties.name).toEqual({ type: 'string', minLength: 1 });
   });
 
   it('logs requests as JSON lines with request ids and no secrets', async () => {

@@ -2,13 +2,14 @@ import { Body, Controller, Get, Header, HttpCode, Post, Req, Res, UseGuards } fr
 import { ApiTags } from '@nestjs/swagger';
 import {
   ClientCredentialsRequest,
+  LoginRequest,
   RefreshRequest,
   RegisterRequest,
-  type ClientCredentialsResponse,
-  type JwksResponse,
-  type TokenResponse,
+  ClientCredentialsResponse,
+  JwksResponse,
+  TokenResponse,
 } from '@voice/contracts/persistence';
-import { ApiError, body, type Valid } from '@voice/server-kit';
+import { ApiContract, ApiError, body, type Valid } from '@voice/server-kit';
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectConfig, type PersistenceApiConfig } from '../config';
@@ -35,12 +36,14 @@ export class AuthController {
     @InjectConfig() private readonly config: PersistenceApiConfig,
   ) {}
 
+  @ApiContract({ body: RegisterRequest, response: TokenResponse, status: 201 })
   @Post('v1/auth/register')
   async register(@Body(body(RegisterRequest)) input: Valid<typeof RegisterRequest>, @Res({ passthrough: true }) reply: FastifyReply) {
     const user = await this.users.create(input);
     return this.session(user, await this.refreshTokens.issue(user.id), reply);
   }
 
+  @ApiContract({ body: LoginRequest, response: TokenResponse })
   @Post('v1/auth/login')
   @HttpCode(200)
   @UseGuards(LocalAuthGuard)
@@ -48,6 +51,7 @@ export class AuthController {
     return this.session(req.user, await this.refreshTokens.issue(req.user.id), reply);
   }
 
+  @ApiContract({ body: RefreshRequest, response: TokenResponse })
   @Post('v1/auth/refresh')
   @HttpCode(200)
   async refresh(
@@ -61,6 +65,7 @@ export class AuthController {
     return this.session(await this.users.get(userId), refreshToken, reply);
   }
 
+  @ApiContract({ body: RefreshRequest })
   @Post('v1/auth/logout')
   @HttpCode(204)
   async logout(
@@ -74,6 +79,7 @@ export class AuthController {
   }
 
   /** OAuth 2.0 client-credentials grant for service clients. */
+  @ApiContract({ body: ClientCredentialsRequest, response: ClientCredentialsResponse })
   @Post('v1/auth/token')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
@@ -81,6 +87,7 @@ export class AuthController {
     return this.serviceClients.grant(input);
   }
 
+  @ApiContract({ response: JwksResponse })
   @Get('.well-known/jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
   jwks(): JwksResponse {

@@ -1,7 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CreateCallRequest, IdParams, UpdateCallRequest, type Call } from '@voice/contracts/persistence';
-import { body, params, type Valid } from '@voice/server-kit';
+import {
+  CreateCallRequest,
+  IdParams,
+  UpdateCallRequest,
+  Call,
+} from '@voice/contracts/persistence';
+import { ApiContract, body, params, type Valid } from '@voice/server-kit';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.guard';
 import { CallsService, toCall } from './calls.service';
@@ -13,6 +18,7 @@ import { CallsService, toCall } from './calls.service';
 export class CallsController {
   constructor(private readonly calls: CallsService) {}
 
+  @ApiContract({ body: CreateCallRequest, response: Call, status: 201 })
   @Post()
   async create(
     @Body(body(CreateCallRequest)) input: Valid<typeof CreateCallRequest>,
@@ -23,11 +29,13 @@ export class CallsController {
     return toCall(call);
   }
 
+  @ApiContract({ response: Call })
   @Get(':id')
   async get(@Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<Call> {
     return toCall(await this.calls.get(id));
   }
 
+  @ApiContract({ body: UpdateCallRequest, response: Call })
   @Patch(':id')
   async update(@Param(params(IdParams)) { id }: Valid<typeof IdParams>, @Body(body(UpdateCallRequest)) patch: Valid<typeof UpdateCallRequest>): Promise<Call> {
     return toCall(await this.calls.update(id, patch));

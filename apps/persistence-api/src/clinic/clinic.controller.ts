@@ -7,12 +7,13 @@ import {
   MoveAppointmentRequest,
   PatientsQuery,
   SlotsQuery,
-  type Appointment,
-  type Doctor,
-  type Patient,
-  type SlotsResponse,
+  Appointment,
+  Doctor,
+  Patient,
+  SlotsResponse,
 } from '@voice/contracts/persistence';
-import { body, params, query, type Valid } from '@voice/server-kit';
+import { ApiContract, body, params, query, type Valid } from '@voice/server-kit';
+import { z } from 'zod';
 import { Access } from '../auth/access.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { AppointmentsService } from './appointments.service';
@@ -32,30 +33,35 @@ export class ClinicController {
     private readonly appointments: AppointmentsService,
   ) {}
 
+  @ApiContract({ response: z.array(Doctor) })
   @Get('doctors')
   @Access(READERS)
   async listDoctors(): Promise<Doctor[]> {
     return (await this.doctors.list()).map(toDoctor);
   }
 
+  @ApiContract({ query: SlotsQuery, response: SlotsResponse })
   @Get('doctors/:id/slots')
   @Access(READERS)
   async slots(@Param(params(IdParams)) { id }: Valid<typeof IdParams>, @Query(query(SlotsQuery)) q: Valid<typeof SlotsQuery>): Promise<SlotsResponse> {
     return { doctorId: id, date: q.date, timezone: this.schedule.timezone, slots: await this.schedule.freeSlots(id, q.date) };
   }
 
+  @ApiContract({ query: PatientsQuery, response: z.array(Patient) })
   @Get('patients')
   @Access({ scope: 'clinic:read' })
   async findPatients(@Query(query(PatientsQuery)) q: Valid<typeof PatientsQuery>): Promise<Patient[]> {
     return (await this.appointments.findPatients(q)).map(toPatient);
   }
 
+  @ApiContract({ response: Patient })
   @Get('patients/:id')
   @Access({ scope: 'clinic:read' })
   async patient(@Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<Patient> {
     return toPatient(await this.appointments.patient(id));
   }
 
+  @ApiContract({ query: AppointmentsQuery, response: z.array(Appointment) })
   @Get('appointments')
   @Access(READERS)
   async listAppointments(
@@ -65,6 +71,7 @@ export class ClinicController {
     return (await this.appointments.list(principal, q)).map(toAppointment);
   }
 
+  @ApiContract({ body: BookAppointmentRequest, response: Appointment, status: 201 })
   @Post('appointments')
   @Access(BOOKERS)
   async book(
@@ -74,6 +81,7 @@ export class ClinicController {
     return toAppointment(await this.appointments.book(principal, input));
   }
 
+  @ApiContract({ body: MoveAppointmentRequest, response: Appointment })
   @Patch('appointments/:id')
   @Access(BOOKERS)
   async move(
@@ -84,6 +92,7 @@ export class ClinicController {
     return toAppointment(await this.appointments.move(principal, id, input.startsAt));
   }
 
+  @ApiContract({ response: Appointment })
   @Post('appointments/:id/cancel')
   @HttpCode(200)
   @Access(BOOKERS)

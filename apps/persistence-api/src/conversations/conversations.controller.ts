@@ -6,12 +6,12 @@ import {
   EndConversationRequest,
   IdParams,
   ListConversationsQuery,
-  type Conversation,
-  type ConversationDetail,
-  type ConversationPage,
-  type Message,
+  Conversation,
+  ConversationDetail,
+  ConversationPage,
+  Message,
 } from '@voice/contracts/persistence';
-import { body, params, query, type Valid } from '@voice/server-kit';
+import { ApiContract, body, params, query, type Valid } from '@voice/server-kit';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.guard';
 import { CurrentPrincipal, CurrentUserId, type Principal } from '../auth/principal';
@@ -25,6 +25,7 @@ const WRITERS = { user: true, scope: 'conversations:write' } as const;
 export class ConversationsController {
   constructor(private readonly conversations: ConversationsService) {}
 
+  @ApiContract({ body: CreateConversationRequest, response: Conversation, status: 201 })
   @Post()
   @Access(WRITERS)
   async create(
@@ -35,6 +36,7 @@ export class ConversationsController {
   }
 
   /** The caller's own conversations, newest first, one page at a time. */
+  @ApiContract({ query: ListConversationsQuery, response: ConversationPage })
   @Get()
   @Access({ user: true })
   list(
@@ -44,6 +46,7 @@ export class ConversationsController {
     return this.conversations.list(userId, q);
   }
 
+  @ApiContract({ response: ConversationDetail })
   @Get(':id')
   @Access(WRITERS)
   async get(@CurrentPrincipal() principal: Principal, @Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<ConversationDetail> {
@@ -53,6 +56,7 @@ export class ConversationsController {
   }
 
   /** 201 when stored, 200 when this message id was already stored (a retried write). */
+  @ApiContract({ body: AppendMessageRequest, response: Message, status: 201 })
   @Post(':id/messages')
   @Access(WRITERS)
   async append(
@@ -66,6 +70,7 @@ export class ConversationsController {
     return toMessage(message);
   }
 
+  @ApiContract({ body: EndConversationRequest, response: Conversation })
   @Post(':id/end')
   @HttpCode(200)
   @Access(WRITERS)

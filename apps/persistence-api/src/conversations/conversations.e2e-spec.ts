@@ -450,6 +450,14 @@ describe('conversations and messages', () => {
       expect(await ids('c:temp')).toEqual([nearBackslash.id]);
     });
 
+    it('folds non-ASCII letters too', async () => {
+      const { auth } = await registerUser(t);
+      const german = await create(auth, { channel: 'web', title: 'Termin bei der Ärztin' });
+      const ids = async (q: string) => ((await list(auth, { q }).expect(200)).body as ConversationPage).items.map((c) => c.id);
+      expect(await ids('ärztin')).toEqual([german.id]);
+      expect(await ids('ÄRZTIN')).toEqual([german.id]);
+    });
+
     it('is for signed-in users: a service token gets 403', async () => {
       const res = await t.http.get('/v1/conversations').set(service);
       expectError(res, 403, 'forbidden');

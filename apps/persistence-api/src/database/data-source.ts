@@ -55,6 +55,9 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     database: sqlitePath(config.DATA_DIR),
     enableWAL: true,
     timeout: 5_000,
+    // SQLite's LOWER() folds only ASCII; search must fold "Ä" like PostgreSQL does.
+    prepareDatabase: (db: { function(name: string, options: object, fn: (s: unknown) => unknown): void }) =>
+      db.function('lower', { deterministic: true }, (s) => (s == null ? null : String(s).toLowerCase())),
   };
 }
 

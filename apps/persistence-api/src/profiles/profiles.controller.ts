@@ -1,7 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { UpdateProfileRequest, type Profile } from '@voice/contracts/persistence';
-import { body, type Valid } from '@voice/server-kit';
+import {
+  UpdateProfileRequest,
+  Profile,
+} from '@voice/contracts/persistence';
+import { ApiContract, body, type Valid } from '@voice/server-kit';
 import { Access } from '../auth/access.guard';
 import { CurrentUserId } from '../auth/principal';
 import { toProfile, UsersService } from '../auth/users.service';
@@ -12,11 +15,13 @@ import { toProfile, UsersService } from '../auth/users.service';
 export class ProfilesController {
   constructor(private readonly users: UsersService) {}
 
+  @ApiContract({ response: Profile })
   @Get()
   async get(@CurrentUserId() userId: string): Promise<Profile> {
     return toProfile(await this.users.get(userId));
   }
 
+  @ApiContract({ body: UpdateProfileRequest, response: Profile })
   @Patch()
   async update(
     @CurrentUserId() userId: string,
