@@ -41,7 +41,10 @@ const int = (name, max) => {
 const duration = int('duration', 300);
 const connections = int('connections', 1000);
 const warmup = int('warmup', 60);
-const envPrefix = ['BENCH_PG_URL', 'BENCH_API_DIST'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
+const envPrefix = ['BENCH_PG_URL', 'BENCH_API_DIST']
+  .filter((k) => process.env[k])
+  .map((k) => `${k}=${process.env[k]} `)
+  .join('');
 const command = `${envPrefix}npm run bench:persistence -- --duration ${duration} --connections ${connections} --warmup ${warmup}`;
 
 function fail(message) {
@@ -54,7 +57,13 @@ const cleanups = [];
 let cleaning;
 const cleanup = () =>
   (cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch((err) => console.error(`cleanup: ${err.message}`));
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        console.error(`cleanup: ${err.message}`);
+      }
+    }
   })());
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
@@ -70,14 +79,17 @@ const load1mAtStart = Number(loadavg()[0].toFixed(2));
 
 async function main() {
   if (load1mAtStart > cpus().length / 2) {
-    console.warn(`warning: load average ${load1mAtStart} on ${cpus().length} CPUs: other work is running, figures will be low and noisy`);
+    console.warn(
+      `warning: load average ${load1mAtStart} on ${cpus().length} CPUs: other work is running, figures will be low and noisy`,
+    );
   }
   if (args.build) {
     const built = spawnSync(BUILD_COMMAND, { cwd: root, shell: true, stdio: 'inherit' });
     if (built.status !== 0) fail('build failed');
   }
   for (const file of ['main.js', 'database/cli.js']) {
-    if (!existsSync(join(dist, file))) fail(`${join(dist, file)} is missing; build first:\n  cd ${root} && ${BUILD_COMMAND}\n(or pass --build)`);
+    if (!existsSync(join(dist, file)))
+      fail(`${join(dist, file)} is missing; build first:\n  cd ${root} && ${BUILD_COMMAND}\n(or pass --build)`);
   }
 
   // ---- a fresh database ----------------------------------------------------------------------
@@ -149,7 +161,9 @@ async function main() {
   const seedSeconds = seconds(seedStart);
   const analyzeStart = performance.now();
   await db.query('VACUUM ANALYZE conversations, messages'); // ANALYZE, plus a settled visibility map
-  step(`seeded ${CONVERSATIONS} conversations / ${MESSAGES} messages in ${seedSeconds} s (VACUUM ANALYZE ${seconds(analyzeStart)} s)`);
+  step(
+    `seeded ${CONVERSATIONS} conversations / ${MESSAGES} messages in ${seedSeconds} s (VACUUM ANALYZE ${seconds(analyzeStart)} s)`,
+  );
 
   // ---- sanity checks, and the body the ceiling serves ----------------------------------------
   const listUrl = `${base}/v1/conversations?limit=20`;
@@ -157,7 +171,8 @@ async function main() {
   const list = await request(listUrl, { headers: auth });
   if (list.json.items.length !== 20) throw new Error(`list returned ${list.json.items.length} items, expected 20`);
   const detail = await request(detailUrl, { headers: auth });
-  if (detail.json.messages.length !== DETAIL_MESSAGES) throw new Error(`detail returned ${detail.json.messages.length} messages`);
+  if (detail.json.messages.length !== DETAIL_MESSAGES)
+    throw new Error(`detail returned ${detail.json.messages.length} messages`);
 
   const ceiling = fork(join(here, 'ceiling.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   cleanups.push(() => ceiling.kill('SIGTERM'));
@@ -168,10 +183,23 @@ async function main() {
   });
 
   // ---- measure -------------------------------------------------------------------------------
+  const ceilingUrl = `http://127.0.0.1:${ceilingPort}/`;
   const targets = [
     { endpoint: 'GET /v1/conversations?limit=20', url: listUrl, headers: auth, bytes: list.text.length, pid: api.pid },
-    { endpoint: `GET /v1/conversations/:id (${DETAIL_MESSAGES} messages)`, url: detailUrl, headers: auth, bytes: detail.text.length, pid: api.pid },
-    { endpoint: 'ceiling: bare Fastify, same body as the list', url: `http://127.0.0.1:${ceilingPort}/`, headers: {}, bytes: list.text.length, pid: ceiling.pid },
+    {
+      endpoint: `GET /v1/conversations/:id (${DETAIL_MESSAGES} messages)`,
+      url: detailUrl,
+      headers: auth,
+      bytes: detail.text.length,
+      pid: api.pid,
+    },
+    {
+      endpoint: 'ceiling: bare Fastify, same body as the list',
+      url: ceilingUrl,
+      headers: {},
+      bytes: list.text.length,
+      pid: ceiling.pid,
+    },
   ];
   const rows = [];
   for (const t of targets) {
@@ -204,9 +232,13 @@ async function main() {
       cpu: cpus()[0]?.model,
       node: process.version,
       postgres: (await db.query('SHOW server_version')).rows[0].server_version,
-      loadAverage1m: { atStart: load1mAtStart, atEnd: Number(loadavg()[0].toFixed(2)) }, // > 0 before we start = other work running
+      // a high load average at the start means other work was running: the figures are then low and noisy
+      loadAverage1m: { atStart: load1mAtStart, atEnd: Number(loadavg()[0].toFixed(2)) },
     },
-    app: { commit: git('rev-parse', '--short', 'HEAD'), uncommittedChanges: git('status', '--porcelain', 'apps', 'libs') !== '' },
+    app: {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      uncommittedChanges: git('status', '--porcelain', 'apps', 'libs') !== '',
+    },
     settings: { connections, durationSec: duration, warmupSec: warmup, dbPoolMax: 10, targetP99Ms: TARGET_P99_MS },
     seed: { conversations: CONVERSATIONS, messages: MESSAGES, seconds: Number(seedSeconds) },
     results: rows,
@@ -302,8 +334,11 @@ async function request(url, init) {
 async function waitForHealth(url, child, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`persistence-api exited (code ${child.exitCode}) before becoming healthy`);
-    const status = await fetch(url).then((r) => r.status, () => 0);
+    if (child.exitCode !== null)
+      throw new Error(`persistence-api exited (code ${child.exitCode}) before becoming healthy`);
+    const status = await fetch(url)
+      .then((r) => r.status)
+      .catch(() => 0);
     if (status === 200) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -323,7 +358,14 @@ function freePort() {
 function table(rows) {
   const head = ['endpoint', 'req/s (avg)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'vs ceiling', 'server CPU ms/req'];
   const lines = rows.map((r) => [
-    r.endpoint, r.requestsPerSec, r.p50Ms, r.p99Ms, r.non2xx, r.errors, r.ratioToCeiling.toFixed(2), r.serverCpuMsPerRequest ?? 'n/a',
+    r.endpoint,
+    r.requestsPerSec,
+    r.p50Ms,
+    r.p99Ms,
+    r.non2xx,
+    r.errors,
+    r.ratioToCeiling.toFixed(2),
+    r.serverCpuMsPerRequest ?? 'n/a',
   ]);
   return [head, head.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AccessTokenClaims, parseScopes } from '@voice/contracts/persistence';
 import { ApiError } from '@voice/server-kit';
+import { createPublicKey } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { InjectConfig, type PersistenceApiConfig } from '../config';
 import type { Principal } from './principal';
@@ -18,7 +19,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: keys.publicKeyPem,
+      // A KeyObject, not the PEM: jsonwebtoken would re-parse a PEM string on every request (a third
+      // of the API's CPU under load, see tools/bench/persistence). The typings only admit string | Buffer.
+      secretOrKey: createPublicKey(keys.publicKeyPem) as unknown as string,
       algorithms: ['ES256'],
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
