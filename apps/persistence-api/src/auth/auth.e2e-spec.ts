@@ -1,4 +1,3 @@
-import type { ErrorBody } from '@voice/contracts/errors';
 import type {
   ClientCredentialsRequest,
   ClientCredentialsResponse,
@@ -13,6 +12,7 @@ import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:c
 import * as joseLib from 'jose';
 import type { Response } from 'supertest';
 import { registerUser, SERVICE_SECRET, serviceToken, startTestApp, uniqueEmail, type TestApp } from '../../test/test-app';
+import { expectError } from '../../test/expect-error';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { SigningKeysService } from './signing-keys.service';
 
@@ -55,18 +55,6 @@ const refreshCookie = (res: Response) => {
   return { value: decodeURIComponent(pair.slice('refresh_token='.length)), attributes };
 };
 
-const errorOf = (res: Response) => (res.body as ErrorBody).error;
-
-/** Asserts the one error shape, with the request id the response header carries. */
-function expectError(res: Response, status: number, code: ErrorBody['error']['code'], message?: string | RegExp) {
-  expect(res.status).toBe(status);
-  const error = errorOf(res);
-  expect(error.code).toBe(code);
-  expect(error.requestId).toBe(res.headers['x-request-id']);
-  if (typeof message === 'string') expect(error.message).toBe(message);
-  else if (message) expect(error.message).toMatch(message);
-  return error;
-}
 
 describe('auth', () => {
   let t: TestApp;

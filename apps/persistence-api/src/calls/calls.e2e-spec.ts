@@ -1,7 +1,7 @@
 import type { Call, Conversation, CreateCallRequest, CreateConversationRequest, UpdateCallRequest } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import { registerUser, serviceToken, startTestApp, type TestApp } from '../../test/test-app';
+import { expectError, expectValidation } from '../../test/expect-error';
 import { CallEntity } from './entities/call.entity';
 
 type Auth = { Authorization: string };
@@ -43,18 +43,7 @@ describe('calls', () => {
     return res.body as Conversation;
   }
 
-  function expectValidation(res: Response, path: string, message?: RegExp) {
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'validation_failed', requestId: expect.any(String) });
-    const details = res.body.error.details as { path: string; message: string }[];
-    expect(details.map((d) => d.path)).toContain(path);
-    if (message) expect(details.find((d) => d.path === path)?.message).toMatch(message);
-  }
 
-  function expectError(res: Response, status: number, code: string) {
-    expect(res.status).toBe(status);
-    expect(res.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String), requestId: expect.any(String) }) });
-  }
 
   describe('POST /v1/calls', () => {
     it('records a call with 201', async () => {

@@ -9,8 +9,8 @@ import type {
   Message,
 } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import { registerUser, serviceToken, startTestApp, type TestApp } from '../../test/test-app';
+import { expectError, expectValidation } from '../../test/expect-error';
 import { ConversationEntity } from './entities/conversation.entity';
 import { MessageEntity } from './entities/message.entity';
 
@@ -48,22 +48,7 @@ describe('conversations and messages', () => {
 
   const setStartedAt = (id: string, startedAt: Date) => conversationsRepo().update({ id }, { startedAt });
 
-  /** The standard error shape, with a validation detail naming `path`. */
-  function expectValidation(res: Response, path: string, message?: string | RegExp) {
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'validation_failed', message: expect.any(String), requestId: expect.any(String) });
-    const paths = (res.body.error.details as { path: string; message: string }[]).map((d) => d.path);
-    expect(paths).toContain(path);
-    if (message) {
-      const detail = (res.body.error.details as { path: string; message: string }[]).find((d) => d.path === path);
-      expect(detail?.message).toMatch(message);
-    }
-  }
 
-  function expectError(res: Response, status: number, code: string) {
-    expect(res.status).toBe(status);
-    expect(res.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String), requestId: expect.any(String) }) });
-  }
 
   /** Lists every page with the given page size; returns the pages' ids. */
   async function allPages(auth: Auth, limit: number, q: ListQuery = {}) {

@@ -1,4 +1,3 @@
-import type { ErrorBody } from '@voice/contracts/errors';
 import type {
   Conversation,
   CreateConversationRequest,
@@ -9,21 +8,11 @@ import type {
   UpdateProfileRequest,
 } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'supertest';
 import type { DataSource } from 'typeorm';
 import { registerUser, startTestApp, type TestApp } from '../../test/test-app';
+import { expectError } from '../../test/expect-error';
 import { isPostgres } from '../database/data-source';
 
-const errorOf = (res: Response) => (res.body as ErrorBody).error;
-
-function expectError(res: Response, status: number, code: ErrorBody['error']['code'], message?: string | RegExp) {
-  expect(res.status).toBe(status);
-  const error = errorOf(res);
-  expect(error.code).toBe(code);
-  if (typeof message === 'string') expect(error.message).toBe(message);
-  else if (message) expect(error.message).toMatch(message);
-  return error;
-}
 
 /** Rows of `table` whose `column` equals `value`, counted in SQL so no entity mapping is involved. */
 async function countRows(db: DataSource, table: string, column: string, value: string): Promise<number> {
