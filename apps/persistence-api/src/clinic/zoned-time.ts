@@ -54,11 +54,15 @@ export function zonedDate(at: Date, tz: string): string {
   return `${String(w.y).padStart(4, '0')}-${String(w.mo).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
 }
 
+/** The calendar date `days` after `date` (both YYYY-MM-DD). */
+export function addDays(date: string, days: number): string {
+  const [y, mo, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, mo - 1, d + days)).toISOString().slice(0, 10);
+}
+
 /** [start, end) of the calendar day `date` in `tz`. */
 export function zonedDay(date: string, tz: string): [Date, Date] {
-  const start = zonedToUtc(date, '00:00', tz);
-  const next = new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10) + 1));
-  return [start, zonedToUtc(next.toISOString().slice(0, 10), '00:00', tz)];
+  return [zonedToUtc(date, '00:00', tz), zonedToUtc(addDays(date, 1), '00:00', tz)];
 }
 
 export function localTime(at: Date, tz: string): string {

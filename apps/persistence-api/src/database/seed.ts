@@ -5,7 +5,7 @@ import { hashSecret } from '../auth/passwords';
 import { DoctorEntity } from '../clinic/entities/doctor.entity';
 import { PatientEntity } from '../clinic/entities/patient.entity';
 import { ShiftEntity } from '../clinic/entities/shift.entity';
-import { zonedDate, zonedToUtc } from '../clinic/zoned-time';
+import { addDays, zonedDate, zonedToUtc } from '../clinic/zoned-time';
 
 export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password-1', displayName: 'Demo User' };
 
@@ -21,8 +21,6 @@ const PATIENTS = [
   { name: 'Maria Garcia', phone: '+14155550102', balanceCents: 0 },
   { name: 'Wei Chen', phone: '+14155550103', balanceCents: 12000 },
 ];
-
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Loads the demo clinic when the database has no doctors yet: doctors with shifts on the
@@ -55,9 +53,9 @@ export async function seed(db: DataSource, timezone: string, today = new Date())
       const doctorId = randomUUID();
       await tx.insert(DoctorEntity, { id: doctorId, name: d.name, specialty: d.specialty });
       for (let i = 0; i < 7; i++) {
-        const day = new Date(Date.UTC(+localToday.slice(0, 4), +localToday.slice(5, 7) - 1, +localToday.slice(8, 10) + i));
-        if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
-        const date = isoDay(day);
+        const date = addDays(localToday, i);
+        const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+        if (weekday === 0 || weekday === 6) continue;
         await tx.insert(ShiftEntity, {
           id: randomUUID(),
           doctorId,
