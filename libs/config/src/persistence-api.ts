@@ -1,19 +1,10 @@
 import { z } from 'zod';
-import { bool, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, type Env } from './core';
+import { bool, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, timeZone, type Env } from './core';
 
 const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
   .refine((v) => URL.canParse(v), 'must be a valid URL');
-
-const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as Europe/Berlin');
 
 const base = z.object({
   NODE_ENV: setting(NodeEnv, { description: 'development, test or production. Production requires the settings marked so.' }),

@@ -59,9 +59,14 @@ export const BookAppointmentRequest = z
     reason: z.string().trim().max(500).optional(),
     patientId: Id.optional(),
     patient: z.object({ name: z.string().trim().min(1).max(100), phone: PhoneNumber }).strict().optional(),
+    /** Service clients booking for a signed-in user: that user's own patient record (created on first use). */
+    userId: Id.optional(),
   })
   .strict()
-  .refine((v) => !(v.patientId && v.patient), { message: 'give patientId or patient, not both', path: ['patient'] });
+  .refine((v) => [v.patientId, v.patient, v.userId].filter(Boolean).length <= 1, {
+    message: 'give at most one of patientId, patient and userId',
+    path: ['patient'],
+  });
 export type BookAppointmentRequest = z.infer<typeof BookAppointmentRequest>;
 
 export const MoveAppointmentRequest = z.object({ startsAt: IsoDateTime }).strict();
@@ -71,3 +76,19 @@ export const AppointmentsQuery = z
   .object({ patientId: Id.optional(), doctorId: Id.optional(), from: IsoDateTime.optional() })
   .strict();
 export type AppointmentsQuery = z.infer<typeof AppointmentsQuery>;
+
+export const ClaimStatus = z.enum(['submitted', 'processing', 'approved', 'denied', 'paid']);
+export type ClaimStatus = z.infer<typeof ClaimStatus>;
+
+/** An insurance claim for a patient's visit, as the billing agent reports it. */
+export const Claim = z.object({
+  id: z.uuid(),
+  patientId: z.uuid(),
+  /** Human-readable claim number, e.g. "CLM-1042". */
+  reference: z.string(),
+  status: ClaimStatus,
+  amountCents: z.number().int(),
+  submittedAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Claim = z.infer<typeof Claim>;

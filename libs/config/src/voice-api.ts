@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { ConfigError, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, timeZone, type Env } from './core';
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+const wsOrHttpUrl = z.url({ protocol: /^(wss?|https?)$/, message: 'must be a ws(s):// or http(s):// URL' });
+const ms = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const secret = (description: string) => setting(z.string().min(1).optional(), { description, secret: true });
+
+const base = z.object({
+  NODE_ENV: setting(NodeEnv, { description: 'development, test or production. Production requires the settings marked so.' }),
+  PORT: setting(port(3002), { description: 'HTTP port. App Service sets it (8080).' }),
+  HOST: setting(z.string().default('0.0.0.0'), { description: 'Interface to bind.' }),
+  LOG_LEVEL: setting(LogLevel, { description: 'fatal, error, warn, info, debug, trace or silent.' }),
+  DATA_DIR: setting(z.string().default('data/voice-api'), {
+    description: 'Directory for the durable transcript outbox. On App Service use a path under /home.',
+  }),
+  PUBLIC_URL: setting(httpUrl.optional(), {
+    description:
+      'Public https:// URL of this service, used to build the WebSocket URL handed to clients. Unset: taken from the request (Host and X-Forwarded-Proto).',
+  }),
+  PERSISTENCE_API_URL: setting(httpUrl.default('http://127.0.0.1:3001'), {
+    description: 'Base URL of persistence-api (HTTPS in Azure).',
+    requiredInProduction: true,
+  }),
+  VOICE_API_CLIENT_ID: setting(z.string().default('voice-api'), { description: 'Client id of the service credential issued by persistence-api.' }),
+  VOICE_API_CLIENT_SECRET: setting(z.string().min(24, 'must be at least 24 characters').optional(), {
+    description: 'Secret of the service credential; the same value as in persistence-api.',
+    secret: true,
+    requiredInProduction: true,
+    defaultNote: 'development: dev-voice-api-secret-change-me',
+  }),
+  JWT_ISSUER: setting(z.string().default('persistence-api'), { description: 'Expected iss claim of user tokens (persistence-api JWT_ISSUER).' }),
+  JWT_AUDIENCE: setting(z.string().default('voice-platform'), { description: 'Expected aud claim of user tokens (persistence-api JWT_AUDIENCE).' }),
+  CORS_ORIGINS: setting(csv().default([]), {
+    description: 'Comma-separated origins allowed to call the API from a browser (credentials allowed).',
+    defaultNote: 'development: http://localhost:3000,http://127.0.0.1:3000',
+  }),
+  ALLOWED_HOSTS: setting(csv().default([]), {
+    description: 'Comma-separated Host header values accepted in production, e.g. myvoice.azurewebsites.net.',
+    requiredInProduction: true,
+  }),
+  TRUST_PROXY_HOPS: setting(z.coerce.number().int().min(0).max(5).default(1), {
+    description: 'How many proxies in front of the app to trust for X-Forwarded-* (App Service: 1).',
+  }),
+  MAX_SESSIONS_PER_USER: setting(z.coerce.number().int().min(1).max(100).default(3), { description: 'Concurrent voice sessions per user.' }),
+  SESSION_MAX_MINUTES: setting(z.coerce.number().int().min(1).max(240).default(30), { description: 'Every session ends after this long.' }),
+  TICKET_TTL_SECONDS: setting(z.coerce.number().int().min(5).max(600).default(60), { description: 'Lifetime of a single-use WebSocket ticket.' }),
+  CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: "The clinic's IANA time zone, as in persistence-api: \"Tuesday\" means Tuesday there." }),
+
+  LIVEKIT_URL: setting(wsOrHttpUrl.optional(), { description: 'LiveKit server URL (wss://…livekit.cloud). With the key and secret: LiveKit transport.' }),
+  LIVEKIT_API_KEY: secret('LiveKit API key.'),
+  LIVEKIT_API_SECRET: secret('LiveKit API secret.'),
+  LIVEKIT_TOKEN_TTL: setting(z.coerce.number().int().min(60).max(86_400).default(3600), { description: 'Participant token lifetime in seconds.' }),
+  LIVEKIT_AGENT_NAME: setting(z.string().default('clinic-agent'), { description: 'Agent name the worker registers and rooms dispatch to.' }),
+  LIVEKIT_WORKER: setting(z.enum(['inline', 'off']).default('inline'), {
+    description: 'inline: run the LiveKit agents worker inside voice-api; off: run it as its own process (worker.js).',
+  }),
+
+  VAD_PROVIDER: setting(z.enum(['energy', 'silero']).default('energy'), { description: 'Voice activity detector.' }),
+  VAD_THRESHOLD: setting(z.coerce.number().min(0.05).max(0.95).default(0.5), { description: 'Speech probability above which a frame counts as speech.' }),
+  END_OF_UTTERANCE_SILENCE_MS: setting(ms(400, 100, 3000), { description: 'Silence that ends the caller\'s turn.' }),
+  STT_PROVIDER: setting(z.enum(['offline', 'deepgram', 'openai']).default('offline'), { description: 'Speech to text: offline (pocketsphinx), deepgram or openai.' }),
+  LLM_PROVIDER: setting(z.enum(['offline', 'openai']).default('offline'), {
+    description: 'offline: the built-in rule-and-tool agent; openai: any OpenAI-compatible chat-completions endpoint.',
+  }),
+  TTS_PROVIDER: setting(z.enum(['offline', 'cartesia', 'openai']).default('offline'), { description: 'Text to speech: offline (espeak-ng), cartesia or openai.' }),
+  POCKETSPHINX_MODEL_DIR: setting(z.string().default('/usr/share/pocketsphinx/model/en-us'), { description: 'pocketsphinx acoustic model and dictionary.' }),
+  ESPEAK_VOICE: setting(z.string().default('en-us'), { description: 'espeak-ng voice.' }),
+  ESPEAK_RATE: setting(z.coerce.number().int().min(80).max(400).default(165), { description: 'espeak-ng words per minute.' }),
+  DEEPGRAM_API_KEY: secret('Deepgram API key (STT_PROVIDER=deepgram).'),
+  DEEPGRAM_URL: setting(wsOrHttpUrl.default('wss://api.deepgram.com'), { description: 'Deepgram streaming endpoint base.' }),
+  DEEPGRAM_MODEL: setting(z.string().default('nova-3'), { description: 'Deepgram model.' }),
+  OPENAI_API_KEY: secret('OpenAI API key (STT or TTS provider openai; the LLM key when LLM_API_KEY is unset).'),
+  OPENAI_BASE_URL: setting(httpUrl.default('https://api.openai.com/v1'), { description: 'OpenAI API base URL.' }),
+  OPENAI_STT_MODEL: setting(z.string().default('gpt-4o-mini-transcribe'), { description: 'OpenAI transcription model.' }),
+  OPENAI_TTS_MODEL: setting(z.string().default('gpt-4o-mini-tts'), { description: 'OpenAI speech model.' }),
+  OPENAI_TTS_VOICE: setting(z.string().default('alloy'), { description: 'OpenAI voice.' }),
+  LLM_BASE_URL: setting(httpUrl.optional(), {
+    description: 'Chat-completions base URL (OpenAI, Azure OpenAI deployment URL, Ollama http://host:11434/v1). Unset: OPENAI_BASE_URL.',
+  }),
+  LLM_API_KEY: secret('Key for LLM_BASE_URL (sent as Bearer, or as api-key for Azure). Unset: OPENAI_API_KEY.'),
+  LLM_MODEL: setting(z.string().default('gpt-4o-mini'), { description: 'Chat model name.' }),
+  LLM_AZURE_API_VERSION: setting(z.string().optional(), { description: 'Set for Azure OpenAI: sends api-key and ?api-version=.' }),
+  CARTESIA_API_KEY: secret('Cartesia API key (TTS_PROVIDER=cartesia).'),
+  CARTESIA_URL: setting(httpUrl.default('https://api.cartesia.ai'), { description: 'Cartesia API base URL.' }),
+  CARTESIA_MODEL: setting(z.string().default('sonic-2'), { description: 'Cartesia model id.' }),
+  CARTESIA_VOICE_ID: setting(z.string().default('bf0a246a-8642-498a-9950-80c35e9276b5'), { description: 'Cartesia voice id.' }),
+});
+
+export const voiceApiSettings = base;
+type Parsed = z.output<typeof base>;
+
+const LIVEKIT = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
+const PROVIDER_KEYS: [keyof Parsed, string, (c: Parsed) => boolean][] = [
+  ['DEEPGRAM_API_KEY', 'STT_PROVIDER=deepgram', (c) => c.STT_PROVIDER === 'deepgram'],
+  ['OPENAI_API_KEY', 'STT_PROVIDER=openai', (c) => c.STT_PROVIDER === 'openai'],
+  ['OPENAI_API_KEY', 'TTS_PROVIDER=openai', (c) => c.TTS_PROVIDER === 'openai'],
+  ['CARTESIA_API_KEY', 'TTS_PROVIDER=cartesia', (c) => c.TTS_PROVIDER === 'cartesia'],
+];
+
+/** The conditional requirements: all of LiveKit or none, and a key for every cloud provider chosen. */
+function conditionalProblems(c: Parsed) {
+  const problems: { variable: string; message: string }[] = [];
+  const missing = LIVEKIT.filter((k) => !c[k]);
+  if (missing.length > 0 && missing.length < LIVEKIT.length) {
+    for (const k of missing) problems.push({ variable: k, message: `is required with ${LIVEKIT.filter((x) => c[x]).join(' and ')} (LiveKit needs all three)` });
+  }
+  for (const [key, because, applies] of PROVIDER_KEYS) {
+    if (applies(c) && !c[key] && !problems.some((p) => p.variable === key)) problems.push({ variable: key, message: `is required with ${because}` });
+  }
+  if (c.LLM_PROVIDER === 'openai' && !c.LLM_API_KEY && !c.OPENAI_API_KEY && !c.LLM_BASE_URL) {
+    problems.push({ variable: 'LLM_API_KEY', message: 'is required with LLM_PROVIDER=openai (or OPENAI_API_KEY, or an LLM_BASE_URL that needs no key)' });
+  }
+  return problems;
+}
+
+function finish(c: Parsed) {
+  const production = c.NODE_ENV === 'production';
+  return {
+    ...c,
+    VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
+    CORS_ORIGINS: c.CORS_ORIGINS.length || production ? c.CORS_ORIGINS : ['http://localhost:3000', 'http://127.0.0.1:3000'],
+    LLM_BASE_URL: c.LLM_BASE_URL ?? c.OPENAI_BASE_URL,
+    LLM_API_KEY: c.LLM_API_KEY ?? c.OPENAI_API_KEY,
+    livekit:
+      c.LIVEKIT_URL && c.LIVEKIT_API_KEY && c.LIVEKIT_API_SECRET
+        ? { url: c.LIVEKIT_URL, apiKey: c.LIVEKIT_API_KEY, apiSecret: c.LIVEKIT_API_SECRET }
+        : undefined,
+  };
+}
+
+export type VoiceApiConfig = ReturnType<typeof finish>;
+
+export function loadVoiceApiConfig(env: Env = process.env): VoiceApiConfig {
+  const parsed = loadConfig('voice-api', base, env, productionRequired(base));
+  const problems = conditionalProblems(parsed);
+  if (problems.length) throw new ConfigError('voice-api', problems);
+  return finish(parsed);
+}
