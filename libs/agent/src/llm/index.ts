@@ -1,1 +1,2 @@
 export * from './llm';
+export * from './offline';

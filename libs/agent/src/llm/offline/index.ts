@@ -1,0 +1,2 @@
+export * from './intents';
+export * from './offline-llm';

@@ -1,0 +1,113 @@
+import { addDays, localDate, nextWeekday, type Weekday } from '../../agents/calendar';
+import type { ProviderCheck } from '../../stt/stt';
+import type { ChatMessage, CompletionRequest, LanguageModel, LlmEvent } from '../llm';
+import { parseUtterance, type Intent, type ParsedUtterance } from './intents';
+import { billingStep, receptionistStep, schedulerStep, type Step } from './policies';
+
+export interface OfflineLlmOptions {
+  timezone: string;
+  now?: () => Date;
+}
+
+/** A tool result the model has seen, with the call that produced it. */
+export interface SeenResult {
+  name: string;
+  args: Record<string, unknown>;
+  result: Record<string, unknown>;
+}
+
+/** Everything a policy reads: the caller's last words, what happened since, and what came before. */
+export interface Situation {
+  utterance: ParsedUtterance;
+  /** Intent carried over from earlier turns when this one has none ("Thursday at ten" after "move my appointment"). */
+  intent?: Intent;
+  /** Tool results since the caller last spoke, oldest first (hand-offs excluded). */
+  since: SeenResult[];
+  /** The most recent result of each tool over the whole conversation. */
+  latest: Map<string, SeenResult>;
+  /** Doctor named in this or an earlier utterance. */
+  doctor?: string;
+  /** Clinic-local YYYY-MM-DD the caller meant, if they named a day (now or before). */
+  date?: string;
+  today: string;
+}
+
+const PRIMARY: Intent[] = ['cancel', 'move', 'my_appointments', 'book', 'availability', 'hours', 'balance', 'claims', 'billing', 'scheduling', 'receptionist'];
+
+/**
+ * The offline language model: a deterministic agent that reads the caller's words against the
+ * agents' intents and calls the same tools, with the same arguments, a cloud model would. It is
+ * stateless like a chat model: every decision comes from the message history it is given.
+ */
+export class OfflineLlm implements LanguageModel {
+  readonly name = 'offline';
+  private calls = 0;
+
+  constructor(private readonly options: OfflineLlmOptions) {}
+
+  async check(): Promise<ProviderCheck> {
+    return { status: 'up', detail: 'built-in rule-and-tool agent' };
+  }
+
+  async *complete(request: CompletionRequest): AsyncGenerator<LlmEvent> {
+    const tools = new Set(request.tools.map((t) => t.name));
+    const situation = this.read(request.messages);
+    const policy = tools.has('find_free_slots') ? schedulerStep : tools.has('get_balance') ? billingStep : receptionistStep;
+    const step: Step = situation ? policy(situation) : { say: "Hello! How can I help you today?" };
+    if (request.signal?.aborted) return;
+    if ('tool' in step) {
+      yield { type: 'tool_call', call: { id: `call_${++this.calls}`, name: step.tool, arguments: step.args ?? {} } };
+      return;
+    }
+    for (const sentence of step.say.match(/[^.!?]+[.!?]*\s*/g) ?? [step.say]) yield { type: 'text', text: sentence };
+  }
+
+  private read(messages: ChatMessage[]): Situation | undefined {
+    const userIndexes = messages.flatMap((m, i) => (m.role === 'user' ? [i] : []));
+    if (userIndexes.length === 0) return undefined;
+    const last = userIndexes[userIndexes.length - 1];
+    const utterances = userIndexes.map((i) => parseUtterance((messages[i] as { content: string }).content));
+    const utterance = utterances[utterances.length - 1];
+    const results = this.results(messages);
+    const today = localDate(this.options.now?.() ?? new Date(), this.options.timezone);
+    const earlier = [...utterances].reverse();
+    const dayFrom = earlier.find((u) => u.day);
+    return {
+      utterance,
+      intent: earlier.slice(0, 3).map((u) => PRIMARY.find((i) => u.intents.has(i))).find(Boolean),
+      since: results.filter((r) => r.index > last).map((r) => r.seen),
+      latest: new Map(results.map((r) => [r.seen.name, r.seen])),
+      doctor: earlier.find((u) => u.doctor)?.doctor,
+      date: dayFrom ? resolveDay(dayFrom, today) : undefined,
+      today,
+    };
+  }
+
+  private results(messages: ChatMessage[]) {
+    const calls = new Map<string, { name: string; args: Record<string, unknown> }>();
+    const out: { index: number; seen: SeenResult }[] = [];
+    messages.forEach((m, index) => {
+      if (m.role === 'assistant') for (const c of m.toolCalls ?? []) calls.set(c.id, { name: c.name, args: c.arguments });
+      if (m.role !== 'tool') return;
+      const call = calls.get(m.toolCallId);
+      if (!call || call.name.startsWith('transfer_to_')) return;
+      out.push({ index, seen: { ...call, result: safeJson(m.content) } });
+    });
+    return out;
+  }
+}
+
+function resolveDay(u: ParsedUtterance, today: string): string | undefined {
+  if (u.day === 'today') return today;
+  if (u.day === 'tomorrow') return addDays(today, 1);
+  return u.day ? nextWeekday(u.day as Weekday, today, u.nextWeek) : undefined;
+}
+
+function safeJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : { value };
+  } catch {
+    return { value: text };
+  }
+}
