@@ -17,6 +17,13 @@ const APPS = [
     before: [['apps/persistence-api/dist/database/cli.js', 'migrate'], ['apps/persistence-api/dist/database/cli.js', 'seed']],
     links: ['/health', '/docs'],
   },
+  {
+    name: 'voice-api',
+    port: 3002,
+    main: 'apps/voice-api/dist/main.js',
+    before: [],
+    links: ['/health', '/docs', '/metrics'],
+  },
 ].filter((app) => existsSync(join(root, 'apps', app.name)));
 
 const envFileArgs = (app) => {
@@ -27,6 +34,11 @@ const envFileArgs = (app) => {
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit', ...options });
   if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+// The offline speech engines are Debian packages: installed here when we may, otherwise named.
+if (spawnSync('bash', [join(root, 'tools/dev/system-packages.sh')], { stdio: 'inherit' }).status !== 0) {
+  console.warn('voice-api will start, but its /health reports the missing speech engines until they are installed.');
 }
 
 console.log(`building ${APPS.map((a) => a.name).join(', ')} …`);

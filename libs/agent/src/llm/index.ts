@@ -1,2 +1,3 @@
 export * from './llm';
 export * from './offline';
+export * from './openai-llm';

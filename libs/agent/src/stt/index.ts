@@ -1,1 +1,3 @@
 export * from './stt';
+export * from './deepgram-stt';
+export * from './openai-stt';

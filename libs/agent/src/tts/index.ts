@@ -1,1 +1,3 @@
 export * from './tts';
+export * from './cartesia-tts';
+export * from './openai-tts';

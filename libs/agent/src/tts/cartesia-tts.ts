@@ -1,0 +1,78 @@
+import { joinUrl } from '../cloud/http';
+import { InFlight, streamPcm16 } from '../cloud/pcm-request';
+import type { ProviderCheck } from '../stt/stt';
+import type { TextToSpeech } from './tts';
+
+export interface CartesiaTtsOptions {
+  apiKey?: string;
+  /** Default `https://api.cartesia.ai`. */
+  baseUrl?: string;
+  /** Default `sonic-2`. */
+  model?: string;
+  /** A voice id from Cartesia's library; defaults to the one in Cartesia's quick-start. */
+  voiceId?: string;
+  /** The `Cartesia-Version` date the request is written against. Default `2025-04-16`. */
+  version?: string;
+  /** Default `en`. */
+  language?: string;
+  /** Limit for the first byte and for every later gap in the audio. Default 15 s. */
+  timeoutMs?: number;
+}
+
+const QUICKSTART_VOICE = '694f9389-aac1-45b6-b726-9d9369183238';
+
+/** Cartesia Sonic (`POST /tts/bytes`), asked for raw 24 kHz PCM16 so it streams without a container. */
+export class CartesiaTts implements TextToSpeech {
+  readonly name = 'cartesia';
+  readonly sampleRate = 24000;
+  private readonly inFlight = new InFlight();
+
+  constructor(private readonly options: CartesiaTtsOptions) {}
+
+  async check(): Promise<ProviderCheck> {
+    return this.options.apiKey
+      ? { status: 'up', detail: `Cartesia TTS: API key set (model ${this.model}, voice ${this.voiceId})` }
+      : { status: 'down', detail: 'Cartesia TTS: API key missing' };
+  }
+
+  async *synthesize(text: string, signal?: AbortSignal): AsyncGenerator<Int16Array> {
+    if (!text.trim() || signal?.aborted) return;
+    const { apiKey } = this.options;
+    const tracked = this.inFlight.track(signal);
+    try {
+      yield* streamPcm16({
+        provider: 'Cartesia TTS',
+        url: joinUrl(this.options.baseUrl ?? 'https://api.cartesia.ai', 'tts/bytes'),
+        headers: {
+          'Content-Type': 'application/json',
+          'Cartesia-Version': this.options.version ?? '2025-04-16',
+          ...(apiKey ? { 'X-API-Key': apiKey } : {}),
+        },
+        body: JSON.stringify({
+          model_id: this.model,
+          transcript: text,
+          voice: { mode: 'id', id: this.voiceId },
+          output_format: { container: 'raw', encoding: 'pcm_s16le', sample_rate: this.sampleRate },
+          language: this.options.language ?? 'en',
+        }),
+        timeoutMs: this.options.timeoutMs ?? 15_000,
+        signal: tracked.signal,
+        secrets: [apiKey],
+      });
+    } finally {
+      tracked.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.inFlight.abortAll();
+  }
+
+  private get model(): string {
+    return this.options.model ?? 'sonic-2';
+  }
+
+  private get voiceId(): string {
+    return this.options.voiceId ?? QUICKSTART_VOICE;
+  }
+}
