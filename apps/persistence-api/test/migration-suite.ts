@@ -12,6 +12,7 @@ import { MIGRATIONS } from '../src/database/migrations';
 export const APP_TABLES = [
   'appointments',
   'calls',
+  'claims',
   'conversations',
   'doctors',
   'messages',

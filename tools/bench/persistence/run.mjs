@@ -2,17 +2,18 @@
 // persistence-api benchmark: a fresh PostgreSQL database with 10,000 conversations / 100,000
 // messages, the built API on a free local port, autocannon against two read endpoints and against a
 // bare Fastify server (the machine's ceiling). See README.md. Usage:
-//   npm run bench:persistence -- [--build] [--duration 20] [--connections 50] [--warmup 2]
+//   npm run bench:persistence -- [--build] [--duration 20] [--connections 50] [--warmup 2] [--profile] [--workers 1]
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { summarise } from './profile-summary.mjs';
+import { CONVERSATIONS, DETAIL_MESSAGES, MESSAGES, seed } from './seed.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -20,9 +21,6 @@ const root = join(here, '..', '..', '..');
 const dist = process.env.BENCH_API_DIST ?? join(root, 'apps/persistence-api/dist');
 const BUILD_COMMAND = 'NX_DAEMON=false npx nx run persistence-api:build';
 
-const CONVERSATIONS = 10_000;
-const MESSAGES = 100_000;
-const DETAIL_MESSAGES = 50; // the conversation measured by GET /v1/conversations/:id
 const TARGET_P99_MS = 50;
 
 const { values: args } = parseArgs({
@@ -31,6 +29,10 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '20' },
     connections: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '2' },
+    // V8's sampling profiler in the API process while each endpoint is measured: results/profile-*.txt
+    profile: { type: 'boolean', default: false },
+    // node:cluster workers serving the API (cluster.cjs); 1 is the plain single process
+    workers: { type: 'string', default: '1' },
   },
 });
 const int = (name, max) => {
@@ -41,11 +43,13 @@ const int = (name, max) => {
 const duration = int('duration', 300);
 const connections = int('connections', 1000);
 const warmup = int('warmup', 60);
+const workers = int('workers', 16);
+if (args.profile && workers > 1) fail('--profile profiles one process: leave out --workers');
 const envPrefix = ['BENCH_PG_URL', 'BENCH_API_DIST']
   .filter((k) => process.env[k])
   .map((k) => `${k}=${process.env[k]} `)
   .join('');
-const command = `${envPrefix}npm run bench:persistence -- --duration ${duration} --connections ${connections} --warmup ${warmup}`;
+const command = `${envPrefix}npm run bench:persistence -- --duration ${duration} --connections ${connections} --warmup ${warmup}${workers > 1 ? ` --workers ${workers}` : ''}`;
 
 function fail(message) {
   console.error(message);
@@ -117,7 +121,10 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-persistence-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
-  const api = spawn('node', [join(dist, 'main.js')], {
+  const profileDir = join(dataDir, 'profiles');
+  const profileFlags = args.profile ? ['--require', join(here, 'profiler.cjs')] : [];
+  const apiArgs = workers > 1 ? [join(here, 'cluster.cjs'), join(dist, 'main.js'), String(workers)] : [...profileFlags, join(dist, 'main.js')];
+  const api = spawn('node', apiArgs, {
     cwd: root,
     env: {
       ...process.env,
@@ -128,6 +135,7 @@ async function main() {
       PORT: String(port),
       DATA_DIR: dataDir,
       DB_POOL_MAX: '10',
+      ...(args.profile ? { BENCH_PROFILE_DIR: profileDir } : {}),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -185,9 +193,17 @@ async function main() {
   // ---- measure -------------------------------------------------------------------------------
   const ceilingUrl = `http://127.0.0.1:${ceilingPort}/`;
   const targets = [
-    { endpoint: 'GET /v1/conversations?limit=20', url: listUrl, headers: auth, bytes: list.text.length, pid: api.pid },
+    {
+      endpoint: 'GET /v1/conversations?limit=20',
+      slug: 'list',
+      url: listUrl,
+      headers: auth,
+      bytes: list.text.length,
+      pid: api.pid,
+    },
     {
       endpoint: `GET /v1/conversations/:id (${DETAIL_MESSAGES} messages)`,
+      slug: 'detail',
       url: detailUrl,
       headers: auth,
       bytes: detail.text.length,
@@ -202,12 +218,22 @@ async function main() {
     },
   ];
   const rows = [];
+  let profiles = 0;
   for (const t of targets) {
     step(`${t.endpoint}: ${warmup} s warm-up, ${duration} s measured, ${connections} connections`);
     await cannon(t, warmup);
+    const profiling = args.profile && t.pid === api.pid;
+    if (profiling) api.kill('SIGUSR2'); // profiler.cjs: start
     const cpuBefore = cpuSeconds(t.pid);
     const r = await cannon(t, duration);
     const cpu = cpuSeconds(t.pid) - cpuBefore; // the server's CPU time: less sensitive to a busy machine than latency
+    if (profiling) {
+      api.kill('SIGUSR2'); // profiler.cjs: stop and write the next <n>.cpuprofile
+      const file = await profileWritten(profileDir, ++profiles);
+      const out = join(here, `results/profile-${t.slug}.txt`);
+      writeFileSync(out, `${t.endpoint}\n${summarise(JSON.parse(readFileSync(file, 'utf8')), r.requests.total)}\n`);
+      step(`CPU profile: ${out} (open ${file.replace(dataDir, '<temp>')} in DevTools before the run ends to see more)`);
+    }
     rows.push({
       endpoint: t.endpoint,
       responseBytes: t.bytes,
@@ -239,19 +265,20 @@ async function main() {
       commit: git('rev-parse', '--short', 'HEAD'),
       uncommittedChanges: git('status', '--porcelain', 'apps', 'libs') !== '',
     },
-    settings: { connections, durationSec: duration, warmupSec: warmup, dbPoolMax: 10, targetP99Ms: TARGET_P99_MS },
+    settings: { connections, durationSec: duration, warmupSec: warmup, dbPoolMax: 10, apiProcesses: workers, targetP99Ms: TARGET_P99_MS },
     seed: { conversations: CONVERSATIONS, messages: MESSAGES, seconds: Number(seedSeconds) },
     results: rows,
   };
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const resultsFile = workers > 1 ? 'results/latest-cluster.json' : 'results/latest.json';
+  writeFileSync(join(here, resultsFile), `${JSON.stringify(results, null, 2)}\n`);
 
   console.log(`\n${table(rows)}\n`);
   for (const row of rows.slice(0, 2)) {
     const verdict = row.p99Ms < TARGET_P99_MS ? 'meets' : 'MISSES';
     console.log(`${row.endpoint}: p99 ${row.p99Ms} ms ${verdict} the target (< ${TARGET_P99_MS} ms)`);
   }
-  console.log(`\nresults: tools/bench/persistence/results/latest.json\nreproduce: ${results.command}`);
+  console.log(`\nresults: tools/bench/persistence/${resultsFile}\nreproduce: ${results.command}`);
   const failures = rows.filter((r) => r.non2xx || r.errors);
   if (failures.length) {
     console.error(`\nFAILED: non-2xx responses or errors on ${failures.map((r) => r.endpoint).join('; ')}`);
@@ -259,60 +286,24 @@ async function main() {
   }
 }
 
-/** Seeds server-side with generate_series: one INSERT … SELECT per table, in one transaction. */
-async function seed(db, userId) {
-  const detailId = randomUUID();
-  const others = CONVERSATIONS - 1;
-  const rest = MESSAGES - DETAIL_MESSAGES; // shared by the other conversations, as evenly as possible
-  const [perConversation, extra] = [Math.floor(rest / others), rest % others];
-  await db.query('BEGIN');
-  await db.query('SELECT setseed(0.42)');
-  await db.query(
-    `INSERT INTO conversations (id, user_id, external_party, channel, agent, title, status, started_at, ended_at, last_message_at, message_count)
-     SELECT id, $1::uuid, NULL, (ARRAY['web','phone','whatsapp'])[1 + i % 3], (ARRAY['receptionist','scheduler','billing'])[1 + i % 3],
-            'Conversation ' || i, 'ended', started_at, started_at + n * interval '16 seconds', started_at + n * interval '15 seconds', n
-     FROM (SELECT i,
-                  CASE WHEN i = 0 THEN $2::uuid ELSE gen_random_uuid() END AS id,
-                  CASE WHEN i = 0 THEN $3::int ELSE $4::int + (CASE WHEN i <= $5::int THEN 1 ELSE 0 END) END AS n,
-                  (now() AT TIME ZONE 'UTC') - random() * interval '90 days' AS started_at
-           FROM generate_series(0, $6::int) AS i) AS c`,
-    [userId, detailId, DETAIL_MESSAGES, perConversation, extra, others],
-  );
-  await db.query(
-    `INSERT INTO messages (id, conversation_id, seq, role, agent, text, interrupted, end_of_utterance_ms, stt_ms,
-                           llm_first_token_ms, tts_first_byte_ms, voice_to_voice_ms, created_at)
-     SELECT gen_random_uuid(), c.id, s.seq, CASE WHEN agent_turn THEN 'agent' ELSE 'user' END,
-            CASE WHEN agent_turn THEN c.agent END,
-            (ARRAY['Hello, I would like to book an appointment next week, preferably on Tuesday morning.',
-                   'Of course. Dr. Smith has openings on Tuesday at 9:00 and 10:30; which one suits you better?',
-                   'Could you tell me how much I still owe from my last visit, please?',
-                   'Your balance is 45 dollars. Would you like me to send a payment link to your phone?'])[1 + s.seq % 4],
-            s.seq % 17 = 0,
-            CASE WHEN agent_turn THEN 150 + (random() * 200)::int END, CASE WHEN agent_turn THEN 100 + (random() * 150)::int END,
-            CASE WHEN agent_turn THEN 250 + (random() * 400)::int END, CASE WHEN agent_turn THEN 80 + (random() * 120)::int END,
-            CASE WHEN agent_turn THEN 700 + (random() * 800)::int END,
-            c.started_at + s.seq * interval '15 seconds'
-     FROM conversations c
-     CROSS JOIN LATERAL generate_series(1, c.message_count) AS s(seq)
-     CROSS JOIN LATERAL (SELECT s.seq % 2 = 0 AS agent_turn) AS t`,
-  );
-  const { rows } = await db.query(
-    `SELECT (SELECT count(*) FROM conversations)::int AS conversations, (SELECT count(*) FROM messages)::int AS messages,
-            (SELECT sum(message_count) FROM conversations)::int AS counted`,
-  );
-  const counts = rows[0];
-  if (counts.conversations !== CONVERSATIONS || counts.messages !== MESSAGES || counts.counted !== MESSAGES) {
-    throw new Error(`seeding produced ${JSON.stringify(counts)}`);
+async function profileWritten(dir, n, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(join(dir, `${n}.done`))) {
+    if (Date.now() > deadline) throw new Error(`the API wrote no CPU profile in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
   }
-  await db.query('COMMIT');
-  return detailId;
+  return join(dir, `${n}.cpuprofile`);
 }
 
-/** utime + stime of a process in seconds, from /proc (Linux; 100 clock ticks a second); NaN elsewhere. */
+/**
+ * utime + stime of a process and its children (the cluster's workers) in seconds, from /proc (Linux;
+ * 100 clock ticks a second); NaN elsewhere.
+ */
 function cpuSeconds(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
+    return (Number(fields[11]) + Number(fields[12])) / 100 + children.reduce((sum, child) => sum + cpuSeconds(child), 0);
   } catch {
     return NaN;
   }

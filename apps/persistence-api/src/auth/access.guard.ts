@@ -1,10 +1,12 @@
-import { applyDecorators, ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth } from '@nestjs/swagger';
-import type { ServiceScope } from '@voice/contracts/persistence';
+import { parseScopes, type ServiceScope } from '@voice/contracts/persistence';
 import { ApiError } from '@voice/server-kit';
+import type { FastifyRequest } from 'fastify';
+import { AccessTokenVerifier } from './access-token-verifier';
 import type { Principal } from './principal';
+import { UsersService } from './users.service';
 
 export interface AccessPolicy {
   /** Signed-in users may call the route (on their own data). */
@@ -14,19 +16,24 @@ export interface AccessPolicy {
 }
 
 const ACCESS_POLICY = 'access-policy';
+const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
 
 /** Authenticates the bearer token, then checks the caller against the route's access policy. */
 @Injectable()
-export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokenVerifier,
+    private readonly users: UsersService,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await super.canActivate(context);
-    const policy = this.reflector.get<AccessPolicy>(ACCESS_POLICY, context.getHandler()) ??
-      this.reflector.get<AccessPolicy>(ACCESS_POLICY, context.getClass());
-    const principal = context.switchToHttp().getRequest<{ user: Principal }>().user;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const principal = await this.authenticate(request.headers.authorization);
+    request.user = principal;
+    const policy =
+      this.reflector.get<AccessPolicy | undefined>(ACCESS_POLICY, context.getHandler()) ??
+      this.reflector.get<AccessPolicy | undefined>(ACCESS_POLICY, context.getClass());
     if (principal.kind === 'user') {
       if (policy?.user) return true;
       throw ApiError.forbidden('This endpoint is for service clients, not user accounts');
@@ -39,16 +46,15 @@ export class AccessGuard extends AuthGuard('jwt') {
     );
   }
 
-  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
-    if (err) throw err;
-    if (user) return user;
-    const name = (info as { name?: string; message?: string } | undefined)?.name;
-    const message = (info as { message?: string } | undefined)?.message ?? '';
-    if (name === 'TokenExpiredError') throw ApiError.unauthorized('Access token has expired: refresh it and try again');
-    if (/No auth token/i.test(message)) {
-      throw ApiError.unauthorized('Missing access token: send "Authorization: Bearer <token>"');
-    }
-    throw ApiError.unauthorized('Access token is invalid: sign in again');
+  private async authenticate(authorization: string | undefined): Promise<Principal> {
+    const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+    if (!token) throw ApiError.unauthorized('Missing access token: send "Authorization: Bearer <token>"');
+    const claims = this.tokens.verify(token);
+    if (claims.typ === 'service') return { kind: 'service', clientId: claims.sub, scopes: parseScopes(claims.scope) };
+    // A deleted account's access token stays cryptographically valid until it expires; without this
+    // check it could still write rows that point at the missing user (a foreign-key 500) or "delete" again.
+    if (!(await this.users.exists(claims.sub))) throw ApiError.unauthorized('This account no longer exists: sign in again');
+    return { kind: 'user', userId: claims.sub, email: claims.email };
   }
 }
 

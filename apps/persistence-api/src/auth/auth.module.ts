@@ -3,12 +3,12 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard } from './access.guard';
+import { AccessTokenVerifier } from './access-token-verifier';
 import { AccessTokensService } from './access-tokens.service';
 import { AuthController } from './auth.controller';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { ServiceClientEntity } from './entities/service-client.entity';
 import { UserEntity } from './entities/user.entity';
-import { JwtStrategy } from './jwt.strategy';
 import { LocalStrategy } from './local.strategy';
 import { LoginThrottleService } from './login-throttle.service';
 import { RefreshTokensService } from './refresh-tokens.service';
@@ -31,9 +31,9 @@ import { UsersService } from './users.service';
     UsersService,
     LoginThrottleService,
     LocalStrategy,
-    JwtStrategy,
+    AccessTokenVerifier,
     AccessGuard,
   ],
-  exports: [UsersService, AccessGuard],
+  exports: [UsersService, AccessGuard, AccessTokenVerifier],
 })
 export class AuthModule {}

@@ -24,8 +24,15 @@ const emailTaken = () =>
     { path: 'body.email', message: 'is already registered' },
   ]);
 
+/** How long a confirmed account is trusted without asking the database again (per process). */
+const EXISTS_TTL_MS = 5_000;
+const EXISTS_CACHE_MAX = 10_000;
+
 @Injectable()
 export class UsersService {
+  /** Accounts recently seen to exist, with when that stops counting: every authenticated request asks. */
+  private readonly confirmed = new Map<string, number>();
+
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
   async create(input: RegisterRequest): Promise<UserEntity> {
@@ -59,8 +66,20 @@ export class UsersService {
     return (await verifySecret(user.passwordHash, password)) ? user : null;
   }
 
-  exists(id: string): Promise<boolean> {
-    return this.users.existsBy({ id });
+  /**
+   * Whether the account exists. A "yes" is remembered for a few seconds; deleting the account in
+   * this process forgets it at once, and another instance's deletion is seen within EXISTS_TTL_MS.
+   */
+  async exists(id: string, nowMs = Date.now()): Promise<boolean> {
+    const until = this.confirmed.get(id);
+    if (until !== undefined && nowMs < until) return true;
+    const found = await this.users.existsBy({ id });
+    this.confirmed.delete(id);
+    if (found) {
+      if (this.confirmed.size >= EXISTS_CACHE_MAX) this.confirmed.delete(this.confirmed.keys().next().value as string);
+      this.confirmed.set(id, nowMs + EXISTS_TTL_MS);
+    }
+    return found;
   }
 
   async get(id: string): Promise<UserEntity> {
@@ -78,6 +97,8 @@ export class UsersService {
 
   /** Removes the account; conversations, messages, tokens and the patient record go with it (FK cascades). */
   async delete(id: string) {
+    this.confirmed.delete(id);
     await this.users.delete({ id });
+    this.confirmed.delete(id); // a request that confirmed the account while it was being deleted
   }
 }

@@ -58,15 +58,21 @@ export class AppointmentsService {
 
   private async resolvePatient(principal: Principal, input: BookAppointmentRequest): Promise<PatientEntity> {
     if (principal.kind === 'user') {
-      if (input.patientId || input.patient) throw invalid(input.patientId ? 'body.patientId' : 'body.patient', 'is for service clients; you book for yourself');
+      const named = input.patientId ? 'body.patientId' : input.patient ? 'body.patient' : input.userId ? 'body.userId' : null;
+      if (named) throw invalid(named, 'is for service clients; you book for yourself');
       return this.patientForUser(principal.userId);
+    }
+    if (input.userId) {
+      // A service booking on behalf of a signed-in user: that user's own record, as if they booked.
+      if (!(await this.users.existsBy({ id: input.userId }))) throw invalid('body.userId', 'names no user');
+      return this.patientForUser(input.userId);
     }
     if (input.patientId) {
       const found = await this.patients.findOneBy({ id: input.patientId });
       if (!found) throw invalid('body.patientId', 'names no patient');
       return found;
     }
-    if (!input.patient) throw invalid('body.patientId', 'or body.patient is required');
+    if (!input.patient) throw invalid('body.patientId', 'or body.patient or body.userId is required');
     const byPhone = await this.patients.findOneBy({ phone: input.patient.phone });
     if (byPhone) return byPhone;
     const created = this.patients.create({ id: randomUUID(), ...input.patient, userId: null, balanceCents: 0 });

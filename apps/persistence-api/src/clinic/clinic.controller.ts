@@ -8,6 +8,7 @@ import {
   PatientsQuery,
   SlotsQuery,
   Appointment,
+  Claim,
   Doctor,
   Patient,
   SlotsResponse,
@@ -17,7 +18,8 @@ import { z } from 'zod';
 import { Access } from '../auth/access.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { AppointmentsService } from './appointments.service';
-import { toAppointment, toDoctor, toPatient } from './clinic.mapper';
+import { ClaimsService } from './claims.service';
+import { toAppointment, toClaim, toDoctor, toPatient } from './clinic.mapper';
 import { ScheduleService } from './schedule.service';
 import { DoctorsService } from './doctors.service';
 
@@ -31,6 +33,7 @@ export class ClinicController {
     private readonly doctors: DoctorsService,
     private readonly schedule: ScheduleService,
     private readonly appointments: AppointmentsService,
+    private readonly claims: ClaimsService,
   ) {}
 
   @ApiContract({ response: z.array(Doctor) })
@@ -59,6 +62,14 @@ export class ClinicController {
   @Access({ scope: 'clinic:read' })
   async patient(@Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<Patient> {
     return toPatient(await this.appointments.patient(id));
+  }
+
+  /** The billing agent's view: a patient's insurance claims, newest first. A user sees only their own. */
+  @ApiContract({ response: z.array(Claim) })
+  @Get('patients/:id/claims')
+  @Access(READERS)
+  async patientClaims(@CurrentPrincipal() principal: Principal, @Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<Claim[]> {
+    return (await this.claims.forPatient(principal, id)).map(toClaim);
   }
 
   @ApiContract({ query: AppointmentsQuery, response: z.array(Appointment) })

@@ -1,6 +1,7 @@
 import type {
   Appointment,
   BookAppointmentRequest,
+  Claim,
   Doctor,
   MoveAppointmentRequest,
   Patient,
@@ -8,9 +9,12 @@ import type {
   SlotsResponse,
 } from '@voice/contracts/persistence';
 import { randomInt, randomUUID } from 'node:crypto';
+import { expectError, expectValidation } from '../../test/expect-error';
 import { registerUser, serviceToken, startTestApp, type TestApp } from '../../test/test-app';
 import { AppointmentEntity } from './entities/appointment.entity';
+import { ClaimEntity } from './entities/claim.entity';
 import { DoctorEntity } from './entities/doctor.entity';
+import { PatientEntity } from './entities/patient.entity';
 import { ShiftEntity } from './entities/shift.entity';
 
 // A zone without daylight saving and with a half-hour offset, so that instants can be written by
@@ -277,9 +281,58 @@ describe('clinic scheduling', () => {
         patientId: first.patientId,
         patient: { name: 'Y', phone },
       }).expect(400);
-      expect(both.body.error.details).toEqual([{ path: 'body.patient', message: expect.stringContaining('not both') }]);
+      expect(both.body.error.details).toEqual([{ path: 'body.patient', message: expect.stringContaining('at most one') }]);
 
       expect(await freeSlots(doc.doctorId, doc.date)).toEqual(['10:30', '11:00', '11:30']);
+    });
+
+    it("lets a service book for a signed-in user: that user's own patient record, made on first use and shared with their bookings", async () => {
+      const doc = await doctorWithShifts();
+      const user = await registerUser(t, { displayName: 'Amara Okafor' });
+      const userId = user.session.user.id;
+      expect((await t.http.get('/v1/clinic/patients').query({ userId }).set(service).expect(200)).body).toEqual([]);
+
+      const forUser = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('09:00'), userId }).expect(201)).body as Appointment;
+      const patients = (await t.http.get('/v1/clinic/patients').query({ userId }).set(service).expect(200)).body as Patient[];
+      expect(patients).toEqual([{ id: forUser.patientId, name: 'Amara Okafor', phone: null, userId, balanceCents: 0 }]);
+
+      const again = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('10:00'), userId: userId.toUpperCase() }).expect(201))
+        .body as Appointment;
+      const own = (await book(user.auth, { doctorId: doc.doctorId, startsAt: doc.at('11:00') }).expect(201)).body as Appointment;
+      expect([again.patientId, own.patientId]).toEqual([forUser.patientId, forUser.patientId]);
+      const mine = (await t.http.get('/v1/clinic/appointments').set(user.auth).expect(200)).body as Appointment[];
+      expect(mine.map((a) => a.id)).toEqual([forUser.id, again.id, own.id]);
+      expect(await t.db.getRepository(PatientEntity).countBy({ userId })).toBe(1);
+    });
+
+    it('refuses userId from a user, for an unknown user, and beside patientId or patient, with 400 naming the field', async () => {
+      const doc = await doctorWithShifts();
+      const user = await registerUser(t);
+      const other = await registerUser(t);
+      const startsAt = doc.at('09:00');
+
+      const fromUser = await book(user.auth, { doctorId: doc.doctorId, startsAt, userId: other.session.user.id });
+      expectValidation(fromUser, 'body.userId', /service clients/);
+      const ownId = await book(user.auth, { doctorId: doc.doctorId, startsAt, userId: user.session.user.id });
+      expectValidation(ownId, 'body.userId', /service clients/);
+      expectValidation(await book(service, { doctorId: doc.doctorId, startsAt, userId: randomUUID() }), 'body.userId', 'names no user');
+      expectValidation(await book(service, { doctorId: doc.doctorId, startsAt, userId: 'not-a-uuid' }), 'body.userId');
+
+      const patientId = (
+        await book(service, { doctorId: doc.doctorId, startsAt: doc.at('11:00'), patient: { name: 'P', phone: uniquePhone() } }).expect(201)
+      ).body.patientId as string;
+      const withPatientId = await book(service, { doctorId: doc.doctorId, startsAt, userId: other.session.user.id, patientId });
+      expectValidation(withPatientId, 'body.patient', /at most one of patientId, patient and userId/);
+      const withPatient = await book(service, {
+        doctorId: doc.doctorId,
+        startsAt,
+        userId: other.session.user.id,
+        patient: { name: 'Q', phone: uniquePhone() },
+      });
+      expectValidation(withPatient, 'body.patient', /at most one/);
+
+      expect((await bookedRows(doc.doctorId)).map((a) => a.startsAt.toISOString())).toEqual([doc.at('11:00')]);
+      expect(await t.db.getRepository(PatientEntity).countBy({ userId: other.session.user.id })).toBe(0);
     });
 
     it('refuses a second booking of a taken slot with 409', async () => {
@@ -435,6 +488,85 @@ describe('clinic scheduling', () => {
       const readOnly = await serviceToken(t, 'clinic:read');
       await book(readOnly, { doctorId: doc.doctorId, startsAt: doc.at('09:00'), patient: { name: 'A', phone: uniquePhone() } }).expect(403);
       expect(await bookedRows(doc.doctorId)).toEqual([]);
+    });
+  });
+
+  describe('claims', () => {
+    let referenceSeq = 0;
+    const reference = () => `CLM-T${phonePrefix}-${referenceSeq++}`;
+    const claims = (patientId: string, auth: Headers) => t.http.get(`/v1/clinic/patients/${patientId}/claims`).set(auth);
+
+    async function patientWithClaims(userId: string | null, specs: { status: Claim['status']; submittedAt: string; amountCents?: number }[]) {
+      const patientId = randomUUID();
+      await t.db.getRepository(PatientEntity).insert({ id: patientId, name: 'Claimant', phone: null, userId, balanceCents: 0 });
+      const rows = specs.map((c) => ({
+        id: randomUUID(),
+        patientId,
+        reference: reference(),
+        status: c.status,
+        amountCents: c.amountCents ?? 10_000,
+        submittedAt: new Date(c.submittedAt),
+        updatedAt: new Date(Date.parse(c.submittedAt) + 86_400_000),
+      }));
+      if (rows.length) await t.db.getRepository(ClaimEntity).insert(rows);
+      const expected = rows.map(
+        (r): Claim => ({
+          id: r.id,
+          patientId,
+          reference: r.reference,
+          status: r.status,
+          amountCents: r.amountCents,
+          submittedAt: r.submittedAt.toISOString(),
+          updatedAt: r.updatedAt.toISOString(),
+        }),
+      );
+      return { patientId, expected };
+    }
+
+    it("gives a service holding clinic:read a patient's claims, newest first, in the contract's shape", async () => {
+      const { patientId, expected } = await patientWithClaims(null, [
+        { status: 'paid', submittedAt: '2030-01-10T09:00:00.000Z', amountCents: 15_000 },
+        { status: 'processing', submittedAt: '2030-03-01T12:30:00.250Z', amountCents: 8_500 },
+        { status: 'denied', submittedAt: '2030-02-14T00:00:00.000Z', amountCents: 0 },
+      ]);
+      const res = await claims(patientId, service).expect(200);
+      expect(res.body).toEqual([expected[1], expected[2], expected[0]]);
+      const readOnly = await serviceToken(t, 'clinic:read');
+      expect((await claims(patientId, readOnly).expect(200)).body).toEqual(res.body);
+      // Another patient's claims stay out of the list.
+      await patientWithClaims(null, [{ status: 'submitted', submittedAt: '2030-03-02T00:00:00.000Z' }]);
+      expect((await claims(patientId, service).expect(200)).body).toHaveLength(3);
+    });
+
+    it('answers [] for a patient without claims', async () => {
+      const { patientId } = await patientWithClaims(null, []);
+      expect((await claims(patientId, service).expect(200)).body).toEqual([]);
+    });
+
+    it("lets a user read their own patient record's claims and answers 404 for anyone else's", async () => {
+      const owner = await registerUser(t);
+      const stranger = await registerUser(t);
+      const { patientId, expected } = await patientWithClaims(owner.session.user.id, [
+        { status: 'approved', submittedAt: '2030-04-01T08:00:00.000Z' },
+        { status: 'submitted', submittedAt: '2030-04-20T08:00:00.000Z' },
+      ]);
+      expect((await claims(patientId, owner.auth).expect(200)).body).toEqual([expected[1], expected[0]]);
+
+      expectError(await claims(patientId, stranger.auth), 404, 'not_found', 'Patient not found');
+      const walkIn = await patientWithClaims(null, [{ status: 'paid', submittedAt: '2030-04-02T08:00:00.000Z' }]);
+      expectError(await claims(walkIn.patientId, owner.auth), 404, 'not_found', 'Patient not found');
+    });
+
+    it('answers 404 for an unknown patient, 400 naming params.id for a malformed id, 401 without a token, 403 without clinic:read', async () => {
+      const user = await registerUser(t);
+      expectError(await claims(randomUUID(), service), 404, 'not_found', 'Patient not found');
+      expectError(await claims(randomUUID(), user.auth), 404, 'not_found', 'Patient not found');
+      expectValidation(await claims('CLM-1042', service), 'params.id');
+      expectValidation(await claims('not-a-uuid', user.auth), 'params.id');
+
+      const { patientId } = await patientWithClaims(null, [{ status: 'paid', submittedAt: '2030-01-01T00:00:00.000Z' }]);
+      expectError(await t.http.get(`/v1/clinic/patients/${patientId}/claims`), 401, 'unauthorized', /Missing access token/);
+      expectError(await claims(patientId, await serviceToken(t, 'clinic:book')), 403, 'forbidden', /clinic:read/);
     });
   });
 

@@ -1,5 +1,6 @@
-import type { Appointment, Doctor, Patient } from '@voice/contracts/persistence';
+import type { Appointment, Claim, Doctor, Patient } from '@voice/contracts/persistence';
 import type { AppointmentEntity } from './entities/appointment.entity';
+import type { ClaimEntity } from './entities/claim.entity';
 import type { DoctorEntity } from './entities/doctor.entity';
 import type { PatientEntity } from './entities/patient.entity';
 
@@ -21,4 +22,14 @@ export const toAppointment = (a: AppointmentEntity): Appointment => ({
   endsAt: a.endsAt.toISOString(),
   status: a.status as Appointment['status'],
   reason: a.reason,
+});
+
+export const toClaim = (c: ClaimEntity): Claim => ({
+  id: c.id,
+  patientId: c.patientId,
+  reference: c.reference,
+  status: c.status as Claim['status'],
+  amountCents: c.amountCents,
+  submittedAt: c.submittedAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
 });

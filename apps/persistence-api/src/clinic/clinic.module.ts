@@ -3,17 +3,19 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { UserEntity } from '../auth/entities/user.entity';
 import { AppointmentsService } from './appointments.service';
+import { ClaimsService } from './claims.service';
 import { ClinicController } from './clinic.controller';
 import { DoctorsService } from './doctors.service';
 import { AppointmentEntity } from './entities/appointment.entity';
+import { ClaimEntity } from './entities/claim.entity';
 import { DoctorEntity } from './entities/doctor.entity';
 import { PatientEntity } from './entities/patient.entity';
 import { ShiftEntity } from './entities/shift.entity';
 import { ScheduleService } from './schedule.service';
 
 @Module({
-  imports: [AuthModule, TypeOrmModule.forFeature([DoctorEntity, ShiftEntity, PatientEntity, AppointmentEntity, UserEntity])],
+  imports: [AuthModule, TypeOrmModule.forFeature([DoctorEntity, ShiftEntity, PatientEntity, AppointmentEntity, ClaimEntity, UserEntity])],
   controllers: [ClinicController],
-  providers: [DoctorsService, ScheduleService, AppointmentsService],
+  providers: [DoctorsService, ScheduleService, AppointmentsService, ClaimsService],
 })
 export class ClinicModule {}

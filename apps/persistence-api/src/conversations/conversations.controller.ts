@@ -15,6 +15,7 @@ import { ApiContract, body, params, query, type Valid } from '@voice/server-kit'
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.guard';
 import { CurrentPrincipal, CurrentUserId, type Principal } from '../auth/principal';
+import { ConversationReads } from './conversation-reads';
 import { toConversation, toMessage } from './conversation.mapper';
 import { ConversationsService } from './conversations.service';
 
@@ -23,7 +24,10 @@ const WRITERS = { user: true, scope: 'conversations:write' } as const;
 @ApiTags('conversations')
 @Controller('v1/conversations')
 export class ConversationsController {
-  constructor(private readonly conversations: ConversationsService) {}
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly reads: ConversationReads,
+  ) {}
 
   @ApiContract({ body: CreateConversationRequest, response: Conversation, status: 201 })
   @Post()
@@ -43,16 +47,14 @@ export class ConversationsController {
     @CurrentUserId() userId: string,
     @Query(query(ListConversationsQuery)) q: Valid<typeof ListConversationsQuery>,
   ): Promise<ConversationPage> {
-    return this.conversations.list(userId, q);
+    return this.reads.page(userId, q);
   }
 
   @ApiContract({ response: ConversationDetail })
   @Get(':id')
   @Access(WRITERS)
-  async get(@CurrentPrincipal() principal: Principal, @Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<ConversationDetail> {
-    const conversation = await this.conversations.findAccessible(principal, id);
-    const messages = await this.conversations.messagesOf(conversation.id);
-    return { ...toConversation(conversation), messages: messages.map(toMessage) };
+  get(@CurrentPrincipal() principal: Principal, @Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<ConversationDetail> {
+    return this.reads.detail(principal, id);
   }
 
   /** 201 when stored, 200 when this message id was already stored (a retried write). */

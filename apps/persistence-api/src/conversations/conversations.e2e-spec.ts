@@ -8,6 +8,7 @@ import type {
   ListConversationsQuery,
   Message,
 } from '@voice/contracts/persistence';
+import { ConversationDetail as DetailContract, ConversationPage as PageContract } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
 import { registerUser, serviceToken, startTestApp, type TestApp } from '../../test/test-app';
 import { expectError, expectValidation } from '../../test/expect-error';
@@ -466,6 +467,41 @@ describe('conversations and messages', () => {
       expect(detail.messages).toEqual([m1, m2, m3]);
       expect(detail.messageCount).toBe(3);
       expect(m1.createdAt).toBe('2024-01-01T10:00:03.000Z');
+    });
+
+    // The list and detail JSON is rendered by the database (PostgreSQL or SQLite), not by the mappers that
+    // shape the create and append responses: both must agree, key for key, on either engine.
+    it('answers list and detail in exactly the shape of the create and append responses', async () => {
+      const { auth } = await registerUser(t);
+      const empty = await create(auth, { channel: 'phone' });
+      const c = await create(auth, { channel: 'web', agent: 'billing', title: 'Ünïcödé "title" \\ 100%' });
+      const plain = await append(auth, c.id, { text: 'Line one\nline "two" \\ \u00e9\u4e2d\ud83d\ude00 \t end' });
+      const measured = await append(auth, c.id, {
+        role: 'agent',
+        agent: 'billing',
+        text: 'ok',
+        interrupted: true,
+        latency: { sttMs: 120, voiceToVoiceMs: 0 },
+        createdAt: '2030-05-06T07:08:09.010Z',
+      });
+      expect(plain.latency).toStrictEqual({});
+
+      const detail = (await t.http.get(`/v1/conversations/${c.id}`).set(auth).expect(200)).body as ConversationDetail;
+      expect(DetailContract.parse(detail)).toStrictEqual(detail);
+      expect(detail.messages).toStrictEqual([plain, measured]);
+      const { messages, ...conversation } = detail;
+      expect(conversation).toStrictEqual({ ...c, messageCount: 2, lastMessageAt: '2030-05-06T07:08:09.010Z' });
+      expect(messages[1]).toMatchObject({ interrupted: true, latency: { sttMs: 120, voiceToVoiceMs: 0 }, agent: 'billing' });
+
+      const emptyDetail = (await t.http.get(`/v1/conversations/${empty.id}`).set(auth).expect(200)).body as ConversationDetail;
+      expect(emptyDetail).toStrictEqual({ ...empty, messages: [] });
+
+      const page = (await list(auth).expect(200)).body as ConversationPage;
+      expect(PageContract.parse(page)).toStrictEqual(page);
+      expect(page.nextCursor).toBeNull();
+      expect([...page.items].sort((a, b) => a.id.localeCompare(b.id))).toStrictEqual(
+        [conversation, empty].sort((a, b) => a.id.localeCompare(b.id)),
+      );
     });
 
     it('answers 404 for a conversation that does not exist', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
+import { ConversationReads } from './conversation-reads';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
 import { ConversationEntity } from './entities/conversation.entity';
@@ -9,7 +10,7 @@ import { MessageEntity } from './entities/message.entity';
 @Module({
   imports: [AuthModule, TypeOrmModule.forFeature([ConversationEntity, MessageEntity])],
   controllers: [ConversationsController],
-  providers: [ConversationsService],
+  providers: [ConversationsService, ConversationReads],
   exports: [ConversationsService],
 })
 export class ConversationsModule {}

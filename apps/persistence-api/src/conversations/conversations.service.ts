@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import {
-  AppendMessageRequest,
-  CreateConversationRequest,
-  ListConversationsQuery,
-  type ConversationPage,
-  type EndConversationRequest,
-} from '@voice/contracts/persistence';
+import { AppendMessageRequest, CreateConversationRequest, type EndConversationRequest } from '@voice/contracts/persistence';
 import { ApiError } from '@voice/server-kit';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -15,18 +9,14 @@ import type { Principal } from '../auth/principal';
 import { UserEntity } from '../auth/entities/user.entity';
 import { isUniqueViolation } from '../common/db-errors';
 import { isPostgres } from '../database/data-source';
-import { toConversation } from './conversation.mapper';
-import { decodeCursor, encodeCursor } from './cursor';
 import { SerialQueue } from './serial-queue';
 import { ConversationEntity } from './entities/conversation.entity';
 import { MessageEntity } from './entities/message.entity';
 
 type CreateInput = z.output<typeof CreateConversationRequest>;
 type AppendInput = z.output<typeof AppendMessageRequest>;
-type ListInput = z.output<typeof ListConversationsQuery>;
 
 const notFound = () => ApiError.notFound('Conversation');
-const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 @Injectable()
 export class ConversationsService {
@@ -91,48 +81,6 @@ export class ConversationsService {
     );
     if (!conversation) throw notFound();
     return conversation;
-  }
-
-  async list(userId: string, query: ListInput): Promise<ConversationPage> {
-    const qb = this.conversations
-      .createQueryBuilder('c')
-      .where('c.userId = :userId', { userId })
-      .orderBy('c.startedAt', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(query.limit + 1);
-    if (query.channel) qb.andWhere('c.channel = :channel', { channel: query.channel });
-    if (query.agent) {
-      qb.andWhere(
-        '(c.agent = :agent OR EXISTS (SELECT 1 FROM messages ma WHERE ma.conversation_id = c.id AND ma.agent = :agent))',
-        { agent: query.agent },
-      );
-    }
-    if (query.from) qb.andWhere('c.startedAt >= :from', { from: new Date(query.from) });
-    if (query.to) qb.andWhere('c.startedAt <= :to', { to: new Date(query.to) });
-    if (query.q) {
-      qb.andWhere(
-        `(LOWER(c.title) LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages mq WHERE mq.conversation_id = c.id AND LOWER(mq.text) LIKE :q ESCAPE '\\'))`,
-        { q: likePattern(query.q) },
-      );
-    }
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      qb.andWhere('(c.startedAt < :cursorAt OR (c.startedAt = :cursorAt AND c.id < :cursorId))', {
-        cursorAt: cursor.startedAt,
-        cursorId: cursor.id,
-      });
-    }
-    const rows = await qb.getMany();
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toConversation),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
-    };
-  }
-
-  messagesOf(conversationId: string) {
-    return this.messages.find({ where: { conversationId }, order: { seq: 'ASC' } });
   }
 
   /**

@@ -6,8 +6,9 @@ export interface ConversationCursor {
   id: string;
 }
 
-export const encodeCursor = (c: ConversationCursor) =>
-  Buffer.from(JSON.stringify([c.startedAt.toISOString(), c.id])).toString('base64url');
+/** startedAt as the ISO 8601 string the API returns for it. */
+export const encodeCursor = (c: { startedAt: string; id: string }) =>
+  Buffer.from(JSON.stringify([c.startedAt, c.id])).toString('base64url');
 
 export function decodeCursor(raw: string): ConversationCursor {
   try {

@@ -44,7 +44,8 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
         connectionTimeoutMillis: 5_000,
         idleTimeoutMillis: 30_000,
         statement_timeout: 15_000,
-        options: '-c TimeZone=UTC',
+        // UTC, and the ISO text form that the timestamp parsers here (and raw-sql.ts) read.
+        options: '-c TimeZone=UTC -c DateStyle=ISO,YMD',
       },
     };
   }

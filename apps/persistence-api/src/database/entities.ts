@@ -3,6 +3,7 @@ import { ServiceClientEntity } from '../auth/entities/service-client.entity';
 import { UserEntity } from '../auth/entities/user.entity';
 import { CallEntity } from '../calls/entities/call.entity';
 import { AppointmentEntity } from '../clinic/entities/appointment.entity';
+import { ClaimEntity } from '../clinic/entities/claim.entity';
 import { DoctorEntity } from '../clinic/entities/doctor.entity';
 import { PatientEntity } from '../clinic/entities/patient.entity';
 import { ShiftEntity } from '../clinic/entities/shift.entity';
@@ -20,4 +21,5 @@ export const ENTITIES = [
   ShiftEntity,
   PatientEntity,
   AppointmentEntity,
+  ClaimEntity,
 ];

@@ -1,7 +1,8 @@
-import type { Appointment, Doctor, LoginRequest, Patient, Profile, SlotsResponse, TokenResponse } from '@voice/contracts/persistence';
+import type { Appointment, Claim, Doctor, LoginRequest, Patient, Profile, SlotsResponse, TokenResponse } from '@voice/contracts/persistence';
 import { createDatabase, dropDatabase } from '../../test/postgres';
 import { serviceToken, startTestApp, testDb, type TestApp } from '../../test/test-app';
 import { UserEntity } from '../auth/entities/user.entity';
+import { ClaimEntity } from '../clinic/entities/claim.entity';
 import { DoctorEntity } from '../clinic/entities/doctor.entity';
 import { PatientEntity } from '../clinic/entities/patient.entity';
 import { ShiftEntity } from '../clinic/entities/shift.entity';
@@ -48,14 +49,15 @@ describe('demo seed', () => {
     doctors: await t.db.getRepository(DoctorEntity).count(),
     shifts: await t.db.getRepository(ShiftEntity).count(),
     patients: await t.db.getRepository(PatientEntity).count(),
+    claims: await t.db.getRepository(ClaimEntity).count(),
   });
 
   it('loads the demo clinic once, and reports false the second time without adding anything', async () => {
-    expect(await counts()).toEqual({ users: 0, doctors: 0, shifts: 0, patients: 0 });
+    expect(await counts()).toEqual({ users: 0, doctors: 0, shifts: 0, patients: 0, claims: 0 });
     expect(await seed(t.db, TZ, TODAY)).toBe(true);
     // Four doctors, each on the five weekdays among the clinic's next seven days.
     const loaded = await counts();
-    expect(loaded).toEqual({ users: 1, doctors: 4, shifts: 20, patients: 4 });
+    expect(loaded).toEqual({ users: 1, doctors: 4, shifts: 20, patients: 4, claims: 5 });
 
     expect(await seed(t.db, TZ, TODAY)).toBe(false);
     expect(await seed(t.db, TZ, new Date())).toBe(false);
@@ -101,6 +103,54 @@ describe('demo seed', () => {
       .send({ doctorId: brian.id, startsAt: slots.slots[0].startsAt })
       .expect(201);
     expect((booked.body as Appointment).patientId).toBe(patients[0].id);
+  });
+
+  it('gives the demo patient and the seeded callers claims in every status, dated back from today', async () => {
+    const patients = await t.db.getRepository(PatientEntity).find();
+    const claims = await t.db.getRepository(ClaimEntity).find({ order: { reference: 'ASC' } });
+    const owner = (c: ClaimEntity) => patients.find((p) => p.id === c.patientId)?.name;
+    expect(claims.map((c) => [c.reference, owner(c), c.status])).toEqual([
+      ['CLM-1031', 'John Carter', 'paid'],
+      ['CLM-1042', 'Demo User', 'approved'],
+      ['CLM-1057', 'Demo User', 'processing'],
+      ['CLM-1063', 'John Carter', 'denied'],
+      ['CLM-1066', 'Wei Chen', 'submitted'],
+    ]);
+    for (const c of claims) {
+      expect(c.submittedAt.getTime()).toBeLessThan(TODAY.getTime());
+      expect(c.updatedAt.getTime()).toBeGreaterThanOrEqual(c.submittedAt.getTime());
+      expect(c.amountCents).toBeGreaterThan(0);
+    }
+  });
+
+  it("lets the demo user read their own claims, newest first, and no one else's", async () => {
+    const login = await t.http
+      .post('/v1/auth/login')
+      .send({ email: DEMO_USER.email, password: DEMO_USER.password } satisfies LoginRequest)
+      .expect(200);
+    const auth = { Authorization: `Bearer ${(login.body as TokenResponse).accessToken}` };
+    const me = (await t.http.get('/v1/me').set(auth).expect(200)).body as Profile;
+    const service = await serviceToken(t, 'clinic:read');
+    const [mine] = (await t.http.get('/v1/clinic/patients').query({ userId: me.id }).set(service).expect(200)).body as Patient[];
+
+    const claims = (await t.http.get(`/v1/clinic/patients/${mine.id}/claims`).set(auth).expect(200)).body as Claim[];
+    expect(claims).toEqual([
+      {
+        id: expect.any(String),
+        patientId: mine.id,
+        reference: 'CLM-1057',
+        status: 'processing',
+        amountCents: 8500,
+        submittedAt: new Date(TODAY.getTime() - 5 * 86_400_000).toISOString(),
+        updatedAt: new Date(TODAY.getTime() - 2 * 86_400_000).toISOString(),
+      },
+      expect.objectContaining({ reference: 'CLM-1042', status: 'approved', patientId: mine.id }),
+    ] satisfies Claim[]);
+
+    const [john] = (await t.http.get('/v1/clinic/patients').query({ phone: '+14155550101' }).set(service).expect(200)).body as Patient[];
+    await t.http.get(`/v1/clinic/patients/${john.id}/claims`).set(auth).expect(404);
+    const johns = (await t.http.get(`/v1/clinic/patients/${john.id}/claims`).set(service).expect(200)).body as Claim[];
+    expect(johns.map((c) => c.reference)).toEqual(['CLM-1063', 'CLM-1031']);
   });
 
   it('refuses the demo password when it is wrong', async () => {

@@ -1,7 +1,9 @@
+import type { Claim } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { UserEntity } from '../auth/entities/user.entity';
 import { hashSecret } from '../auth/passwords';
+import { ClaimEntity } from '../clinic/entities/claim.entity';
 import { DoctorEntity } from '../clinic/entities/doctor.entity';
 import { PatientEntity } from '../clinic/entities/patient.entity';
 import { ShiftEntity } from '../clinic/entities/shift.entity';
@@ -16,15 +18,36 @@ const DOCTORS = [
   { name: 'Dr. David Brown', specialty: 'Cardiology', hours: ['10:00', '16:00'] },
 ];
 
-const PATIENTS = [
-  { name: 'John Carter', phone: '+14155550101', balanceCents: 4500 },
-  { name: 'Maria Garcia', phone: '+14155550102', balanceCents: 0 },
-  { name: 'Wei Chen', phone: '+14155550103', balanceCents: 12000 },
+type SeedClaim = { reference: string; status: Claim['status']; amountCents: number; submittedDaysAgo: number; updatedDaysAgo: number };
+
+const DEMO_PATIENT_CLAIMS: SeedClaim[] = [
+  { reference: 'CLM-1042', status: 'approved', amountCents: 12000, submittedDaysAgo: 20, updatedDaysAgo: 6 },
+  { reference: 'CLM-1057', status: 'processing', amountCents: 8500, submittedDaysAgo: 5, updatedDaysAgo: 2 },
+];
+
+const PATIENTS: { name: string; phone: string; balanceCents: number; claims: SeedClaim[] }[] = [
+  {
+    name: 'John Carter',
+    phone: '+14155550101',
+    balanceCents: 4500,
+    claims: [
+      { reference: 'CLM-1031', status: 'paid', amountCents: 15000, submittedDaysAgo: 45, updatedDaysAgo: 30 },
+      { reference: 'CLM-1063', status: 'denied', amountCents: 4500, submittedDaysAgo: 12, updatedDaysAgo: 4 },
+    ],
+  },
+  { name: 'Maria Garcia', phone: '+14155550102', balanceCents: 0, claims: [] },
+  {
+    name: 'Wei Chen',
+    phone: '+14155550103',
+    balanceCents: 12000,
+    claims: [{ reference: 'CLM-1066', status: 'submitted', amountCents: 12000, submittedDaysAgo: 1, updatedDaysAgo: 1 }],
+  },
 ];
 
 /**
  * Loads the demo clinic when the database has no doctors yet: doctors with shifts on the
- * weekdays of the clinic's next seven days, a few patients and the demo login. Returns false
+ * weekdays of the clinic's next seven days, a few patients with insurance claims in every status,
+ * and the demo login (whose patient record has claims too). Returns false
  * when the data was already there.
  */
 export async function seed(db: DataSource, timezone: string, today = new Date()): Promise<boolean> {
@@ -47,8 +70,28 @@ export async function seed(db: DataSource, timezone: string, today = new Date())
       createdAt: now,
       updatedAt: now,
     });
-    await tx.insert(PatientEntity, { id: randomUUID(), name: DEMO_USER.displayName, phone: null, userId: demoUserId, balanceCents: 2500 });
-    for (const p of PATIENTS) await tx.insert(PatientEntity, { id: randomUUID(), ...p, userId: null });
+    const daysAgo = (days: number) => new Date(today.getTime() - days * 86_400_000);
+    const insertClaims = async (patientId: string, claims: SeedClaim[]) => {
+      for (const c of claims) {
+        await tx.insert(ClaimEntity, {
+          id: randomUUID(),
+          patientId,
+          reference: c.reference,
+          status: c.status,
+          amountCents: c.amountCents,
+          submittedAt: daysAgo(c.submittedDaysAgo),
+          updatedAt: daysAgo(c.updatedDaysAgo),
+        });
+      }
+    };
+    const demoPatientId = randomUUID();
+    await tx.insert(PatientEntity, { id: demoPatientId, name: DEMO_USER.displayName, phone: null, userId: demoUserId, balanceCents: 2500 });
+    await insertClaims(demoPatientId, DEMO_PATIENT_CLAIMS);
+    for (const { claims, ...p } of PATIENTS) {
+      const patientId = randomUUID();
+      await tx.insert(PatientEntity, { id: patientId, ...p, userId: null });
+      await insertClaims(patientId, claims);
+    }
     for (const d of DOCTORS) {
       const doctorId = randomUUID();
       await tx.insert(DoctorEntity, { id: doctorId, name: d.name, specialty: d.specialty });
