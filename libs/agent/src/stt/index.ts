@@ -1,3 +1,4 @@
 export * from './stt';
 export * from './deepgram-stt';
 export * from './openai-stt';
+export * from './pocketsphinx';

@@ -1,3 +1,4 @@
 export * from './tts';
 export * from './cartesia-tts';
 export * from './openai-tts';
+export * from './espeak-tts';

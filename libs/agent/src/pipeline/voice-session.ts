@@ -1,0 +1,320 @@
+import { MEDIA_SAMPLE_RATE, type AgentState, type ServerEvent, type TurnMetrics } from '@voice/contracts/media';
+import { randomUUID } from 'node:crypto';
+import type { AgentRunner, RunnerLog } from '../agents/runner';
+import { FrameChunker } from '../audio/frames';
+import { Resampler } from '../audio/resample';
+import type { SpeechToText, SttUtterance } from '../stt/stt';
+import type { TextToSpeech } from '../tts/tts';
+import type { VoiceActivityDetector } from '../vad/vad';
+import { heardText, type SpokenSentence } from './heard-text';
+import { Playout } from './playout';
+import { SentenceSplitter } from './sentence-splitter';
+import { TurnDetector } from './turn-detector';
+
+/** A finished turn, ready to be stored: what was said (or heard, when cut off) and its figures. */
+export interface FinishedTurn {
+  id: string;
+  role: 'user' | 'agent';
+  agent?: string;
+  text: string;
+  interrupted: boolean;
+  latency: TurnMetrics;
+  createdAt: string;
+}
+
+export interface VoiceSessionOptions {
+  stt: SpeechToText;
+  tts: TextToSpeech;
+  vad: VoiceActivityDetector;
+  runner: AgentRunner;
+  vadThreshold: number;
+  endOfUtteranceMs: number;
+  greeting?: string;
+  sendAudio(frame: Int16Array): void;
+  sendEvent(event: ServerEvent): void;
+  /** Every finished turn, in order: the transport writes it to the outbox. */
+  onTurn(turn: FinishedTurn): void;
+  log: RunnerLog & { info(data: Record<string, unknown>, message: string): void };
+  playoutLeadMs?: number;
+  /** How long to wait for the client's own playback report after a `clear`. */
+  playbackReportWaitMs?: number;
+}
+
+interface Timing {
+  /** When the caller stopped speaking (or sent text). */
+  spokeAt: number;
+  endOfUtteranceMs: number;
+  sttMs: number;
+}
+
+/** One agent reply in flight: its text by sentence, its audio position, its figures. */
+interface Reply {
+  id: string;
+  agent: string;
+  abort: AbortController;
+  sentences: SpokenSentence[];
+  audioMs: number;
+  metrics: TurnMetrics;
+  timing?: Timing;
+  startedAt: number;
+  firstAudioAt?: number;
+  playbackReport?: (playedMs: number) => void;
+}
+
+/**
+ * One caller, one conversation: VAD → turn detection → STT → agents → TTS → paced playout, with
+ * barge-in and per-turn metrics. Transport-free: the WebSocket gateway, telephony and LiveKit feed
+ * it 16 kHz frames and forward what it sends.
+ */
+export class VoiceSession {
+  private readonly detector: TurnDetector;
+  private readonly playout: Playout;
+  private utterance?: SttUtterance;
+  private reply?: Reply;
+  private frames: Promise<void> = Promise.resolve();
+  private state: AgentState = 'listening';
+  private closed = false;
+  private pendingTurnId?: string;
+  /** Turns reach onTurn through this chain, so storage order is speaking order even when a cut-off reply settles late. */
+  private stored: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: VoiceSessionOptions) {
+    this.detector = new TurnDetector({ threshold: o.vadThreshold, endOfUtteranceMs: o.endOfUtteranceMs });
+    this.playout = new Playout({ send: (frame) => o.sendAudio(frame), leadMs: o.playoutLeadMs });
+  }
+
+  /** Greets the caller (when a greeting is set) and starts listening. */
+  start(): void {
+    this.setState('listening');
+    if (this.o.greeting) {
+      this.o.runner.greet(this.o.greeting);
+      void this.speak(this.o.greeting);
+    }
+  }
+
+  /** One 20 ms frame of caller audio (320 samples). Frames are processed strictly in order. */
+  pushAudio(frame: Int16Array): void {
+    if (this.closed) return;
+    const arrivedAt = performance.now();
+    this.frames = this.frames.then(async () => {
+      const probability = await this.o.vad.process(frame);
+      for (const event of this.detector.update(frame, probability, arrivedAt)) {
+        if (event.type === 'start') this.onSpeechStart(event.preRoll);
+        else if (event.type === 'audio') this.utterance?.push(event.frame);
+        else void this.onSpeechEnd(event.lastSpeechAt);
+      }
+    }).catch((err: unknown) => this.o.log.error({ err }, 'audio frame failed'));
+  }
+
+  /** Typed input: a final user turn, without STT. */
+  pushText(text: string): void {
+    if (this.closed) return;
+    this.interrupt();
+    void this.userTurn(text, { spokeAt: performance.now(), endOfUtteranceMs: 0, sttMs: 0 });
+  }
+
+  /** The client says how much of a turn it actually played. */
+  reportPlayback(turnId: string, playedMs: number): void {
+    if (this.reply?.id === turnId) this.reply.playbackReport?.(playedMs);
+  }
+
+  /** Ends the session: stops speech, stores what the caller heard of a reply in flight. */
+  async stop(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.utterance?.abort();
+    this.utterance = undefined;
+    const reply = this.reply;
+    this.reply = undefined;
+    if (reply) {
+      reply.abort.abort();
+      const played = this.playout.clear();
+      this.store(this.finishReply(reply, played, reply.audioMs > played + 1));
+    }
+    this.playout.close();
+    await this.frames;
+    await this.stored;
+  }
+
+  private store(turn: FinishedTurn | undefined | Promise<FinishedTurn | undefined>) {
+    this.stored = this.stored
+      .then(() => turn)
+      .then((t) => t && this.o.onTurn(t))
+      .catch((err: unknown) => this.o.log.error({ err }, 'storing a turn failed'));
+  }
+
+  private onSpeechStart(preRoll: Int16Array[]) {
+    if (this.playout.busy) this.interrupt();
+    this.utterance?.abort();
+    const turnId = randomUUID();
+    this.utterance = this.o.stt.startUtterance({
+      onInterim: (text) => text && this.o.sendEvent({ type: 'transcript', turnId, role: 'user', text, final: false }),
+    });
+    for (const frame of preRoll) this.utterance.push(frame);
+    this.pendingTurnId = turnId;
+  }
+
+  private async onSpeechEnd(lastSpeechAt: number) {
+    const utterance = this.utterance;
+    const turnId = this.pendingTurnId;
+    this.utterance = undefined;
+    if (!utterance) return;
+    const endedAt = performance.now();
+    try {
+      const { text } = await utterance.finish();
+      const timing = { spokeAt: lastSpeechAt, endOfUtteranceMs: endedAt - lastSpeechAt, sttMs: performance.now() - endedAt };
+      if (text.trim()) await this.userTurn(text.trim(), timing, turnId);
+    } catch (err) {
+      this.o.log.error({ err, stt: this.o.stt.name }, 'speech recognition failed');
+      this.o.sendEvent({ type: 'error', code: 'provider_error', message: 'Speech recognition failed for that utterance; please say it again.' });
+    }
+  }
+
+  /** The caller spoke over the agent: stop playback now, keep what they heard. */
+  private interrupt() {
+    const reply = this.reply;
+    if (!reply) return;
+    this.reply = undefined;
+    reply.abort.abort();
+    if (reply.firstAudioAt === undefined) return;
+    const played = this.playout.clear();
+    this.o.sendEvent({ type: 'clear', turnId: reply.id });
+    // The client knows best what it played; give it a moment to say so.
+    this.store(
+      new Promise<FinishedTurn | undefined>((resolve) => {
+        const settle = (ms: number) => {
+          reply.playbackReport = undefined;
+          clearTimeout(timer);
+          resolve(this.finishReply(reply, Math.min(ms, reply.audioMs), true));
+        };
+        const timer = setTimeout(() => settle(played), this.o.playbackReportWaitMs ?? 300);
+        reply.playbackReport = settle;
+      }),
+    );
+  }
+
+  private async userTurn(text: string, timing: Timing, turnId: string = randomUUID()) {
+    if (this.closed) return;
+    this.o.sendEvent({ type: 'transcript', turnId, role: 'user', text, final: true });
+    this.interrupt();
+    this.store({
+      id: turnId,
+      role: 'user',
+      text,
+      interrupted: false,
+      latency: { endOfUtteranceMs: Math.round(timing.endOfUtteranceMs), sttMs: Math.round(timing.sttMs) },
+      createdAt: new Date().toISOString(),
+    });
+    await this.respond(text, timing);
+  }
+
+  private async respond(text: string, timing: Timing) {
+    const reply = this.newReply(timing);
+    this.setState('thinking');
+    const requestedAt = performance.now();
+    const splitter = new SentenceSplitter();
+    let speaking = Promise.resolve();
+    const queue = (sentences: string[]) => {
+      for (const s of sentences) speaking = speaking.then(() => this.synthesize(reply, s));
+    };
+    try {
+      for await (const event of this.o.runner.respond(text, reply.abort.signal)) {
+        if (reply.abort.signal.aborted) return;
+        if (event.type === 'handoff') {
+          reply.agent = event.to;
+          this.o.sendEvent({ type: 'agent_state', state: this.state, agent: event.to });
+        } else if (event.type === 'text') {
+          reply.agent = event.agent;
+          reply.metrics.llmFirstTokenMs ??= Math.round(performance.now() - requestedAt);
+          queue(splitter.push(event.text));
+        }
+      }
+      queue(splitter.flush());
+      await speaking;
+      if (reply.abort.signal.aborted) return;
+      await this.playout.idle();
+      if (this.reply !== reply) return;
+      this.reply = undefined;
+      this.store(this.finishReply(reply, reply.audioMs, false));
+    } catch (err) {
+      if (!reply.abort.signal.aborted) this.o.log.error({ err }, 'reply failed');
+    }
+  }
+
+  /** A reply without a caller turn before it: the greeting. */
+  private async speak(text: string) {
+    const reply = this.newReply(undefined);
+    await this.synthesize(reply, text);
+    await this.playout.idle();
+    if (this.reply !== reply) return;
+    this.reply = undefined;
+    this.store(this.finishReply(reply, reply.audioMs, false));
+  }
+
+  private newReply(timing: Timing | undefined): Reply {
+    const reply: Reply = {
+      id: randomUUID(),
+      agent: this.o.runner.agent,
+      abort: new AbortController(),
+      sentences: [],
+      audioMs: 0,
+      metrics: timing ? { endOfUtteranceMs: Math.round(timing.endOfUtteranceMs), sttMs: Math.round(timing.sttMs) } : {},
+      timing,
+      startedAt: performance.now(),
+    };
+    this.reply = reply;
+    this.playout.beginTurn();
+    return reply;
+  }
+
+  private async synthesize(reply: Reply, sentence: string) {
+    if (reply.abort.signal.aborted) return;
+    const resampler = new Resampler(this.o.tts.sampleRate, MEDIA_SAMPLE_RATE);
+    const chunker = new FrameChunker();
+    const startMs = reply.audioMs;
+    const requested = performance.now();
+    const enqueue = (frames: Int16Array[]) => {
+      if (reply.abort.signal.aborted || frames.length === 0) return;
+      reply.audioMs += frames.length * 20;
+      this.playout.enqueue(frames);
+      if (reply.firstAudioAt === undefined) this.onFirstAudio(reply);
+    };
+    try {
+      for await (const chunk of this.o.tts.synthesize(sentence, reply.abort.signal)) {
+        reply.metrics.ttsFirstByteMs ??= Math.round(performance.now() - requested);
+        enqueue(chunker.push(resampler.process(chunk)));
+      }
+      const rest = chunker.push(resampler.flush());
+      const last = chunker.flush();
+      enqueue(last ? [...rest, last] : rest);
+    } catch (err) {
+      if (reply.abort.signal.aborted) return;
+      this.o.log.error({ err, tts: this.o.tts.name }, 'speech synthesis failed');
+    }
+    if (reply.abort.signal.aborted) return;
+    if (reply.audioMs > startMs) reply.sentences.push({ text: sentence, startMs, endMs: reply.audioMs });
+    this.o.sendEvent({ type: 'transcript', turnId: reply.id, role: 'agent', agent: reply.agent, text: reply.sentences.map((s) => s.text).join(' '), final: false });
+  }
+
+  private onFirstAudio(reply: Reply) {
+    reply.firstAudioAt = performance.now();
+    this.setState('speaking', reply.agent);
+    if (!reply.timing) return;
+    reply.metrics.voiceToVoiceMs = Math.round(reply.firstAudioAt - reply.timing.spokeAt);
+    this.o.sendEvent({ type: 'turn_metrics', turnId: reply.id, metrics: reply.metrics });
+  }
+
+  private finishReply(reply: Reply, playedMs: number, interrupted: boolean): FinishedTurn | undefined {
+    const text = interrupted ? heardText(reply.sentences, playedMs) : reply.sentences.map((s) => s.text).join(' ');
+    if (interrupted) this.o.runner.amendLastReply(text);
+    if (!this.closed) this.o.sendEvent({ type: 'transcript', turnId: reply.id, role: 'agent', agent: reply.agent, text, final: true, interrupted });
+    if (!this.closed && !this.reply) this.setState('listening');
+    if (!text) return undefined;
+    return { id: reply.id, role: 'agent', agent: reply.agent, text, interrupted, latency: reply.metrics, createdAt: new Date().toISOString() };
+  }
+
+  private setState(state: AgentState, agent: string = this.o.runner.agent) {
+    this.state = state;
+    if (!this.closed) this.o.sendEvent({ type: 'agent_state', state, agent });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './media-client';
+export * from './speech';
