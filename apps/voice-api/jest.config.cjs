@@ -12,6 +12,7 @@ module.exports = {
       ...preset,
       rootDir: __dirname,
       displayName: 'voice-api:api',
+      setupFilesAfterEnv: ['<rootDir>/test/api-test-timeout.ts'],
       testMatch: ['<rootDir>/src/**/*.e2e-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/persistence.global-setup.ts',
       globalTeardown: '<rootDir>/test/persistence.global-teardown.ts',

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyWebsocket from '@fastify/websocket';
 import { createServer } from '@voice/server-kit';
 import type { DestinationStream } from 'pino';
-import { AppModule } from './app.module';
+import { AppModule, type AppOptions } from './app.module';
 import type { VoiceApiConfig } from './config';
 
 /** Builds the configured app without listening: main.ts listens, tests use it directly. */
-export function createApp(config: VoiceApiConfig, logDestination?: DestinationStream): Promise<NestFastifyApplication> {
-  return createServer(AppModule.forRoot(config), {
+export async function createApp(config: VoiceApiConfig, logDestination?: DestinationStream, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const app = await createServer(AppModule.forRoot(config, options), {
     name: 'voice-api',
     logLevel: config.LOG_LEVEL,
     corsOrigins: config.CORS_ORIGINS,
@@ -16,4 +17,7 @@ export function createApp(config: VoiceApiConfig, logDestination?: DestinationSt
     bodyLimit: 65_536,
     logDestination,
   });
+  // Before init: the media gateway adds its WebSocket route in onModuleInit.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 65_536 } });
+  return app;
 }

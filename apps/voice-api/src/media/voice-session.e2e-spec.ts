@@ -1,0 +1,181 @@
+import { concat, MediaClient, silence, speak } from '@voice/agent/testing';
+import type { Appointment, Doctor } from '@voice/contracts/persistence';
+import type { CreateSessionResponse } from '@voice/contracts/voice';
+import { startPersistenceApi, TEST_SERVICE_SECRET, type PersistenceProcess } from '../../test/persistence-process';
+import { conversationOf, eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
+import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
+
+jest.setTimeout(120_000);
+
+async function startSession(api: VoiceApi, user: TestUser) {
+  const res = await api.http.post('/v1/sessions').set(user.auth).send({});
+  expect(res.status).toBe(201);
+  const session = res.body as CreateSessionResponse;
+  if (session.connection.type !== 'websocket') throw new Error('expected the websocket transport');
+  const client = await MediaClient.connect(session.connection.url);
+  await client.waitFor('ready');
+  return { session, client, ticket: session.connection.ticket };
+}
+
+/** "Tuesday", unless today is Tuesday in the clinic (late in the day nothing would be free): then Wednesday. */
+function bookingDay(): string {
+  return new Date().getUTCDay() === 2 ? 'Wednesday' : 'Tuesday';
+}
+
+describe('a voice call over the WebSocket transport (real speech, real persistence-api)', () => {
+  let api: VoiceApi;
+  beforeAll(async () => {
+    api = await startVoiceApi();
+  });
+  afterAll(() => api?.close());
+
+  it('books an appointment from spoken requests and stores every turn', async () => {
+    const user = await registerUser();
+    const { session, client, ticket } = await startSession(api, user);
+    client.send({ type: 'start' });
+    const greeting = await client.waitFor('transcript', (e) => e.role === 'agent' && e.final);
+    expect(greeting.text).toMatch(/How can I help/);
+    expect(client.audio.length).toBeGreaterThan(50);
+
+    const day = bookingDay();
+    await client.stream(concat(speak(`I would like to book an appointment with doctor Alice Smith on ${day}`), silence(900)));
+    const heard = await client.waitFor('transcript', (e) => e.role === 'user' && e.final);
+    expect(heard.text.toLowerCase()).toEqual(expect.stringContaining('smith'));
+    expect(heard.text.toLowerCase()).toEqual(expect.stringContaining(day.toLowerCase()));
+    expect(heard.text.toLowerCase()).toEqual(expect.stringContaining('appointment'));
+    const offer = await client.waitFor('transcript', (e) => e.role === 'agent' && e.final && e.agent === 'scheduler');
+    expect(offer.text).toMatch(/Dr\. Alice Smith is free .* Which time would you like\?/);
+    const metrics = await client.waitFor('turn_metrics');
+    expect(metrics.metrics).toEqual({
+      endOfUtteranceMs: expect.any(Number),
+      sttMs: expect.any(Number),
+      llmFirstTokenMs: expect.any(Number),
+      ttsFirstByteMs: expect.any(Number),
+      voiceToVoiceMs: expect.any(Number),
+    });
+    const audioBefore = client.audio.length;
+
+    await client.stream(concat(speak('yes that works'), silence(900)));
+    const booked = await client.next('transcript', (e) => e.role === 'agent' && e.final);
+    expect(booked.text).toMatch(/^You're booked with Dr\. Alice Smith/);
+    expect(client.audio.length).toBeGreaterThan(audioBefore + 50);
+
+    const doctors = (await (await fetch(`${persistenceUrl()}/v1/clinic/doctors`, { headers: user.auth })).json()) as Doctor[];
+    const alice = doctors.find((d) => d.name === 'Dr. Alice Smith') as Doctor;
+    const appointments = (await (await fetch(`${persistenceUrl()}/v1/clinic/appointments`, { headers: user.auth })).json()) as Appointment[];
+    expect(appointments).toEqual([expect.objectContaining({ doctorId: alice.id, status: 'booked' })]);
+
+    client.send({ type: 'stop' });
+    await eventually(() => expect(client.closed).toBeDefined());
+    const stored = await eventually(async () => {
+      const { body } = await conversationOf(user, session.conversationId);
+      expect(body.status).toBe('ended');
+      expect(body.messages).toHaveLength(5);
+      return body;
+    });
+    expect(stored.messages.map((m) => [m.role, m.agent])).toEqual([
+      ['agent', 'receptionist'],
+      ['user', null],
+      ['agent', 'scheduler'],
+      ['user', null],
+      ['agent', 'scheduler'],
+    ]);
+    expect(stored.messages[2].latency).toMatchObject({ voiceToVoiceMs: expect.any(Number), sttMs: expect.any(Number) });
+    expect(stored.messages[4].text).toBe(booked.text);
+
+    // Nothing secret in the logs of a whole call.
+    const logs = api.logs.join('\n');
+    for (const secret of [user.accessToken, ticket, TEST_SERVICE_SECRET]) expect(logs).not.toContain(secret);
+  });
+
+  it('stops talking when the caller speaks over it, and stores only what was heard', async () => {
+    const user = await registerUser();
+    const { session, client } = await startSession(api, user);
+    client.send({ type: 'start' });
+    await client.waitFor('agent_state', (e) => e.state === 'speaking');
+    await new Promise((r) => setTimeout(r, 700));
+    await client.stream(concat(speak('what are your opening hours'), silence(900)));
+    const clear = await client.waitFor('clear');
+    const cut = await client.waitFor('transcript', (e) => e.role === 'agent' && e.final && e.turnId === clear.turnId);
+    expect(cut.interrupted).toBe(true);
+    await client.waitFor('transcript', (e) => e.role === 'agent' && e.final && /open Monday to Friday/.test(e.text));
+    await client.close();
+    const stored = await eventually(async () => {
+      const { body } = await conversationOf(user, session.conversationId);
+      expect(body.messages).toHaveLength(3);
+      return body;
+    });
+    const greeting = 'Hello, thank you for calling the clinic. How can I help you today?';
+    expect(stored.messages[0]).toMatchObject({ role: 'agent', interrupted: true });
+    expect(greeting.startsWith(stored.messages[0].text)).toBe(true);
+    expect(stored.messages[0].text.length).toBeLessThan(greeting.length);
+  });
+
+  it('answers malformed frames with error events and keeps the call going', async () => {
+    const user = await registerUser();
+    const { client, session } = await startSession(api, user);
+    client.sendRaw('{not json');
+    expect((await client.next('error')).code).toBe('bad_message');
+    client.send({ type: 'dance' });
+    expect((await client.next('error')).message).toMatch(/Expected one of start, stop, text, playback/);
+    client.sendRaw(Buffer.alloc(100));
+    expect((await client.next('error')).message).toMatch(/must be 640 bytes/);
+    client.send({ type: 'text', text: 'what are your opening hours' });
+    await client.waitFor('transcript', (e) => e.role === 'agent' && e.final && /open/.test(e.text));
+    await client.close();
+
+    // The ticket was single-use.
+    const again = await api.http.get(`/v1/sessions/${session.id}`).set(user.auth);
+    expect(again.status).toBe(200);
+  });
+
+  it('refuses the upgrade for a reused or unknown ticket', async () => {
+    const user = await registerUser();
+    const { client, session } = await startSession(api, user);
+    if (session.connection.type !== 'websocket') throw new Error('expected websocket');
+    await expect(MediaClient.connect(session.connection.url)).rejects.toThrow(/upgrade refused: 401/);
+    await expect(MediaClient.connect(session.connection.url.replace(/ticket=[^&]+/, 'ticket=nope'))).rejects.toThrow(/upgrade refused: 401/);
+    await client.close();
+  });
+});
+
+describe('the transcript outbox during a call', () => {
+  let persistence: PersistenceProcess;
+  let api: VoiceApi;
+  beforeAll(async () => {
+    persistence = await startPersistenceApi();
+    api = await startVoiceApi({ PERSISTENCE_API_URL: persistence.url });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await persistence?.stop();
+  });
+
+  it('loses no turn and duplicates none when persistence-api restarts mid-call', async () => {
+    const user = await registerUser(persistence.url);
+    const { session, client } = await startSession(api, user);
+    client.send({ type: 'text', text: 'what are your opening hours' });
+    await client.waitFor('transcript', (e) => e.role === 'agent' && e.final);
+    await persistence.stop();
+    client.send({ type: 'text', text: 'thank you' });
+    await client.next('transcript', (e) => e.role === 'agent' && e.final);
+    client.send({ type: 'text', text: 'goodbye' });
+    await client.next('transcript', (e) => e.role === 'agent' && e.final);
+    await persistence.start();
+    await client.close();
+    const stored = await eventually(async () => {
+      const { body } = await conversationOf(user, session.conversationId, persistence.url);
+      expect(body.messages).toHaveLength(6);
+      expect(body.status).toBe('ended');
+      return body;
+    }, 60_000);
+    expect(stored.messages.map((m) => m.text)).toEqual([
+      'what are your opening hours',
+      expect.stringMatching(/We're open/),
+      'thank you',
+      expect.stringMatching(/You're welcome/),
+      'goodbye',
+      'Thank you for calling. Goodbye!',
+    ]);
+  });
+});
