@@ -83,6 +83,13 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     expect(stored.messages[2].latency).toMatchObject({ voiceToVoiceMs: expect.any(Number), sttMs: expect.any(Number) });
     expect(stored.messages[4].text).toBe(booked.text);
 
+    // The call's figures on the Prometheus endpoint.
+    const metricsText = (await api.http.get('/metrics').expect(200).expect('content-type', /^text\/plain/)).text;
+    expect(metricsText).toMatch(/^voice_sessions_started_total\{transport="websocket"\} [1-9]/m);
+    expect(metricsText).toMatch(/^voice_turns_total\{role="agent",interrupted="false"\} [1-9]/m);
+    expect(metricsText).toMatch(/^voice_turn_latency_ms_count\{stage="voice_to_voice"\} [1-9]/m);
+    expect(metricsText).toMatch(/^voice_turn_latency_ms_bucket\{stage="stt",le="\+Inf"\} [1-9]/m);
+
     // Nothing secret in the logs of a whole call.
     const logs = api.logs.join('\n');
     for (const secret of [user.accessToken, ticket, TEST_SERVICE_SECRET]) expect(logs).not.toContain(secret);

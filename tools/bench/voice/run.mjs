@@ -1,0 +1,271 @@
+#!/usr/bin/env node
+// Voice pipeline benchmark: the built persistence-api (SQLite) and voice-api on free local ports,
+// real espeak-ng speech streamed over the WebSocket voice protocol in real-time paced 20 ms frames,
+// through the offline pipeline (energy VAD, pocketsphinx, the offline agent, espeak-ng). See README.md.
+//   npm run bench:voice -- [--build] [--utterances 20] [--max-sessions 12] [--barge-ins 10]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+const BUILD_COMMAND = 'NX_DAEMON=false npx nx run-many -t build -p persistence-api voice-api';
+const BUILT = ['apps/persistence-api/dist/main.js', 'apps/persistence-api/dist/database/cli.js', 'apps/voice-api/dist/main.js', 'libs/agent/dist/testing/index.js'];
+
+const TARGETS = { voiceToVoiceP50Ms: 700, overheadP50Ms: 10, bargeInP50Ms: 100 };
+/** A session keeps up when every turn is answered, no agent frame arrives later than a 200 ms jitter buffer allows, and voice-to-voice p95 stays under 1.5 s. */
+const REALTIME = { jitterBufferMs: 200, voiceToVoiceP95Ms: 1500 };
+
+/** Twenty turns a caller might say, in an order the offline agent can follow (it hands off to scheduling and billing and back). */
+const SCRIPT = [
+  'hello',
+  'what are your opening hours',
+  'I would like to book an appointment with doctor Alice Smith on Tuesday',
+  'no',
+  'what is my balance',
+  'what is the status of my insurance claim',
+  'thank you',
+  'are you open on Saturday',
+  'I need to schedule an appointment',
+  'when is doctor Bob Jones available on Wednesday',
+  'no',
+  'what are your opening hours',
+  'how much do I owe',
+  'thanks',
+  'what appointments do I have',
+  'I would like to see the doctor on Thursday morning',
+  'no',
+  'what are your opening hours',
+  'thank you',
+  'goodbye',
+];
+
+const { values: args } = parseArgs({
+  options: {
+    build: { type: 'boolean', default: false },
+    utterances: { type: 'string', default: '20' },
+    'max-sessions': { type: 'string', default: '12' },
+    'barge-ins': { type: 'string', default: '10' },
+  },
+});
+const int = (name, max) => {
+  const n = Number(args[name]);
+  if (!Number.isInteger(n) || n < 1 || n > max) fail(`--${name} must be a whole number from 1 to ${max}`);
+  return n;
+};
+const utterances = int('utterances', 200);
+const maxSessions = int('max-sessions', 64);
+const bargeIns = int('barge-ins', 50);
+const command = `npm run bench:voice -- --utterances ${utterances} --max-sessions ${maxSessions} --barge-ins ${bargeIns}`;
+
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+
+const cleanups = [];
+const cleanup = async () => {
+  for (const fn of cleanups.splice(0).reverse()) await Promise.resolve(fn()).catch((err) => console.error(`cleanup: ${err.message}`));
+};
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void cleanup().finally(() => process.exit(130)));
+
+const step = (message) => console.log(`• ${message}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(name, url, child, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before becoming healthy`);
+    if ((await fetch(url).then((r) => r.status, () => 0)) === 200) return;
+    await sleep(250);
+  }
+  throw new Error(`${name}: ${url} not healthy after ${timeoutMs / 1000} s`);
+}
+
+function startApp(name, main, env) {
+  const child = spawn('node', [join(root, main)], { cwd: root, env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  cleanups.push(() => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))));
+  return child;
+}
+
+// ---- one conversation turn over the protocol --------------------------------------------------
+const testing = () => createRequire(import.meta.url)(join(root, 'libs/agent/dist/testing/index.js'));
+
+/** Speaks `text`, waits for the agent's reply to finish playing; returns its metrics and audio lateness. */
+async function turn(client, pcm) {
+  const { concat, silence } = testing();
+  const metrics = client.next('turn_metrics', () => true, 30_000);
+  await client.stream(concat(pcm, silence(900)));
+  const m = await metrics.catch(() => undefined);
+  if (!m) return undefined;
+  const metricsAt = client.events.find((x) => x.event === m).at;
+  const done = await client.waitFor('transcript', (e) => e.role === 'agent' && e.final && e.turnId === m.turnId, 60_000);
+  const doneAt = client.events.find((x) => x.event === done).at;
+  return { ...m.metrics, interrupted: done.interrupted === true, maxLateMs: lateness(client.audio.filter((f) => f.at >= metricsAt - 5 && f.at <= doneAt)) };
+}
+
+/** How far behind its real-time schedule (from the first frame on) the latest audio frame arrived. */
+function lateness(frames) {
+  let late = 0;
+  let due = frames[0]?.at;
+  for (const f of frames) {
+    late = Math.max(late, f.at - due);
+    due += f.samples / 16; // 16 samples a millisecond at 16 kHz
+  }
+  return late;
+}
+
+const overhead = (m) => m.voiceToVoiceMs - m.endOfUtteranceMs - m.sttMs - m.llmFirstTokenMs - m.ttsFirstByteMs;
+
+async function openSession(voiceUrl, token) {
+  const { MediaClient } = testing();
+  const res = await fetch(`${voiceUrl}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+  if (res.status !== 201) throw new Error(`POST /v1/sessions answered ${res.status}: ${await res.text()}`);
+  const session = await res.json();
+  const client = await MediaClient.connect(session.connection.url);
+  await client.waitFor('ready');
+  client.send({ type: 'start' });
+  await client.waitFor('transcript', (e) => e.role === 'agent' && e.final, 30_000); // the greeting, played out
+  return client;
+}
+
+function summary(turns) {
+  const keys = ['endOfUtteranceMs', 'sttMs', 'llmFirstTokenMs', 'ttsFirstByteMs', 'voiceToVoiceMs'];
+  const rows = keys.map((k) => ({ metric: k, values: turns.map((t) => t[k]).filter((v) => typeof v === 'number') }));
+  rows.push({ metric: 'overheadMs', values: turns.map(overhead) });
+  return rows.map(({ metric, values }) => ({ metric, n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) }));
+}
+
+async function main() {
+  const load1m = Number(loadavg()[0].toFixed(2));
+  if (load1m > cpus().length / 2) console.warn(`warning: load average ${load1m} on ${cpus().length} CPUs: other work is running, figures will be noisy`);
+  if (args.build && spawnSync(BUILD_COMMAND, { cwd: root, shell: true, stdio: 'inherit' }).status !== 0) fail('build failed');
+  for (const file of BUILT) if (!existsSync(join(root, file))) fail(`${file} is missing; build first:\n  cd ${root} && ${BUILD_COMMAND}\n(or pass --build)`);
+  const { speak, concat, silence } = testing();
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-voice-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const persistenceDir = join(dataDir, 'persistence');
+  const cli = spawnSync('node', ['apps/persistence-api/dist/database/cli.js', 'migrate'], { cwd: root, env: { ...process.env, NODE_ENV: 'development', DATA_DIR: persistenceDir, LOG_LEVEL: 'warn' }, stdio: 'inherit' });
+  if (cli.status !== 0) throw new Error('migrations failed');
+  if (spawnSync('node', ['apps/persistence-api/dist/database/cli.js', 'seed'], { cwd: root, env: { ...process.env, NODE_ENV: 'development', DATA_DIR: persistenceDir, LOG_LEVEL: 'warn' }, stdio: 'inherit' }).status !== 0) throw new Error('seed failed');
+  const [pPort, vPort] = [await freePort(), await freePort()];
+  const persistenceUrl = `http://127.0.0.1:${pPort}`;
+  const voiceUrl = `http://127.0.0.1:${vPort}`;
+  const persistence = startApp('persistence-api', 'apps/persistence-api/dist/main.js', { PORT: String(pPort), DATA_DIR: persistenceDir });
+  await waitForHealth('persistence-api', `${persistenceUrl}/health`, persistence);
+  const voice = startApp('voice-api', 'apps/voice-api/dist/main.js', { PORT: String(vPort), DATA_DIR: join(dataDir, 'voice'), PERSISTENCE_API_URL: persistenceUrl, MAX_SESSIONS_PER_USER: '100' });
+  await waitForHealth('voice-api', `${voiceUrl}/health`, voice);
+  step(`persistence-api ${persistenceUrl}, voice-api ${voiceUrl} (offline providers)`);
+
+  const registered = await fetch(`${persistenceUrl}/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: 'bench-password-42' }) });
+  if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
+  const { accessToken } = await registered.json();
+
+  // ---- 1. scripted turns, one session -------------------------------------------------------
+  const script = Array.from({ length: utterances }, (_, i) => SCRIPT[i % SCRIPT.length]);
+  const speech = new Map(script.map((text) => [text, speak(text)]));
+  const client = await openSession(voiceUrl, accessToken);
+  const turns = [];
+  let unanswered = 0;
+  for (const text of script) {
+    const t = await turn(client, speech.get(text));
+    if (t) turns.push(t);
+    else unanswered++;
+  }
+  await client.close();
+  const single = summary(turns);
+  step(`${turns.length} of ${script.length} utterances answered`);
+  console.table(single);
+
+  // ---- 2. concurrent sessions ---------------------------------------------------------------
+  const probe = speak('what are your opening hours');
+  const levels = [];
+  for (let n = 1; n <= maxSessions; n = n < 4 ? n + 1 : n + 2) {
+    const clients = await Promise.all(Array.from({ length: n }, () => openSession(voiceUrl, accessToken)));
+    const results = [];
+    for (let round = 0; round < 3; round++) results.push(...(await Promise.all(clients.map((c) => turn(c, probe)))));
+    await Promise.all(clients.map((c) => c.close()));
+    const answered = results.filter(Boolean);
+    const v2v = answered.map((t) => t.voiceToVoiceMs);
+    const level = {
+      sessions: n,
+      turns: results.length,
+      answered: answered.length,
+      voiceToVoiceP50Ms: percentile(v2v, 50),
+      voiceToVoiceP95Ms: percentile(v2v, 95),
+      maxAudioLateMs: Math.round(Math.max(0, ...answered.map((t) => t.maxLateMs))),
+    };
+    level.realtime = level.answered === level.turns && level.maxAudioLateMs <= REALTIME.jitterBufferMs && level.voiceToVoiceP95Ms <= REALTIME.voiceToVoiceP95Ms;
+    levels.push(level);
+    step(`${n} concurrent: ${JSON.stringify(level)}`);
+    if (!level.realtime) break;
+  }
+  const largestRealtime = Math.max(0, ...levels.filter((l) => l.realtime).map((l) => l.sessions));
+
+  // ---- 3. barge-in: caller speech onset to `clear` -------------------------------------------
+  const interruption = speak('what are your opening hours');
+  const onset = interruption.findIndex((s) => Math.abs(s) > 1000);
+  const onsetFrame = Math.floor(onset / 320);
+  const barge = await openSession(voiceUrl, accessToken);
+  const bargeDelays = [];
+  for (let i = 0; i < bargeIns; i++) {
+    barge.send({ type: 'text', text: 'what are your opening hours' });
+    await barge.next('agent_state', (e) => e.state === 'speaking', 30_000);
+    await sleep(400);
+    let onsetAt;
+    const clear = barge.next('clear', () => true, 10_000);
+    const answered = barge.next('transcript', (e) => e.role === 'agent' && e.final && !e.interrupted, 30_000);
+    await barge.stream(concat(interruption, silence(900)), { onFrame: (index, at) => index === onsetFrame && (onsetAt = at) });
+    const cleared = await clear.catch(() => undefined);
+    if (cleared) bargeDelays.push(Math.round(barge.events.find((x) => x.event === cleared).at - onsetAt));
+    await answered.catch(() => undefined); // the reply to the interruption, played out
+  }
+  await barge.close();
+  const bargeIn = { n: bargeDelays.length, of: bargeIns, p50: percentile(bargeDelays, 50), p95: percentile(bargeDelays, 95), max: Math.max(...bargeDelays) };
+  step(`barge-in (speech onset to clear): ${JSON.stringify(bargeIn)}`);
+
+  const v2vP50 = single.find((r) => r.metric === 'voiceToVoiceMs').p50;
+  const overheadP50 = single.find((r) => r.metric === 'overheadMs').p50;
+  const verdict = {
+    voiceToVoiceP50: `${v2vP50} ms (target < ${TARGETS.voiceToVoiceP50Ms}): ${v2vP50 < TARGETS.voiceToVoiceP50Ms ? 'met' : 'MISSED'}`,
+    overheadP50: `${overheadP50} ms (target < ${TARGETS.overheadP50Ms}): ${overheadP50 < TARGETS.overheadP50Ms ? 'met' : 'MISSED'}`,
+    bargeInP50: `${bargeIn.p50} ms (target < ${TARGETS.bargeInP50Ms}): ${bargeIn.p50 < TARGETS.bargeInP50Ms ? 'met' : 'MISSED'}`,
+    largestRealtimeSessions: largestRealtime,
+  };
+  console.log('\nResults');
+  console.table(verdict);
+  console.log(`\nreproduce: ${BUILD_COMMAND} && ${command}`);
+  mkdirSync(join(here, 'results'), { recursive: true });
+  const at = new Date().toISOString();
+  writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify({ at, command, load1mAtStart: load1m, cpus: cpus().length, unanswered, single, levels, largestRealtime, bargeIn, verdict }, null, 2)}\n`);
+  if (unanswered > script.length / 4 || bargeIn.n === 0) process.exitCode = 1;
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);
