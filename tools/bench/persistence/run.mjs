@@ -7,11 +7,11 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cleanupRegistry, fail, freePort, intOption, waitForHealth } from '../common.mjs';
 import { summarise } from './profile-summary.mjs';
 import { CONVERSATIONS, DETAIL_MESSAGES, MESSAGES, seed } from './seed.mjs';
 
@@ -35,11 +35,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1' },
   },
 });
-const int = (name, max) => {
-  const n = Number(args[name]);
-  if (!Number.isInteger(n) || n < 1 || n > max) fail(`--${name} must be a whole number from 1 to ${max}`);
-  return n;
-};
+const int = (name, max) => intOption(args, name, max);
 const duration = int('duration', 300);
 const connections = int('connections', 1000);
 const warmup = int('warmup', 60);
@@ -51,30 +47,7 @@ const envPrefix = ['BENCH_PG_URL', 'BENCH_API_DIST']
   .join('');
 const command = `${envPrefix}npm run bench:persistence -- --duration ${duration} --connections ${connections} --warmup ${warmup}${workers > 1 ? ` --workers ${workers}` : ''}`;
 
-function fail(message) {
-  console.error(message);
-  process.exit(1);
-}
-
-// ---- cleanup: runs once, on success, failure and Ctrl-C --------------------------------------
-const cleanups = [];
-let cleaning;
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error(`cleanup: ${err.message}`);
-      }
-    }
-  })());
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const { add: onCleanup, run: cleanup, started: cleaning } = cleanupRegistry();
 
 const step = (message) => console.log(`• ${message}`);
 const seconds = (since) => ((performance.now() - since) / 1000).toFixed(2);
@@ -101,9 +74,9 @@ async function main() {
   const dbName = `bench_persistence_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl.href });
   await admin.connect();
-  cleanups.push(() => admin.end());
+  onCleanup(() => admin.end());
   await admin.query(`CREATE DATABASE ${dbName}`);
-  cleanups.push(async () => {
+  onCleanup(async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     step(`dropped database ${dbName}`);
   });
@@ -119,7 +92,7 @@ async function main() {
 
   // ---- the API -------------------------------------------------------------------------------
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-persistence-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
   const profileDir = join(dataDir, 'profiles');
   const profileFlags = args.profile ? ['--require', join(here, 'profiler.cjs')] : [];
@@ -140,16 +113,16 @@ async function main() {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const apiExited = new Promise((resolve) => api.once('exit', resolve));
-  cleanups.push(async () => {
+  onCleanup(async () => {
     if (api.exitCode !== null || api.signalCode !== null) return;
     api.kill('SIGTERM');
     await apiExited;
   });
   api.once('exit', (code, signal) => {
-    if (!cleaning) console.error(`persistence-api exited unexpectedly (${signal ?? `code ${code}`})`);
+    if (!cleaning()) console.error(`persistence-api exited unexpectedly (${signal ?? `code ${code}`})`);
   });
   const base = `http://127.0.0.1:${port}`;
-  await waitForHealth(`${base}/health`, api);
+  await waitForHealth('persistence-api', `${base}/health`, api, 30_000);
   step(`persistence-api is up on ${base}`);
 
   // ---- one user, seeded directly with SQL ----------------------------------------------------
@@ -163,7 +136,7 @@ async function main() {
 
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
-  cleanups.push(() => db.end());
+  onCleanup(() => db.end());
   const seedStart = performance.now();
   const detailId = await seed(db, user.id);
   const seedSeconds = seconds(seedStart);
@@ -183,7 +156,7 @@ async function main() {
     throw new Error(`detail returned ${detail.json.messages.length} messages`);
 
   const ceiling = fork(join(here, 'ceiling.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  cleanups.push(() => ceiling.kill('SIGTERM'));
+  onCleanup(() => ceiling.kill('SIGTERM'));
   const ceilingPort = await new Promise((resolve, reject) => {
     ceiling.once('message', (m) => resolve(m.port));
     ceiling.once('exit', (code) => reject(new Error(`ceiling server exited (code ${code})`)));
@@ -320,30 +293,6 @@ async function request(url, init) {
   const text = await res.text();
   if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${res.status} ${text}`);
   return { text, json: JSON.parse(text) };
-}
-
-async function waitForHealth(url, child, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`persistence-api exited (code ${child.exitCode}) before becoming healthy`);
-    const status = await fetch(url)
-      .then((r) => r.status)
-      .catch(() => 0);
-    if (status === 200) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} not healthy after ${timeoutMs / 1000} s`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function table(rows) {

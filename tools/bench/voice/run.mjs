@@ -6,11 +6,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cleanupRegistry, fail, freePort, intOption, waitForHealth } from '../common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -53,59 +53,25 @@ const { values: args } = parseArgs({
     'barge-ins': { type: 'string', default: '10' },
   },
 });
-const int = (name, max) => {
-  const n = Number(args[name]);
-  if (!Number.isInteger(n) || n < 1 || n > max) fail(`--${name} must be a whole number from 1 to ${max}`);
-  return n;
-};
+const int = (name, max) => intOption(args, name, max);
 const utterances = int('utterances', 200);
 const maxSessions = int('max-sessions', 64);
 const bargeIns = int('barge-ins', 50);
 const command = `npm run bench:voice -- --utterances ${utterances} --max-sessions ${maxSessions} --barge-ins ${bargeIns}`;
 
-function fail(message) {
-  console.error(message);
-  process.exit(1);
-}
-
-const cleanups = [];
-const cleanup = async () => {
-  for (const fn of cleanups.splice(0).reverse()) await Promise.resolve(fn()).catch((err) => console.error(`cleanup: ${err.message}`));
-};
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void cleanup().finally(() => process.exit(130)));
-
+const { add: onCleanup, run: cleanup } = cleanupRegistry();
 const step = (message) => console.log(`• ${message}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export function percentile(values, p) {
+function percentile(values, p) {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(name, url, child, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before becoming healthy`);
-    if ((await fetch(url).then((r) => r.status, () => 0)) === 200) return;
-    await sleep(250);
-  }
-  throw new Error(`${name}: ${url} not healthy after ${timeoutMs / 1000} s`);
-}
-
 function startApp(name, main, env) {
   const child = spawn('node', [join(root, main)], { cwd: root, env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
-  cleanups.push(() => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))));
+  onCleanup(() => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))));
   return child;
 }
 
@@ -165,7 +131,7 @@ async function main() {
   const { speak, concat, silence } = testing();
 
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-voice-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const persistenceDir = join(dataDir, 'persistence');
   const cli = spawnSync('node', ['apps/persistence-api/dist/database/cli.js', 'migrate'], { cwd: root, env: { ...process.env, NODE_ENV: 'development', DATA_DIR: persistenceDir, LOG_LEVEL: 'warn' }, stdio: 'inherit' });
   if (cli.status !== 0) throw new Error('migrations failed');
