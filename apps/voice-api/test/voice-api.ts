@@ -18,7 +18,8 @@ export interface VoiceApi {
   dataDir: string;
   /** Every JSON log line, in order. */
   logs: string[];
-  close(): Promise<void>;
+  /** Shuts the app down as SIGTERM would; removes DATA_DIR unless told to keep it. */
+  close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
 /**
@@ -47,11 +48,11 @@ export async function startVoiceApi(env: Record<string, string> = {}, options: A
     config,
     dataDir,
     logs,
-    close: async () => {
+    close: async ({ keepDataDir = false } = {}) => {
       if (closed) return;
       closed = true;
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

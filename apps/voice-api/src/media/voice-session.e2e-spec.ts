@@ -1,3 +1,5 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { concat, MediaClient, silence, speak } from '@voice/agent/testing';
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
 import type { CreateSessionResponse } from '@voice/contracts/voice';
@@ -184,5 +186,28 @@ describe('the transcript outbox during a call', () => {
       'goodbye',
       'Thank you for calling. Goodbye!',
     ]);
+  });
+});
+
+describe('shutting voice-api down during a call (what SIGTERM does)', () => {
+  it('stores what the caller said and heard, ends the conversation, and leaves nothing pending', async () => {
+    const api = await startVoiceApi();
+    const user = await registerUser();
+    const { session, client } = await startSession(api, user);
+    client.send({ type: 'text', text: 'what are your opening hours' });
+    await client.waitFor('agent_state', (e) => e.state === 'speaking');
+    await new Promise((r) => setTimeout(r, 500));
+    await api.close({ keepDataDir: true });
+
+    const { body } = await conversationOf(user, session.conversationId);
+    expect(body.status).toBe('ended');
+    expect(body.messages.map((m) => [m.role, m.interrupted])).toEqual([
+      ['user', false],
+      ['agent', true],
+    ]);
+    expect(body.messages[0].text).toBe('what are your opening hours');
+    expect(body.messages[1].text).toMatch(/^We're\b/); // cut to the words played before the shutdown
+    expect(readdirSync(join(api.dataDir, 'outbox', 'pending')).filter((f) => f.endsWith('.json'))).toEqual([]);
+    rmSync(api.dataDir, { recursive: true, force: true });
   });
 });
