@@ -1,0 +1,3 @@
+export default function Loading() {
+  return <p className="loading" aria-busy="true">Loading your conversations…</p>;
+}

@@ -1,0 +1,40 @@
+'use server';
+
+import { UpdateProfileRequest, type Profile } from '@voice/contracts/persistence';
+import { redirect } from 'next/navigation';
+import { callApi, fieldErrors } from './api';
+import { endSession, requireSession } from './session';
+
+export interface ProfileState {
+  errors: Record<string, string>;
+  saved: boolean;
+}
+
+const FIELDS = ['displayName', 'language', 'timezone', 'phone', 'preferredVoice'] as const;
+const NULLABLE = new Set(['displayName', 'phone', 'preferredVoice']);
+
+export async function updateProfile(_prev: ProfileState, form: FormData): Promise<ProfileState> {
+  const session = await requireSession('/profile');
+  const input: Record<string, string | null> = {};
+  for (const f of FIELDS) {
+    const v = String(form.get(f) ?? '').trim();
+    input[f] = v === '' && NULLABLE.has(f) ? null : v;
+  }
+  const parsed = UpdateProfileRequest.safeParse(input);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
+    return { errors, saved: false };
+  }
+  const res = await callApi<Profile>('persistence-api', '/v1/me', { method: 'PATCH', token: session.accessToken, body: parsed.data });
+  if (!res.ok) return { errors: { form: res.error.message, ...fieldErrors(res.error) }, saved: false };
+  return { errors: {}, saved: true };
+}
+
+export async function deleteAccount(): Promise<{ error?: string }> {
+  const session = await requireSession('/profile');
+  const res = await callApi('persistence-api', '/v1/me', { method: 'DELETE', token: session.accessToken });
+  if (!res.ok) return { error: res.error.message };
+  await endSession();
+  redirect('/register');
+}

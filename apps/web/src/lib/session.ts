@@ -1,0 +1,74 @@
+import type { TokenResponse } from '@voice/contracts/persistence';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { randomBytes } from 'node:crypto';
+import { callApi } from './api';
+import { webConfig } from './config';
+import { fromTokens, SessionStore, type StoredSession } from './session-store';
+
+/** Refresh the access token this long before it expires. */
+const REFRESH_MARGIN_MS = 30_000;
+const STORE_KEY = Symbol.for('voice.web.sessions');
+
+function store(): SessionStore {
+  const holder = globalThis as { [STORE_KEY]?: SessionStore };
+  return (holder[STORE_KEY] ??= new SessionStore(webConfig().SESSION_IDLE_MINUTES * 60_000));
+}
+
+/** `__Host-` pins a Secure cookie to this origin (no Domain, path /); plain HTTP (local dev) can't use the prefix. */
+export const sessionCookieName = () => (webConfig().SESSION_COOKIE_SECURE ? '__Host-voice_session' : 'voice_session');
+
+export interface Session {
+  id: string;
+  user: StoredSession['user'];
+  accessToken: string;
+}
+
+/** Starts a session for freshly issued tokens and sets its cookie (server actions and route handlers only). */
+export async function startSession(tokens: TokenResponse): Promise<void> {
+  const id = randomBytes(32).toString('base64url');
+  store().set(id, fromTokens(tokens));
+  (await cookies()).set(sessionCookieName(), id, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: webConfig().SESSION_COOKIE_SECURE,
+    path: '/',
+    maxAge: webConfig().SESSION_IDLE_MINUTES * 60,
+  });
+}
+
+/** The signed-in user with a usable access token, refreshed transparently; undefined when signed out. */
+export async function getSession(): Promise<Session | undefined> {
+  const id = (await cookies()).get(sessionCookieName())?.value;
+  if (!id) return undefined;
+  let stored = store().get(id);
+  if (stored && stored.accessExpiresAt - Date.now() < REFRESH_MARGIN_MS) stored = await store().refresh(id, refreshTokens);
+  return stored ? { id, user: stored.user, accessToken: stored.accessToken } : undefined;
+}
+
+/** For pages and actions that need a user: otherwise to /login, and back to `returnTo` after it. */
+export async function requireSession(returnTo: string): Promise<Session> {
+  const session = await getSession();
+  if (!session) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
+  return session;
+}
+
+/** Signs out: revokes the refresh token at persistence-api, forgets the session, clears the cookie. */
+export async function endSession(): Promise<void> {
+  const jar = await cookies();
+  const id = jar.get(sessionCookieName())?.value;
+  const stored = id ? store().get(id) : undefined;
+  if (id) store().delete(id);
+  jar.delete(sessionCookieName());
+  if (stored) await callApi('persistence-api', '/v1/auth/logout', { method: 'POST', body: { refreshToken: stored.refreshToken } }).catch(() => undefined);
+}
+
+async function refreshTokens(current: StoredSession): Promise<StoredSession | undefined> {
+  const res = await callApi<TokenResponse>('persistence-api', '/v1/auth/refresh', { method: 'POST', body: { refreshToken: current.refreshToken } });
+  return res.ok ? { ...fromTokens(res.data), lastSeenAt: Date.now() } : undefined;
+}
+
+/** Where to go after signing in: only paths of this site (never `//evil.example` or a full URL). */
+export function safeReturnPath(next: unknown, fallback = '/chat'): string {
+  return typeof next === 'string' && /^\/(?!\/|\\)/.test(next) ? next : fallback;
+}
