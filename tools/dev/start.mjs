@@ -24,6 +24,15 @@ const APPS = [
     before: [],
     links: ['/health', '/docs', '/metrics'],
   },
+  {
+    name: 'web',
+    port: 3000,
+    main: 'apps/web/.next/standalone/apps/web/server.js',
+    before: [],
+    links: ['/login', '/api/health'],
+    // The standalone server always runs in production mode; locally it is plain HTTP on loopback.
+    env: { PERSISTENCE_API_URL: 'http://127.0.0.1:3001', VOICE_API_URL: 'http://127.0.0.1:3002', SESSION_COOKIE_SECURE: 'false' },
+  },
 ].filter((app) => existsSync(join(root, 'apps', app.name)));
 
 const envFileArgs = (app) => {
@@ -47,13 +56,13 @@ run('npx', ['nx', 'run-many', '-t', 'build', '-p', ...APPS.map((a) => a.name), '
 for (const app of APPS) for (const [script, ...args] of app.before) run('node', [...envFileArgs(app), script, ...args]);
 
 const children = APPS.map((app) =>
-  spawn('node', [...envFileArgs(app), app.main], { cwd: root, env: { PORT: String(app.port), ...env }, stdio: 'inherit' }),
+  spawn('node', [...envFileArgs(app), app.main], { cwd: root, env: { PORT: String(app.port), ...app.env, ...env }, stdio: 'inherit' }),
 );
 
 setTimeout(() => {
   console.log('\nRunning:');
   for (const app of APPS) console.log(`  ${app.name.padEnd(16)} http://localhost:${app.port}  (${app.links.join(', ')})`);
-  console.log('\nDemo login: demo@example.com / demo-password-1\nCtrl-C stops everything.\n');
+  console.log('\nOpen http://localhost:3000 and sign in with demo@example.com / demo-password-1\nCtrl-C stops everything.\n');
 }, 1500);
 
 let stopping = false;
