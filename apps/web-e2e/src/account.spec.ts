@@ -1,0 +1,81 @@
+import type { TokenResponse } from '@voice/contracts/persistence';
+import { ChatPage } from './pages/chat.page';
+import { ConversationPage } from './pages/conversation.page';
+import { HistoryPage } from './pages/history.page';
+import { e2eEnv } from './support/env';
+import { registerThroughUi } from './support/flows';
+import { expect, test } from './support/test';
+
+/** The same user's bearer token, straight from persistence-api (as another device of theirs would have). */
+async function tokenOf(email: string, password: string): Promise<string> {
+  const res = await fetch(`${e2eEnv().persistenceUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as TokenResponse).accessToken;
+}
+
+test('at the call cap the chat page says so instead of hanging, and a call starts again once one ends', async ({ page }) => {
+  const user = await registerThroughUi(page);
+  const token = await tokenOf(user.email, user.password);
+  const open: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const res = await fetch(`${e2eEnv().voiceUrl}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(201);
+    open.push(((await res.json()) as { id: string }).id);
+  }
+  const chat = new ChatPage(page);
+  await chat.startCallButton.click();
+  await expect(chat.error(/most calls open at once/)).toBeVisible();
+  await expect(chat.startCallButton).toBeEnabled();
+  await expect(chat.agentState).toHaveText('Idle');
+
+  await fetch(`${e2eEnv().voiceUrl}/v1/sessions/${open[0]}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+  await chat.startCallButton.click();
+  await expect(chat.endCallButton).toBeVisible();
+  await chat.endCallButton.click();
+  await expect(chat.startCallButton).toBeVisible();
+});
+
+test('a conversation is deleted only after confirming, and is gone from the history', async ({ page }) => {
+  await registerThroughUi(page);
+  const chat = new ChatPage(page);
+  await chat.message.fill('what are your opening hours');
+  await chat.sendButton.click();
+  await expect(chat.finalTurns('agent').first()).toContainText(/open/i);
+  await chat.endCallButton.click();
+
+  const history = new HistoryPage(page);
+  await history.goto();
+  await expect(page.getByTestId('conversation')).toHaveCount(1);
+  await page.getByTestId('conversation').first().click();
+  const conversation = new ConversationPage(page);
+  await expect(conversation.messages.first()).toContainText('what are your opening hours');
+
+  await conversation.deleteConversationButton.click();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(conversation.messages.first()).toBeVisible();
+  await conversation.delete();
+  await expect(page).toHaveURL(/\/history$/);
+  await expect(page.getByTestId('conversation')).toHaveCount(0);
+});
+
+test('the profile saves valid changes, names the bad field, and deleting the account signs out for good', async ({ page }) => {
+  const user = await registerThroughUi(page);
+  await page.goto('/profile');
+  await page.getByLabel('Display name').fill('Ada Lovelace');
+  await page.getByLabel('Timezone').fill('Europe/London');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await page.reload();
+  await expect(page.getByLabel('Display name')).toHaveValue('Ada Lovelace');
+  await expect(page.getByLabel('Timezone')).toHaveValue('Europe/London');
+
+  await page.getByLabel('Timezone').fill('Mars/Olympus');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#field-timezone-error')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Delete account' }).click();
+  await page.getByRole('button', { name: 'Delete my account' }).click();
+  await expect(page).toHaveURL(/\/register$/);
+  const res = await fetch(`${e2eEnv().persistenceUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: user.password }) });
+  expect(res.status).toBe(401);
+});

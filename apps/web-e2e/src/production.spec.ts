@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerThroughUi } from './support/flows';
+import { ROOT } from './support/paths';
+import { expect, test } from './support/test';
+
+const STATIC_DIR = join(ROOT, 'apps', 'web', '.next', 'static');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+test('pages carry a CSP with a per-request nonce and the security headers; hashed assets are immutable for a year', async ({ request }) => {
+  const first = await request.get('/login');
+  const second = await request.get('/login');
+  const csp = first.headers()['content-security-policy'];
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("object-src 'none'");
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(csp).not.toContain('unsafe-eval');
+  expect(second.headers()['content-security-policy']).not.toBe(csp);
+  expect(first.headers()).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'DENY' });
+  expect(first.headers()['cache-control']).toMatch(/no-store/);
+
+  const asset = /\/_next\/static\/[^"']+\.js/.exec(await first.text())?.[0];
+  expect(asset, 'the login page loads a hashed script').toBeTruthy();
+  const res = await request.get(asset as string);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+});
+
+test('state-changing route handlers refuse cross-site requests, even with the session cookie', async ({ page, browser }) => {
+  await registerThroughUi(page);
+  const evil = await page.request.post('/api/sessions', { headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, data: {} });
+  expect(evil.status()).toBe(403);
+  const anonymous = await browser.newContext();
+  const signedOut = await anonymous.request.post(new URL('/api/sessions', page.url()).href, { headers: { origin: new URL(page.url()).origin }, data: {} });
+  expect(signedOut.status()).toBe(401);
+  await anonymous.close();
+});
+
+test('the client bundle holds no secret: no service secret, key or token value, and no NEXT_PUBLIC_ variable', async () => {
+  const secrets = Object.entries(process.env)
+    .filter(([name, value]) => /SECRET|TOKEN|PASSWORD|PRIVATE|API_KEY/.test(name) && value && value.length >= 8)
+    .map(([, value]) => value as string);
+  secrets.push('dev-voice-api-secret-change-me', 'BEGIN PRIVATE KEY', 'BEGIN EC PRIVATE KEY');
+  const bundle = files(STATIC_DIR).filter((f) => /\.(js|css|json|map)$/.test(f));
+  expect(bundle.length).toBeGreaterThan(5);
+  for (const file of bundle) {
+    const text = readFileSync(file, 'utf8');
+    for (const secret of secrets) expect(text.includes(secret), `${file} contains a secret value`).toBe(false);
+  }
+  const sources = files(join(ROOT, 'apps', 'web', 'src')).map((f) => readFileSync(f, 'utf8'));
+  expect(sources.filter((s) => s.includes('NEXT_PUBLIC_'))).toEqual([]);
+});

@@ -1,0 +1,23 @@
+/** What global setup hands the tests through the environment (Playwright workers inherit it). */
+export interface E2EEnv {
+  webUrl: string;
+  persistenceUrl: string;
+  voiceUrl: string;
+  /** The weekday the fake microphone asks for. */
+  bookingDay: string;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is unset: run the browser tests through apps/web-e2e/playwright.config.ts (its global setup starts the services)`);
+  return value;
+}
+
+export function e2eEnv(): E2EEnv {
+  return {
+    webUrl: required('E2E_WEB_URL'),
+    persistenceUrl: required('E2E_PERSISTENCE_URL'),
+    voiceUrl: required('E2E_VOICE_URL'),
+    bookingDay: required('E2E_BOOKING_DAY'),
+  };
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ensureChromium } from './chromium';
+import { adminUrl, createDatabase, databaseUrl } from './database';
+import { BUILDS, LOGS_DIR, ROOT, SCREENSHOTS_DIR, SPEECH_WAV } from './paths';
+import { baseEnv, freePorts, runToCompletion, startService } from './processes';
+import { bookingDay, bookingRequest, writeSpeechWav } from './speech';
+import { writeState, type E2EState } from './state';
+
+const PERSISTENCE_DIST = join(ROOT, 'apps', 'persistence-api', 'dist');
+
+function requireBuilds() {
+  const missing = BUILDS.filter((b) => !existsSync(b.file));
+  if (missing.length === 0) return;
+  throw new Error(
+    `The browser tests run the built services, and these build outputs are missing:\n` +
+      missing.map((b) => `  ${relative(ROOT, b.file)}  (build it: ${b.build})`).join('\n') +
+      `\n\`NX_DAEMON=false npx nx run web-e2e:test\` builds all of them first.`,
+  );
+}
+
+/**
+ * Everything the browser tests talk to, for real: a fresh PostgreSQL database (migrated and
+ * seeded), persistence-api, voice-api and the web app from their build outputs on free ports of
+ * 127.0.0.1, and the fake microphone's speech. URLs reach the tests through E2E_* variables.
+ */
+export default async function globalSetup(): Promise<void> {
+  requireBuilds();
+  ensureChromium();
+  mkdirSync(LOGS_DIR, { recursive: true });
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+
+  const day = bookingDay();
+  writeSpeechWav(SPEECH_WAV, bookingRequest(day));
+
+  const state: E2EState = { children: [] };
+  state.tmpDir = mkdtempSync(join(tmpdir(), 'web-e2e-'));
+  writeState(state);
+
+  const admin = adminUrl();
+  const name = await createDatabase(admin);
+  state.database = { adminUrl: admin, name };
+  writeState(state);
+
+  const [persistencePort, voicePort, webPort] = await freePorts(3);
+  const persistenceUrl = `http://127.0.0.1:${persistencePort}`;
+  const voiceUrl = `http://127.0.0.1:${voicePort}`;
+  const webUrl = `http://127.0.0.1:${webPort}`;
+
+  const persistenceEnv = baseEnv({
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl(admin, name),
+    DATA_DIR: join(state.tmpDir, 'persistence'),
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(persistencePort),
+    CORS_ALLOWED_ORIGINS: webUrl,
+  });
+  const cli = join(PERSISTENCE_DIST, 'database', 'cli.js');
+  runToCompletion('persistence-api migrate', [cli, 'migrate'], persistenceEnv);
+  runToCompletion('persistence-api seed', [cli, 'seed'], persistenceEnv);
+
+  await launch({ name: 'persistence-api', script: join(PERSISTENCE_DIST, 'main.js'), env: persistenceEnv, url: persistenceUrl, healthPath: '/health' }, state);
+  await launch(
+    {
+      name: 'voice-api',
+      script: join(ROOT, 'apps', 'voice-api', 'dist', 'main.js'),
+      env: baseEnv({
+        NODE_ENV: 'development',
+        DATA_DIR: join(state.tmpDir, 'voice'),
+        PERSISTENCE_API_URL: persistenceUrl,
+        LOG_LEVEL: 'warn',
+        CORS_ORIGINS: webUrl,
+        HOST: '127.0.0.1',
+        PORT: String(voicePort),
+      }),
+      url: voiceUrl,
+      healthPath: '/health',
+    },
+    state,
+  );
+  await launch(
+    {
+      name: 'web',
+      script: join(ROOT, 'apps', 'web', '.next', 'standalone', 'apps', 'web', 'server.js'),
+      env: baseEnv({
+        NODE_ENV: 'production',
+        HOSTNAME: '127.0.0.1',
+        PORT: String(webPort),
+        PERSISTENCE_API_URL: persistenceUrl,
+        VOICE_API_URL: voiceUrl,
+        SESSION_COOKIE_SECURE: 'false',
+        SESSION_SECRET: randomBytes(36).toString('base64url'),
+        NEXT_TELEMETRY_DISABLED: '1',
+      }),
+      url: webUrl,
+      healthPath: '/api/health',
+    },
+    state,
+  );
+
+  process.env.E2E_WEB_URL = webUrl;
+  process.env.E2E_PERSISTENCE_URL = persistenceUrl;
+  process.env.E2E_VOICE_URL = voiceUrl;
+  process.env.E2E_BOOKING_DAY = day;
+  process.stderr.write(`web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${name}; logs in ${relative(ROOT, LOGS_DIR)}\n`);
+}
+
+/** Starts a service and records its pid before waiting for its health, so teardown stops it even if the wait fails. */
+async function launch(options: Omit<Parameters<typeof startService>[0], 'onSpawn'>, state: E2EState) {
+  await startService({
+    ...options,
+    onSpawn: (pid) => {
+      state.children.push({ name: options.name, pid });
+      writeState(state);
+    },
+  });
+}
