@@ -3,8 +3,9 @@ import { ChatPage } from './pages/chat.page';
 import { ConversationPage } from './pages/conversation.page';
 import { HistoryPage } from './pages/history.page';
 import { e2eEnv } from './support/env';
+import { RegisterPage } from './pages/register.page';
 import { registerThroughUi } from './support/flows';
-import { expect, test } from './support/test';
+import { expect, newUser, test } from './support/test';
 
 /** The same user's bearer token, straight from persistence-api (as another device of theirs would have). */
 async function tokenOf(email: string, password: string): Promise<string> {
@@ -78,4 +79,18 @@ test('the profile saves valid changes, names the bad field, and deleting the acc
   await expect(page).toHaveURL(/\/register$/);
   const res = await fetch(`${e2eEnv().persistenceUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: user.password }) });
   expect(res.status).toBe(401);
+});
+
+test('registration names a weak password and a taken email next to their fields', async ({ page }) => {
+  const register = new RegisterPage(page);
+  await register.goto();
+  await register.register({ ...newUser(), password: 'short' });
+  await expect(page.locator('#field-password-error')).toContainText(/at least 10 characters/);
+  await expect(page).toHaveURL(/\/register$/);
+
+  const taken = await registerThroughUi(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await register.goto();
+  await register.register(taken);
+  await expect(page.locator('#field-email-error')).toContainText(/already exists/);
 });

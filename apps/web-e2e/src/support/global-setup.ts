@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureChromium } from './chromium';
 import { adminUrl, createDatabase, databaseUrl } from './database';
-import { BUILDS, LOGS_DIR, ROOT, SCREENSHOTS_DIR, SPEECH_WAV } from './paths';
+import { BUILDS, LOGS_DIR, ROOT, SCREENSHOTS_DIR, SPEECH_WAV, WEB_SERVER } from './paths';
 import { baseEnv, freePorts, runToCompletion, startService } from './processes';
 import { bookingDay, bookingRequest, writeSpeechWav } from './speech';
 import { writeState, type E2EState } from './state';
@@ -84,7 +83,7 @@ export default async function globalSetup(): Promise<void> {
   await launch(
     {
       name: 'web',
-      script: join(ROOT, 'apps', 'web', '.next', 'standalone', 'apps', 'web', 'server.js'),
+      script: WEB_SERVER,
       env: baseEnv({
         NODE_ENV: 'production',
         HOSTNAME: '127.0.0.1',
@@ -92,7 +91,6 @@ export default async function globalSetup(): Promise<void> {
         PERSISTENCE_API_URL: persistenceUrl,
         VOICE_API_URL: voiceUrl,
         SESSION_COOKIE_SECURE: 'false',
-        SESSION_SECRET: randomBytes(36).toString('base64url'),
         NEXT_TELEMETRY_DISABLED: '1',
       }),
       url: webUrl,

@@ -16,10 +16,13 @@ export const STATE_FILE = join(RESULTS_DIR, 'e2e-state.json');
  */
 export const SPEECH_WAV = join(RESULTS_DIR, 'speech.wav');
 
+/** The web app's standalone server, as `nx run web:build` leaves it. */
+export const WEB_SERVER = join(ROOT, 'apps', 'web', '.next', 'standalone', 'apps', 'web', 'server.js');
+
 /** The build outputs the suite runs, and the command that makes each. */
 export const BUILDS = [
   { file: join(ROOT, 'apps', 'persistence-api', 'dist', 'main.js'), build: 'NX_DAEMON=false npx nx run persistence-api:build' },
   { file: join(ROOT, 'apps', 'persistence-api', 'dist', 'database', 'cli.js'), build: 'NX_DAEMON=false npx nx run persistence-api:build' },
   { file: join(ROOT, 'apps', 'voice-api', 'dist', 'main.js'), build: 'NX_DAEMON=false npx nx run voice-api:build' },
-  { file: join(ROOT, 'apps', 'web', '.next', 'standalone', 'apps', 'web', 'server.js'), build: 'NX_DAEMON=false npx nx run web:build' },
+  { file: WEB_SERVER, build: 'NX_DAEMON=false npx nx run web:build' },
 ] as const;

@@ -1,0 +1,58 @@
+import { ChatPage } from './pages/chat.page';
+import { RegisterPage } from './pages/register.page';
+import { e2eEnv } from './support/env';
+import { WEB_SERVER } from './support/paths';
+import { baseEnv, freePorts, startService, stopPid, type Service } from './support/processes';
+import { expect, newUser, test } from './support/test';
+
+/**
+ * A second web server of the same build, pointed at a voice-api address where nothing listens:
+ * what a person sees when voice-api is down (persistence-api is the suite's real one).
+ */
+test.describe('when voice-api cannot be reached', () => {
+  let web: Service;
+  test.beforeAll(async () => {
+    const [port, nobody] = await freePorts(2);
+    web = await startService({
+      name: 'web-without-voice',
+      script: WEB_SERVER,
+      env: baseEnv({
+        NODE_ENV: 'production',
+        HOSTNAME: '127.0.0.1',
+        PORT: String(port),
+        PERSISTENCE_API_URL: e2eEnv().persistenceUrl,
+        VOICE_API_URL: `http://127.0.0.1:${nobody}`,
+        SESSION_COOKIE_SECURE: 'false',
+        NEXT_TELEMETRY_DISABLED: '1',
+      }),
+      url: `http://127.0.0.1:${port}`,
+      healthPath: '/login',
+    });
+  });
+  test.afterAll(async () => {
+    if (web?.child.pid) await stopPid(web.child.pid);
+  });
+
+  test('/api/health answers 503 within a second, naming voice-api and not persistence-api', async ({ request }) => {
+    const started = Date.now();
+    const res = await request.get(`${web.url}/api/health`);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(res.status()).toBe(503);
+    const body = (await res.json()) as { status: string; checks: Record<string, { status: string; error?: string }> };
+    expect(body.status).toBe('error');
+    expect(body.checks['persistence-api'].status).toBe('up');
+    expect(body.checks['voice-api']).toMatchObject({ status: 'down', error: 'unreachable' });
+  });
+
+  test('starting a call says the voice service cannot be reached, and the page stays usable', async ({ page }) => {
+    const register = new RegisterPage(page);
+    await page.goto(`${web.url}/register`);
+    await register.register(newUser());
+    await expect(page).toHaveURL(/\/chat$/);
+    const chat = new ChatPage(page);
+    await chat.startCallButton.click();
+    await expect(chat.error(/voice service cannot be reached/i)).toBeVisible();
+    await expect(chat.startCallButton).toBeEnabled();
+    await expect(chat.agentState).toHaveText('Idle');
+  });
+});
