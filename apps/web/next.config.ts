@@ -16,6 +16,7 @@ const config: NextConfig = {
   outputFileTracingRoot: workspaceRoot,
   turbopack: { root: workspaceRoot },
   poweredByHeader: false,
+  serverExternalPackages: ['ioredis'],
   reactStrictMode: true,
   async headers() {
     return [

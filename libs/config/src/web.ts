@@ -23,6 +23,10 @@ const base = z.object({
     description: 'Mark the session cookie Secure (HTTPS only).',
     defaultNote: 'true in production, false otherwise',
   }),
+  REDIS_URL: setting(z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(), {
+    description: 'Redis for the sign-in sessions, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: in memory, one instance.',
+    secret: true,
+  }),
   SESSION_IDLE_MINUTES: setting(z.coerce.number().int().min(5).max(60 * 24 * 30).default(60 * 24 * 7), {
     description: 'A signed-in browser session that is not used for this long ends.',
   }),

@@ -91,6 +91,9 @@ export default async function globalSetup(): Promise<void> {
         PERSISTENCE_API_URL: persistenceUrl,
         VOICE_API_URL: voiceUrl,
         SESSION_COOKIE_SECURE: 'false',
+        // Sessions in a real Redis, as with more than one instance in production.
+        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        SESSION_IDLE_MINUTES: '15', // so the suite's sessions leave Redis soon after it
         NEXT_TELEMETRY_DISABLED: '1',
       }),
       url: webUrl,

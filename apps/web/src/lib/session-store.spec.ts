@@ -1,5 +1,5 @@
 import type { TokenResponse } from '@voice/contracts/persistence';
-import { fromTokens, SessionStore, type StoredSession } from './session-store';
+import { fromTokens, MemorySessionStore, type StoredSession } from './session-store';
 
 const tokens = (n: number): TokenResponse => ({
   tokenType: 'Bearer',
@@ -10,19 +10,19 @@ const tokens = (n: number): TokenResponse => ({
   user: { id: '00000000-0000-4000-8000-000000000001', email: 'a@example.com', displayName: null },
 });
 
-describe('SessionStore', () => {
-  it('forgets a session idle for longer than its limit, and keeps one in use', () => {
-    const store = new SessionStore(1000);
-    store.set('a', fromTokens(tokens(1), 0));
-    expect(store.get('a', 900)?.accessToken).toBe('access-1');
-    expect(store.get('a', 1800)?.accessToken).toBe('access-1'); // 900 ms after the last use
-    expect(store.get('a', 3000)).toBeUndefined();
-    expect(store.get('a', 3001)).toBeUndefined();
+describe('MemorySessionStore', () => {
+  it('forgets a session idle for longer than its limit, and keeps one in use', async () => {
+    const store = new MemorySessionStore(1000);
+    await store.set('a', fromTokens(tokens(1), 0));
+    expect((await store.get('a', 900))?.accessToken).toBe('access-1');
+    expect((await store.get('a', 1800))?.accessToken).toBe('access-1'); // 900 ms after the last use
+    expect(await store.get('a', 3000)).toBeUndefined();
+    expect(await store.get('a', 3001)).toBeUndefined();
   });
 
   it('refreshes once for concurrent callers: a rotated refresh token must never be presented twice', async () => {
-    const store = new SessionStore(60_000);
-    store.set('a', fromTokens(tokens(1)));
+    const store = new MemorySessionStore(60_000);
+    await store.set('a', fromTokens(tokens(1)));
     const seen: string[] = [];
     const refresh = jest.fn(async (s: StoredSession) => {
       seen.push(s.refreshToken);
@@ -33,16 +33,16 @@ describe('SessionStore', () => {
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(seen).toEqual(['refresh-1']);
     expect(results.map((r) => r?.accessToken)).toEqual(['access-2', 'access-2', 'access-2']);
-    expect(store.get('a')?.refreshToken).toBe('refresh-2');
+    expect((await store.get('a'))?.refreshToken).toBe('refresh-2');
   });
 
   it('ends the session when the refresh is refused, and keeps it when persistence-api could not be reached', async () => {
-    const store = new SessionStore(60_000);
-    store.set('refused', fromTokens(tokens(1)));
-    store.set('down', fromTokens(tokens(1)));
+    const store = new MemorySessionStore(60_000);
+    await store.set('refused', fromTokens(tokens(1)));
+    await store.set('down', fromTokens(tokens(1)));
     expect(await store.refresh('refused', async () => undefined)).toBeUndefined();
-    expect(store.get('refused')).toBeUndefined();
+    expect(await store.get('refused')).toBeUndefined();
     await expect(store.refresh('down', async () => Promise.reject(new Error('unreachable')))).rejects.toThrow('unreachable');
-    expect(store.get('down')?.refreshToken).toBe('refresh-1');
+    expect((await store.get('down'))?.refreshToken).toBe('refresh-1');
   });
 });

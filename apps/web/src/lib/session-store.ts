@@ -19,18 +19,29 @@ export const fromTokens = (tokens: TokenResponse, now = Date.now()): StoredSessi
 
 /**
  * Signed-in browser sessions, kept on the server: the browser holds only a random id in an
- * httpOnly cookie. In this process's memory, so every Next.js bundle (pages, actions, route
- * handlers) shares one map through globalThis; App Service keeps a browser on one instance
- * (ARR affinity on for web).
+ * httpOnly cookie.
  */
-export class SessionStore {
+export interface SessionStore {
+  /** The session, if it exists and has been used within the idle limit (this use counts). */
+  get(id: string): Promise<StoredSession | undefined>;
+  set(id: string, session: StoredSession): Promise<void>;
+  delete(id: string): Promise<void>;
+  /**
+   * Runs `refresh` once for concurrent callers of the same session, and stores its result; a
+   * refused refresh (undefined) ends the session, a failed one (rejection) leaves it as it was.
+   * Refresh tokens rotate, and presenting a spent one revokes the whole family.
+   */
+  refresh(id: string, refresh: (s: StoredSession) => Promise<StoredSession | undefined>): Promise<StoredSession | undefined>;
+}
+
+/** Sessions in this process's memory: one web instance (or ARR affinity) and no restarts. */
+export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, StoredSession>();
-  /** One refresh per session at a time: refresh tokens rotate, and a second use would revoke the family. */
   private readonly refreshing = new Map<string, Promise<StoredSession | undefined>>();
 
   constructor(private readonly idleMs: number) {}
 
-  get(id: string, now = Date.now()): StoredSession | undefined {
+  async get(id: string, now = Date.now()): Promise<StoredSession | undefined> {
     const session = this.sessions.get(id);
     if (!session) return undefined;
     if (now - session.lastSeenAt > this.idleMs) {
@@ -41,16 +52,15 @@ export class SessionStore {
     return session;
   }
 
-  set(id: string, session: StoredSession): void {
+  async set(id: string, session: StoredSession): Promise<void> {
     this.sweep();
     this.sessions.set(id, session);
   }
 
-  delete(id: string): void {
+  async delete(id: string): Promise<void> {
     this.sessions.delete(id);
   }
 
-  /** Runs `refresh` once for concurrent callers of the same session; a failed refresh ends the session. */
   refresh(id: string, refresh: (s: StoredSession) => Promise<StoredSession | undefined>): Promise<StoredSession | undefined> {
     const running = this.refreshing.get(id);
     if (running) return running;

@@ -4,15 +4,20 @@ import { redirect } from 'next/navigation';
 import { randomBytes } from 'node:crypto';
 import { callApi } from './api';
 import { webConfig } from './config';
-import { fromTokens, SessionStore, type StoredSession } from './session-store';
+import Redis from 'ioredis';
+import { RedisSessionStore } from './redis-session-store';
+import { fromTokens, MemorySessionStore, type SessionStore, type StoredSession } from './session-store';
 
 /** Refresh the access token this long before it expires. */
 const REFRESH_MARGIN_MS = 30_000;
 const STORE_KEY = Symbol.for('voice.web.sessions');
 
+/** One store per process, shared by every Next.js bundle (pages, actions, route handlers) through globalThis. */
 function store(): SessionStore {
   const holder = globalThis as { [STORE_KEY]?: SessionStore };
-  return (holder[STORE_KEY] ??= new SessionStore(webConfig().SESSION_IDLE_MINUTES * 60_000));
+  const { REDIS_URL, SESSION_IDLE_MINUTES } = webConfig();
+  const idleMs = SESSION_IDLE_MINUTES * 60_000;
+  return (holder[STORE_KEY] ??= REDIS_URL ? new RedisSessionStore(new Redis(REDIS_URL, { maxRetriesPerRequest: 2 }), idleMs) : new MemorySessionStore(idleMs));
 }
 
 /** `__Host-` pins a Secure cookie to this origin (no Domain, path /); plain HTTP (local dev) can't use the prefix. */
@@ -27,7 +32,7 @@ export interface Session {
 /** Starts a session for freshly issued tokens and sets its cookie (server actions and route handlers only). */
 export async function startSession(tokens: TokenResponse): Promise<void> {
   const id = randomBytes(32).toString('base64url');
-  store().set(id, fromTokens(tokens));
+  await store().set(id, fromTokens(tokens));
   (await cookies()).set(sessionCookieName(), id, {
     httpOnly: true,
     sameSite: 'lax',
@@ -41,7 +46,7 @@ export async function startSession(tokens: TokenResponse): Promise<void> {
 export async function getSession(): Promise<Session | undefined> {
   const id = (await cookies()).get(sessionCookieName())?.value;
   if (!id) return undefined;
-  let stored = store().get(id);
+  let stored = await store().get(id);
   if (stored && stored.accessExpiresAt - Date.now() < REFRESH_MARGIN_MS) stored = await store().refresh(id, refreshTokens);
   return stored ? { id, user: stored.user, accessToken: stored.accessToken } : undefined;
 }
@@ -57,8 +62,8 @@ export async function requireSession(returnTo: string): Promise<Session> {
 export async function endSession(): Promise<void> {
   const jar = await cookies();
   const id = jar.get(sessionCookieName())?.value;
-  const stored = id ? store().get(id) : undefined;
-  if (id) store().delete(id);
+  const stored = id ? await store().get(id) : undefined;
+  if (id) await store().delete(id);
   jar.delete(sessionCookieName());
   if (stored) await callApi('persistence-api', '/v1/auth/logout', { method: 'POST', body: { refreshToken: stored.refreshToken } }).catch(() => undefined);
 }
