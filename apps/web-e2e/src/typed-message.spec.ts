@@ -28,3 +28,28 @@ test('a typed question without a call gets a typed answer, and the microphone st
   expect(userTurns[0].text).toMatch(/what are your opening hours/i);
   expect(userTurns[0].text).not.toMatch(/smith|appointment/i);
 });
+
+test('a message typed during a muted voice call is answered in the same call and stored in the same conversation', async ({ page }) => {
+  await registerThroughUi(page);
+  const chat = new ChatPage(page);
+  await chat.startCallButton.click();
+  await expect(chat.endCallButton).toBeVisible();
+  // Muted, the looping fake microphone sends silence: nothing it says may cut the typed exchange short.
+  await chat.muteButton.click();
+  await expect(chat.muteButton).toHaveText('Unmute');
+  // The greeting plays first; the typed question then goes into the same session.
+  await expect(chat.finalTurns('agent').first()).toContainText(/How can I help/);
+  await chat.send('how much do I owe');
+  await expect(chat.finalTurns('user').filter({ hasText: 'how much do I owe' })).toHaveCount(1);
+  await expect(chat.finalTurns('agent').filter({ hasText: /balance/i }).first()).toBeVisible({ timeout: 30_000 });
+  await page.waitForTimeout((speechLoopSeconds(SPEECH_WAV) + 3) * 1000);
+  expect((await chat.seenTurns()).filter((t) => t.role === 'user').map((t) => t.text)).toEqual([expect.stringMatching(/how much do I owe/)]);
+  await chat.endCallButton.click();
+
+  await page.goto('/history');
+  await expect(page.getByTestId('conversation')).toHaveCount(1);
+  await page.getByTestId('conversation').first().click();
+  await expect(page.getByTestId('message').filter({ hasText: 'how much do I owe' })).toHaveCount(1);
+  await expect(page.getByTestId('message').filter({ hasText: /Hello, thank you for calling/ })).toHaveCount(1);
+  await expect(page.getByTestId('message').filter({ hasText: /balance/i }).first()).toContainText(/billing/i);
+});
