@@ -1,20 +1,12 @@
-import type { TokenResponse } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { RedisSessionStore } from './redis-session-store';
 import { fromTokens, type StoredSession } from './session-store';
+import { testTokens as tokens } from './test-tokens';
 
 /** A real Redis: CI's (127.0.0.1:6379) unless TEST_REDIS_URL says otherwise. */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const tokens = (n: number): TokenResponse => ({
-  tokenType: 'Bearer',
-  accessToken: `access-${n}`,
-  expiresIn: 900,
-  refreshToken: `refresh-${n}`,
-  refreshExpiresIn: 86_400,
-  user: { id: '00000000-0000-4000-8000-000000000001', email: 'a@example.com', displayName: null },
-});
 
 describe('RedisSessionStore (against a real Redis)', () => {
   const clients: Redis[] = [];

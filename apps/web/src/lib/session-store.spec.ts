@@ -1,14 +1,5 @@
-import type { TokenResponse } from '@voice/contracts/persistence';
 import { fromTokens, MemorySessionStore, type StoredSession } from './session-store';
-
-const tokens = (n: number): TokenResponse => ({
-  tokenType: 'Bearer',
-  accessToken: `access-${n}`,
-  expiresIn: 900,
-  refreshToken: `refresh-${n}`,
-  refreshExpiresIn: 86_400,
-  user: { id: '00000000-0000-4000-8000-000000000001', email: 'a@example.com', displayName: null },
-});
+import { testTokens as tokens } from './test-tokens';
 
 describe('MemorySessionStore', () => {
   it('forgets a session idle for longer than its limit, and keeps one in use', async () => {
