@@ -9,6 +9,24 @@ export const metadata: Metadata = { title: 'History' };
 
 type Search = Record<string, string | undefined>;
 const FILTERS = ['channel', 'agent', 'from', 'to', 'q'] as const;
+const CHANNELS = { web: 'Web', phone: 'Phone', whatsapp: 'WhatsApp' };
+const AGENTS = { receptionist: 'Receptionist', scheduler: 'Scheduler', billing: 'Billing' };
+
+function FilterSelect({ label, name, value, options }: { label: string; name: string; value?: string; options: Record<string, string> }) {
+  return (
+    <label>
+      <span>{label}</span>
+      <select name={name} defaultValue={value ?? ''}>
+        <option value="">Any</option>
+        {Object.entries(options).map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /** The form speaks in days; the API in instants. "To" includes the whole day. */
 function toQuery(s: Search) {
@@ -50,24 +68,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     <div className="page">
       <h1>Your conversations</h1>
       <form className="filters" method="get" action="/history">
-        <label>
-          <span>Channel</span>
-          <select name="channel" defaultValue={search.channel ?? ''}>
-            <option value="">Any</option>
-            <option value="web">Web</option>
-            <option value="phone">Phone</option>
-            <option value="whatsapp">WhatsApp</option>
-          </select>
-        </label>
-        <label>
-          <span>Agent</span>
-          <select name="agent" defaultValue={search.agent ?? ''}>
-            <option value="">Any</option>
-            <option value="receptionist">Receptionist</option>
-            <option value="scheduler">Scheduler</option>
-            <option value="billing">Billing</option>
-          </select>
-        </label>
+        <FilterSelect label="Channel" name="channel" value={search.channel} options={CHANNELS} />
+        <FilterSelect label="Agent" name="agent" value={search.agent} options={AGENTS} />
         <label>
           <span>From</span>
           <input type="date" name="from" defaultValue={search.from ?? ''} aria-invalid={errors.from ? true : undefined} />
