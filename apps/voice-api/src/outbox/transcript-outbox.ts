@@ -241,9 +241,10 @@ export class TranscriptOutbox {
         await this.sleep(backoffDelay(attempt, this.retry, this.options.random));
         continue;
       }
+      // The file goes before the queue entry, so pending() never reports an item done while its file is still on disk.
+      await unlink(join(this.pendingDir, itemFileName(head.item.seq))).catch(() => undefined);
       queue.shift();
       attempt = 0;
-      await unlink(join(this.pendingDir, itemFileName(head.item.seq))).catch(() => undefined);
       this.notify();
     }
   }
