@@ -7,6 +7,7 @@ import { buildClinicGrammar } from '../stt/pocketsphinx/grammar';
 import { PocketsphinxStt } from '../stt/pocketsphinx/pocketsphinx-stt';
 import { concat, silence, speak } from '../testing/speech';
 import { EspeakTts } from '../tts/espeak-tts';
+import type { TextToSpeech } from '../tts/tts';
 import { EnergyVad } from '../vad/energy-vad';
 import { VoiceSession, type FinishedTurn } from './voice-session';
 
@@ -111,4 +112,70 @@ describe('VoiceSession with the offline engines (espeak-ng speech → energy VAD
     expect(greeting.text.length).toBeLessThan('Hello, how can I help?'.length);
     expect(s.turns.map((t) => t.role)).toEqual(['agent', 'user', 'agent']);
   });
+});
+
+const MS_PER_WORD = 350;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A TTS saying every word as 350 ms of tone: all at once like espeak-ng, or streamed twice as fast as it plays like a cloud TTS. */
+function fakeTts(streamed: boolean): TextToSpeech {
+  return {
+    name: 'fake',
+    sampleRate: 16_000,
+    async *synthesize(text, signal) {
+      for (const _word of text.split(/\s+/)) {
+        if (streamed) await sleep(MS_PER_WORD / 2);
+        if (signal?.aborted) return;
+        yield new Int16Array(16 * MS_PER_WORD).fill(1000);
+      }
+    },
+    check: async () => ({ status: 'up', detail: 'fake' }),
+    close: async () => undefined,
+  };
+}
+
+const GREETING_WORDS = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty';
+
+/** A session with fake audio stages: the greeting is 20 words (7 s), and typed text barges in. */
+function startFakeSession(tts: TextToSpeech) {
+  const events: ServerEvent[] = [];
+  const turns: FinishedTurn[] = [];
+  const session = new VoiceSession({
+    stt: { name: 'none', startUtterance: () => { throw new Error('no speech in this test'); }, check: async () => ({ status: 'up', detail: '' }), close: async () => undefined },
+    vad: { name: 'none', process: () => 0, reset: () => undefined, close: async () => undefined },
+    tts,
+    runner: new AgentRunner({ llm: new OfflineLlm({ timezone: 'UTC' }), ctx: { clinic, caller: { userId: 'u1' }, timezone: 'UTC', now: () => new Date() }, log }),
+    vadThreshold: 0.5,
+    endOfUtteranceMs: 400,
+    greeting: GREETING_WORDS,
+    sendAudio: () => undefined,
+    sendEvent: (event) => events.push(event),
+    onTurn: (turn) => turns.push(turn),
+    log,
+    playbackReportWaitMs: 2_000,
+  });
+  const waitFor = async <T extends ServerEvent['type']>(type: T) => {
+    for (let i = 0; i < 500; i++) {
+      const found = events.find((e) => e.type === type);
+      if (found) return found as Extract<ServerEvent, { type: T }>;
+      await sleep(20);
+    }
+    throw new Error(`no ${type}; got ${events.map((e) => e.type).join(', ')}`);
+  };
+  return { session, turns, waitFor };
+}
+
+describe('VoiceSession barge-in, with fake audio stages', () => {
+  it("cuts the stored turn to what the client reports it played, not to the server's estimate", async () => {
+    const s = startFakeSession(fakeTts(false));
+    s.session.start();
+    await s.waitFor('agent_state');
+    await sleep(1_500); // the estimate would be about four words
+    s.session.pushText('what are your opening hours');
+    const clear = await s.waitFor('clear');
+    s.session.reportPlayback(clear.turnId, 400); // a client that started playing late, or buffered more
+    await s.session.stop();
+    expect(s.turns[0]).toMatchObject({ id: clear.turnId, role: 'agent', interrupted: true, text: 'one' });
+  });
+
 });

@@ -58,7 +58,6 @@ interface Reply {
   timing?: Timing;
   startedAt: number;
   firstAudioAt?: number;
-  playbackReport?: (playedMs: number) => void;
 }
 
 /**
@@ -77,6 +76,8 @@ export class VoiceSession {
   private pendingTurnId?: string;
   /** Turns reach onTurn through this chain, so storage order is speaking order even when a cut-off reply settles late. */
   private stored: Promise<void> = Promise.resolve();
+  /** Cut-off replies waiting for the client to say how much of them it played, by turn id. */
+  private readonly awaitingPlayback = new Map<string, (playedMs: number) => void>();
 
   constructor(private readonly o: VoiceSessionOptions) {
     this.detector = new TurnDetector({ threshold: o.vadThreshold, endOfUtteranceMs: o.endOfUtteranceMs });
@@ -115,7 +116,7 @@ export class VoiceSession {
 
   /** The client says how much of a turn it actually played. */
   reportPlayback(turnId: string, playedMs: number): void {
-    if (this.reply?.id === turnId) this.reply.playbackReport?.(playedMs);
+    this.awaitingPlayback.get(turnId)?.(playedMs);
   }
 
   /** Ends the session: stops speech, stores what the caller heard of a reply in flight. */
@@ -177,18 +178,20 @@ export class VoiceSession {
     this.reply = undefined;
     reply.abort.abort();
     if (reply.firstAudioAt === undefined) return;
-    const played = this.playout.clear();
+    const estimate = this.playout.clear();
+    const sentMs = this.playout.sentMs;
     this.o.sendEvent({ type: 'clear', turnId: reply.id });
-    // The client knows best what it played; give it a moment to say so.
+    // Only the client knows what it played (its buffer, its start-up delay): its report decides
+    // the cut; our estimate stands in when no report comes in time.
     this.store(
       new Promise<FinishedTurn | undefined>((resolve) => {
-        const settle = (ms: number) => {
-          reply.playbackReport = undefined;
+        const settle = (playedMs: number) => {
+          this.awaitingPlayback.delete(reply.id);
           clearTimeout(timer);
-          resolve(this.finishReply(reply, Math.min(ms, reply.audioMs), true));
+          resolve(this.finishReply(reply, Math.min(playedMs, sentMs), true));
         };
-        const timer = setTimeout(() => settle(played), this.o.playbackReportWaitMs ?? 300);
-        reply.playbackReport = settle;
+        const timer = setTimeout(() => settle(estimate), this.o.playbackReportWaitMs ?? 300);
+        this.awaitingPlayback.set(reply.id, settle);
       }),
     );
   }
