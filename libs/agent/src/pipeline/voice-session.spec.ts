@@ -178,4 +178,16 @@ describe('VoiceSession barge-in, with fake audio stages', () => {
     expect(s.turns[0]).toMatchObject({ id: clear.turnId, role: 'agent', interrupted: true, text: 'one' });
   });
 
+  it('keeps the words heard of a sentence whose audio was still streaming in', async () => {
+    const s = startFakeSession(fakeTts(true));
+    s.session.start();
+    await s.waitFor('agent_state');
+    await sleep(1_200); // about half of the greeting's audio generated, a sixth played
+    s.session.pushText('what are your opening hours');
+    const clear = await s.waitFor('clear');
+    s.session.reportPlayback(clear.turnId, 1_100);
+    await s.session.stop();
+    // Until its audio is complete a sentence's length is estimated from its words.
+    expect(s.turns[0]).toMatchObject({ id: clear.turnId, role: 'agent', interrupted: true, text: 'one two three' });
+  });
 });

@@ -60,6 +60,9 @@ interface Reply {
   firstAudioAt?: number;
 }
 
+/** A typical synthetic speaking rate (about 170 words a minute): where a sentence whose audio is still arriving will end. */
+const ESTIMATED_MS_PER_WORD = 350;
+
 /**
  * One caller, one conversation: VAD → turn detection → STT → agents → TTS → paced playout, with
  * barge-in and per-turn metrics. Transport-free: the WebSocket gateway, telephony and LiveKit feed
@@ -275,10 +278,15 @@ export class VoiceSession {
     const resampler = new Resampler(this.o.tts.sampleRate, MEDIA_SAMPLE_RATE);
     const chunker = new FrameChunker();
     const startMs = reply.audioMs;
+    // The sentence counts from its first audio on, since that starts playing at once; until all
+    // of its audio is in, where it ends is estimated from its words.
+    const spoken: SpokenSentence = { text: sentence, startMs, endMs: startMs + sentence.split(/\s+/).length * ESTIMATED_MS_PER_WORD };
     const requested = performance.now();
     const enqueue = (frames: Int16Array[]) => {
       if (reply.abort.signal.aborted || frames.length === 0) return;
+      if (reply.audioMs === startMs) reply.sentences.push(spoken);
       reply.audioMs += frames.length * 20;
+      spoken.endMs = Math.max(spoken.endMs, reply.audioMs);
       this.playout.enqueue(frames);
       if (reply.firstAudioAt === undefined) this.onFirstAudio(reply);
     };
@@ -295,7 +303,7 @@ export class VoiceSession {
       this.o.log.error({ err, tts: this.o.tts.name }, 'speech synthesis failed');
     }
     if (reply.abort.signal.aborted) return;
-    if (reply.audioMs > startMs) reply.sentences.push({ text: sentence, startMs, endMs: reply.audioMs });
+    spoken.endMs = reply.audioMs;
     this.o.sendEvent({ type: 'transcript', turnId: reply.id, role: 'agent', agent: reply.agent, text: reply.sentences.map((s) => s.text).join(' '), final: false });
   }
 
