@@ -11,6 +11,14 @@ export const MEDIA_FRAME_MS = 20;
 export const MEDIA_FRAME_SAMPLES = (MEDIA_SAMPLE_RATE * MEDIA_FRAME_MS) / 1000;
 export const MEDIA_FRAME_BYTES = MEDIA_FRAME_SAMPLES * 2;
 
+/**
+ * LiveKit transport: the data-packet topics that carry the same JSON as the WebSocket's text
+ * frames. voice-api's agent publishes ServerEvents on the events topic and reads ClientMessages
+ * (text, playback, start, stop) from the caller on the control topic; the browser does the reverse.
+ */
+export const LIVEKIT_EVENTS_TOPIC = 'voice-events';
+export const LIVEKIT_CONTROL_TOPIC = 'voice-control';
+
 const TurnId = z.string().min(1).max(64);
 
 // ---- client → server ----

@@ -1,12 +1,10 @@
 import { AudioFrame } from '@livekit/rtc-node';
-import { MEDIA_SAMPLE_RATE, type ServerEvent } from '@voice/contracts/media';
+import { LIVEKIT_CONTROL_TOPIC as CONTROL_TOPIC, LIVEKIT_EVENTS_TOPIC as EVENTS_TOPIC, MEDIA_SAMPLE_RATE, type ServerEvent } from '@voice/contracts/media';
 import { readFrame } from '../media/frames';
 import { CallerAudio, type PcmFrame } from './caller-audio';
 
-/** Data-packet topic of the JSON ServerEvents the agent sends the caller. */
-export const EVENTS_TOPIC = 'voice-events';
-/** Data-packet topic of the JSON ClientMessages the caller sends the agent (text, playback, stop). */
-export const CONTROL_TOPIC = 'voice-control';
+/** The data-packet topics (shared with the browser through @voice/contracts/media). */
+export { CONTROL_TOPIC, EVENTS_TOPIC };
 
 /** Where the agent's voice goes: an rtc-node AudioSource (16 kHz mono) behind a published track. */
 export interface AudioOut {
