@@ -4,12 +4,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../../test/persistence-process';
-import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
+import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';
 import { HealthChecks } from './health-checks';
 
 const up = { status: 'up', latencyMs: expect.any(Number) };
-/** The offline speech stages, configured by default, each with its own check. */
-const providers = { 'stt:offline': up, 'llm:offline': up, 'tts:offline': up };
+/** The default voice detector and offline speech stages, each with its own check. */
+const providers = { 'vad:energy': up, 'stt:offline': up, 'llm:offline': up, 'tts:offline': up };
+
+/** The start-up lines about dependencies, as [level, message]: one per dependency, in this order. */
+const DEPENDENCIES = ['persistence-api', 'outbox', 'vad:energy', 'stt:offline', 'llm:offline', 'tts:offline'];
+const startupLines = (api: VoiceApi) =>
+  logLines(api.logs, new RegExp(`^(${DEPENDENCIES.join('|')}): `)).map((l) => [l.level >= 40 ? 'warn' : 'info', l.msg]);
 
 describe('GET /health (real persistence-api)', () => {
   let api: VoiceApi;
@@ -17,6 +22,17 @@ describe('GET /health (real persistence-api)', () => {
     api = await startVoiceApi();
   });
   afterAll(() => api?.close());
+
+  it('logs one line per dependency at start-up, saying what was found', () => {
+    expect(startupLines(api)).toEqual([
+      ['info', `persistence-api: up (answers at ${api.config.PERSISTENCE_API_URL.replace(/\/+$/, '')})`],
+      ['info', `outbox: up (can write ${join(api.dataDir, 'outbox')})`],
+      ['info', 'vad:energy: up (energy voice activity detector ready)'],
+      ['info', expect.stringMatching(/^stt:offline: up \(pocketsphinx warm decoder running/)],
+      ['info', expect.stringMatching(/^llm:offline: up \(.+\)$/)],
+      ['info', expect.stringMatching(/^tts:offline: up \(.+\)$/)],
+    ]);
+  });
 
   it('answers 200 with persistence-api, the outbox and the speech providers up, uncached, needing no sign-in', async () => {
     const res = await api.http.get('/health').expect(200);
@@ -60,6 +76,12 @@ describe('GET /health while persistence-api cannot be reached', () => {
     api = await startVoiceApi({ PERSISTENCE_API_URL: `http://127.0.0.1:${await freePort()}` });
   });
   afterAll(() => api?.close());
+
+  it('says so at start-up, as a warning, and still starts', () => {
+    const lines = startupLines(api);
+    expect(lines.map(([, msg]) => DEPENDENCIES.find((d) => msg.startsWith(`${d}: `)))).toEqual(DEPENDENCIES);
+    expect(lines[0]).toEqual(['warn', expect.stringMatching(/^persistence-api: down \(persistence-api is unreachable at .*: ECONNREFUSED\)$/)]);
+  });
 
   it('answers 503 naming persistence-api, with the outbox still up', async () => {
     const res = await api.http.get('/health').expect(503);

@@ -5,13 +5,16 @@ import { TranscriptOutbox } from '../outbox/transcript-outbox';
 import { PersistenceClient } from '../persistence/persistence-client';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { HealthChecks } from './health-checks';
+import { StartupChecks } from './startup-checks';
 
 /** Below server-kit's 800 ms probe limit, so a hanging persistence-api is reported with our own message. */
 const PERSISTENCE_PROBE_TIMEOUT_MS = 700;
 
 /**
  * GET /health: persistence-api reachable and healthy, and the outbox able to write its directory
- * (a backlog alone is not "down": the outbox exists to hold one). More checks join through HealthChecks.
+ * (a backlog alone is not "down": the outbox exists to hold one). More checks join through
+ * HealthChecks. StartupChecks logs the same checks once at start-up. A probe may resolve with a
+ * one-line detail for that log.
  */
 @Module({
   imports: [
@@ -19,11 +22,24 @@ const PERSISTENCE_PROBE_TIMEOUT_MS = 700;
       imports: [PersistenceModule, OutboxModule],
       inject: [HealthChecks, PersistenceClient, TranscriptOutbox],
       useFactory: (checks: HealthChecks, persistence: PersistenceClient, outbox: TranscriptOutbox) => {
-        checks.register({ name: 'persistence-api', check: () => persistence.health(PERSISTENCE_PROBE_TIMEOUT_MS) });
-        checks.register({ name: 'outbox', check: () => outbox.checkWritable() });
+        checks.register({
+          name: 'persistence-api',
+          check: async () => {
+            await persistence.health(PERSISTENCE_PROBE_TIMEOUT_MS);
+            return `answers at ${persistence.baseUrl}`;
+          },
+        });
+        checks.register({
+          name: 'outbox',
+          check: async () => {
+            await outbox.checkWritable();
+            return `can write ${outbox.dir}`;
+          },
+        });
         return checks.probes;
       },
     }),
   ],
+  providers: [StartupChecks],
 })
 export class VoiceHealthModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { HealthChecks } from '../health/health-checks';
 import { OutboxModule } from '../outbox/outbox.module';
 import { PersistenceModule } from '../persistence/persistence.module';
@@ -6,11 +6,9 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { MediaGateway } from './media.gateway';
 import { VoiceProviders } from './voice-providers';
 
-/** Puts the configured speech stages on /health, and says at start-up, one line each, whether they can run. */
+/** Puts the voice detector and the configured speech stages on /health (and so in the start-up log). */
 @Injectable()
-export class ProviderChecks implements OnModuleInit, OnApplicationBootstrap {
-  private readonly logger = new Logger('Providers');
-
+export class ProviderChecks implements OnModuleInit {
   constructor(
     private readonly providers: VoiceProviders,
     private readonly health: HealthChecks,
@@ -23,17 +21,9 @@ export class ProviderChecks implements OnModuleInit, OnApplicationBootstrap {
         check: async () => {
           const result = await probe.check();
           if (result.status === 'down') throw new Error(result.detail);
+          return result.detail;
         },
       });
-    }
-  }
-
-  async onApplicationBootstrap() {
-    for (const probe of this.providers.checks()) {
-      const result = await probe.check();
-      const line = `${probe.name}: ${result.status} (${result.detail})`;
-      if (result.status === 'up') this.logger.log(line);
-      else this.logger.warn(line);
     }
   }
 }

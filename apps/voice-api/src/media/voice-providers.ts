@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { MEDIA_FRAME_SAMPLES } from '@voice/contracts/media';
 import type { ClinicPort } from '@voice/agent/agents';
 import { OfflineLlm, OpenAiLlm, type LanguageModel } from '@voice/agent/llm';
 import { buildClinicGrammar, DeepgramStt, OpenAiStt, PocketsphinxStt, type ProviderCheck, type SpeechToText } from '@voice/agent/stt';
@@ -51,6 +52,7 @@ export class VoiceProviders implements OnApplicationShutdown {
   /** One check per configured stage, for /health and the start-up log. */
   checks(): { name: string; check: () => Promise<ProviderCheck> }[] {
     return [
+      { name: `vad:${this.config.VAD_PROVIDER}`, check: () => this.vadCheck() },
       { name: `stt:${this.config.STT_PROVIDER}`, check: () => this.sttCheck() },
       { name: `llm:${this.config.LLM_PROVIDER}`, check: () => this.llm.check() },
       { name: `tts:${this.config.TTS_PROVIDER}`, check: () => this.tts.check() },
@@ -69,9 +71,24 @@ export class VoiceProviders implements OnApplicationShutdown {
     }
   }
 
+  /** Likewise one detector answers the checks: Silero loads its model once, not per request. */
+  private probeVad?: Promise<VoiceActivityDetector>;
+  private async vadCheck(): Promise<ProviderCheck> {
+    try {
+      this.probeVad ??= this.createVad();
+      const vad = await this.probeVad;
+      await vad.process(new Int16Array(MEDIA_FRAME_SAMPLES));
+      return { status: 'up', detail: `${vad.name} voice activity detector ready` };
+    } catch (err) {
+      this.probeVad = undefined;
+      return { status: 'down', detail: (err as Error).message };
+    }
+  }
+
   async onApplicationShutdown() {
     await this.tts.close();
     await (await this.probeStt?.catch(() => undefined))?.close();
+    await (await this.probeVad?.catch(() => undefined))?.close();
   }
 
   /** The recogniser's grammar covers the clinic's own doctors; without them it still knows every other phrase. */

@@ -60,6 +60,7 @@ const silent: OutboxLogger = { log: () => undefined, warn: () => undefined, erro
  * One process per directory: two instances sharing DATA_DIR would deliver each other's items.
  */
 export class TranscriptOutbox {
+  readonly dir: string;
   readonly pendingDir: string;
   readonly deadLetterFile: string;
   private readonly queues = new Map<string, Queued[]>();
@@ -73,6 +74,7 @@ export class TranscriptOutbox {
   private state: 'idle' | 'running' | 'stopped' = 'idle';
 
   constructor(private readonly options: OutboxOptions) {
+    this.dir = options.dir;
     this.pendingDir = join(options.dir, 'pending');
     this.deadLetterFile = join(options.dir, 'dead-letter.jsonl');
     this.retry = options.retry ?? DEFAULT_RETRY;
@@ -138,6 +140,7 @@ export class TranscriptOutbox {
 
   /** Throws when the outbox cannot write its directory (the health check). */
   async checkWritable(): Promise<void> {
+    await this.loaded(); // creates the directory, so a check before start() is fair
     const probe = join(this.pendingDir, `.probe-${process.pid}`);
     await writeFile(probe, 'ok');
     await unlink(probe);
