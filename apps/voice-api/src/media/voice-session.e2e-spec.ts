@@ -1,11 +1,16 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { GREETING } from '@voice/agent/agents';
+import { Resampler } from '@voice/agent/audio';
+import { heardText } from '@voice/agent/pipeline';
 import { concat, MediaClient, silence, speak } from '@voice/agent/testing';
+import { MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
 import type { CreateSessionResponse } from '@voice/contracts/voice';
 import { startPersistenceApi, TEST_SERVICE_SECRET, type PersistenceProcess } from '../../test/persistence-process';
 import { conversationOf, eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
+import { VoiceProviders } from './voice-providers';
 
 jest.setTimeout(120_000);
 
@@ -23,6 +28,19 @@ async function startSession(api: VoiceApi, user: TestUser) {
 function bookingDay(): string {
   return new Date().getUTCDay() === 2 ? 'Wednesday' : 'Tuesday';
 }
+
+/** How long the agent's audio for `text` is, synthesised and framed as the pipeline does it. */
+async function spokenMs(api: VoiceApi, text: string): Promise<number> {
+  const tts = api.app.get(VoiceProviders).tts;
+  const resampler = new Resampler(tts.sampleRate, MEDIA_SAMPLE_RATE);
+  let samples = 0;
+  for await (const chunk of tts.synthesize(text)) samples += resampler.process(chunk).length;
+  samples += resampler.flush().length;
+  return Math.ceil(samples / MEDIA_FRAME_SAMPLES) * MEDIA_FRAME_MS;
+}
+
+/** Like a browser's, the test client's player buffers this much before it starts playing. */
+const PLAYER_START_DELAY_MS = 200;
 
 describe('a voice call over the WebSocket transport (real speech, real persistence-api)', () => {
   let api: VoiceApi;
@@ -97,16 +115,37 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     for (const secret of [user.accessToken, ticket, TEST_SERVICE_SECRET]) expect(logs).not.toContain(secret);
   });
 
-  it('stops talking when the caller speaks over it, and stores only what was heard', async () => {
+  it('stops talking when the caller speaks over it, and stores only what the client played', async () => {
     const user = await registerUser();
     const { session, client } = await startSession(api, user);
+    // On `clear` the client stops its player and reports how much of the turn it played, as the web client does.
+    const cleared = client.waitFor('clear').then((clear) => {
+      const at = client.events.find((x) => x.event === clear)?.at ?? performance.now();
+      const playedMs = client.playedMs(at, { startDelayMs: PLAYER_START_DELAY_MS });
+      client.send({ type: 'playback', turnId: clear.turnId, playedMs });
+      return { clear, at, playedMs };
+    });
     client.send({ type: 'start' });
     await client.waitFor('agent_state', (e) => e.state === 'speaking');
     await new Promise((r) => setTimeout(r, 700));
     await client.stream(concat(speak('what are your opening hours'), silence(900)));
-    const clear = await client.waitFor('clear');
+    const { clear, at: clearAt, playedMs } = await cleared;
     const cut = await client.waitFor('transcript', (e) => e.role === 'agent' && e.final && e.turnId === clear.turnId);
     expect(cut.interrupted).toBe(true);
+
+    // The greeting's audio stops at the clear: at most the playout lead (100 ms) was already in
+    // flight, and nothing comes later, up to the caller's words being recognised (the next reply).
+    await client.waitFor('transcript', (e) => e.role === 'user' && e.final);
+    const heardAt = client.events.find((x) => x.event.type === 'transcript' && x.event.role === 'user' && x.event.final)?.at ?? Infinity;
+    const afterClear = client.audio.filter((f) => f.at > clearAt && f.at < heardAt);
+    expect(afterClear.length).toBeLessThanOrEqual(5);
+    expect(afterClear.filter((f) => f.at > clearAt + 250)).toEqual([]);
+
+    // The stored turn is cut where the client's player stopped.
+    const heard = heardText([{ text: GREETING, startMs: 0, endMs: await spokenMs(api, GREETING) }], playedMs);
+    expect(heard).not.toBe('');
+    expect(heard.length).toBeLessThan(GREETING.length);
+    expect(cut.text).toBe(heard);
     await client.waitFor('transcript', (e) => e.role === 'agent' && e.final && /open Monday to Friday/.test(e.text));
     await client.close();
     const stored = await eventually(async () => {
@@ -114,10 +153,7 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
       expect(body.messages).toHaveLength(3);
       return body;
     });
-    const greeting = 'Hello, thank you for calling the clinic. How can I help you today?';
-    expect(stored.messages[0]).toMatchObject({ role: 'agent', interrupted: true });
-    expect(greeting.startsWith(stored.messages[0].text)).toBe(true);
-    expect(stored.messages[0].text.length).toBeLessThan(greeting.length);
+    expect(stored.messages[0]).toMatchObject({ role: 'agent', interrupted: true, text: heard });
   });
 
   it('answers malformed frames with error events and keeps the call going', async () => {

@@ -5,13 +5,13 @@ type Event = ServerEvent;
 
 /**
  * A client of the WebSocket voice protocol for tests and benchmarks: streams PCM in real-time
- * paced 20 ms frames, records every event and audio frame with its arrival time, and answers
- * `clear` by dropping playback, as a browser would.
+ * paced 20 ms frames, records every event and audio frame with its arrival time, and works out
+ * what a player would have played (playedMs), for the `playback` report a browser sends after `clear`.
  */
 export class MediaClient {
   readonly events: { at: number; event: Event }[] = [];
-  /** Agent audio frames received, with arrival time. */
-  readonly audio: { at: number; samples: number }[] = [];
+  /** Agent audio frames received, with arrival time and size as received. */
+  readonly audio: { at: number; bytes: number; samples: number }[] = [];
   private waiters: { match: (e: Event) => boolean; resolve: (e: Event) => void }[] = [];
   closed?: { code: number; reason: string };
 
@@ -19,7 +19,7 @@ export class MediaClient {
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       const at = performance.now();
       if (isBinary) {
-        this.audio.push({ at, samples: data.length / 2 });
+        this.audio.push({ at, bytes: data.length, samples: data.length / 2 });
         return;
       }
       const event = ServerEvent.parse(JSON.parse(data.toString('utf8')));
@@ -63,6 +63,24 @@ export class MediaClient {
       options.onFrame?.(i, performance.now());
       this.socket.send(frame);
     }
+  }
+
+  /**
+   * How much of the agent audio received from frame `from` on a player would have played by
+   * `until` (performance.now() clock): it starts `startDelayMs` after the first frame arrives (a
+   * jitter buffer), then plays each frame when it arrives or when the one before ends, if later.
+   */
+  playedMs(until: number, { from = 0, startDelayMs = 0 } = {}): number {
+    let played = 0;
+    let free = -Infinity;
+    for (const [i, frame] of this.audio.slice(from).entries()) {
+      const start = Math.max(frame.at + (i === 0 ? startDelayMs : 0), free);
+      if (start >= until) break;
+      const ms = (frame.samples / MEDIA_FRAME_SAMPLES) * MEDIA_FRAME_MS;
+      played += Math.min(ms, until - start);
+      free = start + ms;
+    }
+    return Math.round(played);
   }
 
   /** The first event (already received or still to come) that matches. */
