@@ -14,6 +14,7 @@ module.exports = {
       displayName: 'persistence-api:sqlite',
       testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/use-sqlite.cjs'],
+      setupFilesAfterEnv: ['<rootDir>/test/api-test-timeout.ts'],
     },
     {
       ...preset,
@@ -21,6 +22,7 @@ module.exports = {
       displayName: 'persistence-api:postgres',
       testMatch: ['<rootDir>/src/**/*.e2e-spec.ts', '<rootDir>/test/**/*.pg-spec.ts'],
       setupFiles: ['<rootDir>/test/use-postgres.cjs'],
+      setupFilesAfterEnv: ['<rootDir>/test/api-test-timeout.ts'],
       globalSetup: '<rootDir>/test/postgres.global-setup.ts',
       globalTeardown: '<rootDir>/test/postgres.global-teardown.ts',
     },
