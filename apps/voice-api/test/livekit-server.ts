@@ -8,7 +8,9 @@ export interface TwirpCall {
   method: string;
   contentType: string | undefined;
   body: Record<string, unknown>;
-  /** The verified claims of the bearer token (`video` holds the grant). */
+  /** The bearer token as sent. */
+  token: string;
+  /** Its verified claims (`video` holds the grant). */
   claims: Record<string, unknown> & { iss?: string; video?: Record<string, unknown> };
 }
 
@@ -88,7 +90,7 @@ export class FakeLiveKitServer {
       this.rejected.push({ path, reason: `grant ${JSON.stringify(claims.video)} does not allow ${rpc}` });
       return twirpError(401, 'unauthenticated', 'permissions denied');
     }
-    this.calls.push({ service: match[1], method: match[2], contentType: req.headers['content-type'], body, claims });
+    this.calls.push({ service: match[1], method: match[2], contentType: req.headers['content-type'], body, token, claims });
 
     const failure = this.failures.get(rpc);
     if (failure) return twirpError(failure.status, failure.code, `${rpc} failed on purpose`);

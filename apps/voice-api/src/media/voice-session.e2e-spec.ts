@@ -4,7 +4,7 @@ import { GREETING } from '@voice/agent/agents';
 import { Resampler } from '@voice/agent/audio';
 import { heardText } from '@voice/agent/pipeline';
 import { concat, MediaClient, silence, speak } from '@voice/agent/testing';
-import { MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
+import { MEDIA_FRAME_BYTES, MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
 import type { CreateSessionResponse } from '@voice/contracts/voice';
 import { startPersistenceApi, TEST_SERVICE_SECRET, type PersistenceProcess } from '../../test/persistence-process';
@@ -24,9 +24,23 @@ async function startSession(api: VoiceApi, user: TestUser) {
   return { session, client, ticket: session.connection.ticket };
 }
 
+const weekdayIn = (timeZone: string, at: Date | string) => new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone }).format(new Date(at));
+
 /** "Tuesday", unless today is Tuesday in the clinic (late in the day nothing would be free): then Wednesday. */
-function bookingDay(): string {
-  return new Date().getUTCDay() === 2 ? 'Wednesday' : 'Tuesday';
+function bookingDay(timeZone: string): string {
+  return weekdayIn(timeZone, new Date()) === 'Tuesday' ? 'Wednesday' : 'Tuesday';
+}
+
+/** Every bearer token sent with fetch in this process (voice-api runs in it), so the log scan can look for each. */
+function recordBearerTokens() {
+  const tokens = new Set<string>();
+  const realFetch = globalThis.fetch.bind(globalThis);
+  const spy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+    const auth = new Headers(init?.headers).get('authorization');
+    if (auth?.startsWith('Bearer ')) tokens.add(auth.slice('Bearer '.length));
+    return realFetch(input, init);
+  });
+  return { tokens, restore: () => spy.mockRestore() };
 }
 
 /** How long the agent's audio for `text` is, synthesised and framed as the pipeline does it. */
@@ -50,6 +64,7 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
   afterAll(() => api?.close());
 
   it('books an appointment from spoken requests and stores every turn', async () => {
+    const bearers = recordBearerTokens();
     const user = await registerUser();
     const { session, client, ticket } = await startSession(api, user);
     client.send({ type: 'start' });
@@ -57,7 +72,8 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     expect(greeting.text).toMatch(/How can I help/);
     expect(client.audio.length).toBeGreaterThan(50);
 
-    const day = bookingDay();
+    const timeZone = api.config.CLINIC_TIMEZONE;
+    const day = bookingDay(timeZone);
     await client.stream(concat(speak(`I would like to book an appointment with doctor Alice Smith on ${day}`), silence(900)));
     const heard = await client.waitFor('transcript', (e) => e.role === 'user' && e.final);
     expect(heard.text.toLowerCase()).toEqual(expect.stringContaining('smith'));
@@ -84,6 +100,9 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     const alice = doctors.find((d) => d.name === 'Dr. Alice Smith') as Doctor;
     const appointments = (await (await fetch(`${persistenceUrl()}/v1/clinic/appointments`, { headers: user.auth })).json()) as Appointment[];
     expect(appointments).toEqual([expect.objectContaining({ doctorId: alice.id, status: 'booked' })]);
+    expect(weekdayIn(timeZone, appointments[0].startsAt)).toBe(day);
+    // Every agent audio frame is exactly 20 ms of 16 kHz PCM16.
+    expect(new Set(client.audio.map((f) => f.bytes))).toEqual(new Set([MEDIA_FRAME_BYTES]));
 
     client.send({ type: 'stop' });
     await eventually(() => expect(client.closed).toBeDefined());
@@ -110,9 +129,13 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     expect(metricsText).toMatch(/^voice_turn_latency_ms_count\{stage="voice_to_voice"\} [1-9]/m);
     expect(metricsText).toMatch(/^voice_turn_latency_ms_bucket\{stage="stt",le="\+Inf"\} [1-9]/m);
 
-    // Nothing secret in the logs of a whole call.
+    // Nothing secret in the logs of a whole call: not the caller's token, the ticket, voice-api's
+    // client secret, nor the service token it got with it (sent to persistence-api during the call).
+    bearers.restore();
+    const serviceTokens = [...bearers.tokens].filter((t) => t !== user.accessToken);
+    expect(serviceTokens.length).toBeGreaterThan(0);
     const logs = api.logs.join('\n');
-    for (const secret of [user.accessToken, ticket, TEST_SERVICE_SECRET]) expect(logs).not.toContain(secret);
+    for (const secret of [user.accessToken, ticket, TEST_SERVICE_SECRET, ...serviceTokens]) expect(logs).not.toContain(secret);
   });
 
   it('stops talking when the caller speaks over it, and stores only what the client played', async () => {

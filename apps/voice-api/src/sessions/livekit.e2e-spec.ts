@@ -69,10 +69,15 @@ describe("LiveKit transport (protocol test against a local server speaking LiveK
     expect(exp - nbf).toBe(900);
     await expect(new TokenVerifier(API_KEY, 'another-secret-of-the-same-length-abcdefghijkl').verify(session.connection.token)).rejects.toThrow();
 
+    const tokens = [session.connection.token, ...livekit.calls.map((c) => c.token)];
     livekit.calls.length = 0;
     await api.http.delete(`/v1/sessions/${session.id}`).set(user.auth).expect(200);
     await eventually(() => expect(livekit.calls.map((c) => [c.method, c.body])).toEqual([['DeleteRoom', { room }]]));
     expect(livekit.rooms.has(room)).toBe(false);
+
+    // Neither the caller's LiveKit token nor the ones voice-api signed for LiveKit's API, nor the secret, reach the logs.
+    const logs = api.logs.join('\n');
+    for (const secret of [...tokens, livekit.calls[0].token, API_SECRET]) expect(logs).not.toContain(secret);
   });
 
   it('answers 503 and leaves nothing behind when LiveKit refuses the agent dispatch (the room it made is deleted)', async () => {
