@@ -7,6 +7,7 @@ import { concat, MediaClient, silence, speak } from '@voice/agent/testing';
 import { MEDIA_FRAME_BYTES, MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
 import type { CreateSessionResponse } from '@voice/contracts/voice';
+import { ManualClock } from '../../test/manual-clock';
 import { startPersistenceApi, TEST_SERVICE_SECRET, type PersistenceProcess } from '../../test/persistence-process';
 import { conversationOf, eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
@@ -192,9 +193,12 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     await client.waitFor('transcript', (e) => e.role === 'agent' && e.final && /open/.test(e.text));
     await client.close();
 
-    // The ticket was single-use.
-    const again = await api.http.get(`/v1/sessions/${session.id}`).set(user.auth);
-    expect(again.status).toBe(200);
+    // Hanging up ends the session; its owner can still read it.
+    await eventually(async () => {
+      const again = await api.http.get(`/v1/sessions/${session.id}`).set(user.auth);
+      expect(again.status).toBe(200);
+      expect(again.body.status).toBe('ended');
+    });
   });
 
   it('refuses the upgrade for a reused or unknown ticket', async () => {
@@ -204,6 +208,25 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     await expect(MediaClient.connect(session.connection.url)).rejects.toThrow(/upgrade refused: 401/);
     await expect(MediaClient.connect(session.connection.url.replace(/ticket=[^&]+/, 'ticket=nope'))).rejects.toThrow(/upgrade refused: 401/);
     await client.close();
+  });
+});
+
+describe('an expired ticket (manual clock)', () => {
+  let api: VoiceApi;
+  const clock = new ManualClock();
+  beforeAll(async () => {
+    api = await startVoiceApi({}, { clock });
+  });
+  afterAll(() => api?.close());
+
+  it('is refused at the upgrade, though its session is still active', async () => {
+    const user = await registerUser();
+    const res = await api.http.post('/v1/sessions').set(user.auth).send({}).expect(201);
+    const session = res.body as CreateSessionResponse;
+    if (session.connection.type !== 'websocket') throw new Error('expected the websocket transport');
+    clock.advance(api.config.TICKET_TTL_SECONDS * 1000);
+    await expect(MediaClient.connect(session.connection.url)).rejects.toThrow(/upgrade refused: 401/);
+    expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body.status).toBe('active');
   });
 });
 
