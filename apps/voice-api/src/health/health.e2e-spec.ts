@@ -14,7 +14,7 @@ const providers = { 'vad:energy': up, 'stt:offline': up, 'llm:offline': up, 'tts
 /** The start-up lines about dependencies, as [level, message]: one per dependency, in this order. */
 const DEPENDENCIES = ['persistence-api', 'outbox', 'vad:energy', 'stt:offline', 'llm:offline', 'tts:offline'];
 const startupLines = (api: VoiceApi) =>
-  logLines(api.logs, new RegExp(`^(${DEPENDENCIES.join('|')}): `)).map((l) => [l.level >= 40 ? 'warn' : 'info', l.msg]);
+  logLines(api.logs, new RegExp(`^(${DEPENDENCIES.join('|')}): `)).map((l) => [l.level >= 40 ? 'warn' : 'info', l.msg ?? '']);
 
 describe('GET /health (real persistence-api)', () => {
   let api: VoiceApi;
