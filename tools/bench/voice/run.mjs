@@ -17,7 +17,8 @@ const root = join(here, '..', '..', '..');
 const BUILD_COMMAND = 'NX_DAEMON=false npx nx run-many -t build -p persistence-api voice-api';
 const BUILT = ['apps/persistence-api/dist/main.js', 'apps/persistence-api/dist/database/cli.js', 'apps/voice-api/dist/main.js', 'libs/agent/dist/testing/index.js'];
 
-const TARGETS = { voiceToVoiceP50Ms: 700, overheadP50Ms: 10, bargeInP50Ms: 100 };
+/** The overhead target holds "per turn", so it is judged on p95 (nearly every turn), not on the typical turn. */
+const TARGETS = { voiceToVoiceP50Ms: 700, overheadP95Ms: 10, bargeInP50Ms: 100 };
 /** A session keeps up when every turn is answered, no agent frame arrives later than a 200 ms jitter buffer allows, and voice-to-voice p95 stays under 1.5 s. */
 const REALTIME = { jitterBufferMs: 200, voiceToVoiceP95Ms: 1500 };
 
@@ -213,10 +214,10 @@ async function main() {
   step(`barge-in (speech onset to clear): ${JSON.stringify(bargeIn)}`);
 
   const v2vP50 = single.find((r) => r.metric === 'voiceToVoiceMs').p50;
-  const overheadP50 = single.find((r) => r.metric === 'overheadMs').p50;
+  const overheadP95 = single.find((r) => r.metric === 'overheadMs').p95;
   const verdict = {
     voiceToVoiceP50: `${v2vP50} ms (target < ${TARGETS.voiceToVoiceP50Ms}): ${v2vP50 < TARGETS.voiceToVoiceP50Ms ? 'met' : 'MISSED'}`,
-    overheadP50: `${overheadP50} ms (target < ${TARGETS.overheadP50Ms}): ${overheadP50 < TARGETS.overheadP50Ms ? 'met' : 'MISSED'}`,
+    overheadP95: `${overheadP95} ms p95 (target < ${TARGETS.overheadP95Ms} per turn, judged on p95): ${overheadP95 < TARGETS.overheadP95Ms ? 'met' : 'MISSED'}`,
     bargeInP50: `${bargeIn.p50} ms (target < ${TARGETS.bargeInP50Ms}): ${bargeIn.p50 < TARGETS.bargeInP50Ms ? 'met' : 'MISSED'}`,
     largestRealtimeSessions: largestRealtime,
   };
