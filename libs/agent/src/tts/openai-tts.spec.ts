@@ -1,5 +1,5 @@
 import { pcm16Bytes } from '../cloud/pcm16';
-import { clientGone, firstDifference, joinPcm, oddPieces, sleep, startLocalServer, synthesizeSpeech, writeSlowly, type LocalServer } from '../cloud/testing/local-server';
+import { clientGone, firstDifference, joinPcm, oddPieces, startLocalServer, synthesizeSpeech, writeSlowly, type LocalServer } from '../cloud/testing/local-server';
 import { OpenAiTts } from './openai-tts';
 
 const KEY = 'sk-test-tts-0123456789';
@@ -97,12 +97,18 @@ describe('OpenAI TTS (protocol test against a local server speaking the OpenAI a
     });
     const tts = new OpenAiTts({ apiKey: KEY, baseUrl: `${server.origin}/v1`, voice: 'coral' });
 
+    let firstChunk!: () => void;
+    const started = new Promise<void>((resolve) => (firstChunk = resolve));
     const reading = (async () => {
       let n = 0;
-      for await (const chunk of tts.synthesize(TEXT)) n += chunk.length;
+      for await (const chunk of tts.synthesize(TEXT)) {
+        n += chunk.length;
+        firstChunk();
+      }
       return n;
     })();
-    await sleep(60);
+    // Closed once audio flows, however long a busy machine takes to get there.
+    await started;
     await tts.close();
     expect(await reading).toBeGreaterThan(0);
     await gone;
