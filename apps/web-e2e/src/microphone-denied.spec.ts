@@ -19,6 +19,9 @@ test('a refused microphone is explained, no call is left open, and typing still 
     const chat = new ChatPage(page);
     await chat.startCallButton.click();
     await expect(chat.error(/Microphone access was denied/)).toBeVisible();
+    // Without the permission the browser names no microphone (it lists one nameless input): the
+    // list offers the system default only, not a nameless entry.
+    await expect(chat.microphone.locator('option')).toHaveText(['System default']);
     await expect(chat.startCallButton).toBeEnabled();
     await expect(chat.agentState).toHaveText('Idle');
 

@@ -84,6 +84,59 @@ export class ChatPage {
     return Number(value);
   }
 
+  /** The microphone level the meter shows (`data-level`, the RMS of the last frame sent, 0..1). */
+  async level(): Promise<number> {
+    const value = await this.levelMeter.getAttribute('data-level');
+    if (value === null || Number.isNaN(Number(value))) throw new Error(`data-level is ${JSON.stringify(value)}, not a number`);
+    return Number(value);
+  }
+
+  /**
+   * Starts recording, in the page, every state a transcript turn passes through (interim turns
+   * become final in place, within a fraction of a second, so polling could miss them). Read the
+   * record with `recordedTurns()`.
+   */
+  async recordTurns(): Promise<void> {
+    await this.page.evaluate(() => {
+      const seen: { role: string; final: boolean; text: string }[] = [];
+      (window as unknown as { __turns: typeof seen }).__turns = seen;
+      const note = (el: Element) => {
+        const words = el.querySelector('.words')?.textContent ?? '';
+        seen.push({ role: el.getAttribute('data-role') ?? '', final: el.getAttribute('data-final') === 'true', text: words });
+      };
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const target = r.target instanceof Element ? r.target : r.target.parentElement;
+          const turn = target?.closest('[data-testid="turn"]');
+          if (turn) note(turn);
+          r.addedNodes.forEach((n) => n instanceof Element && n.matches('[data-testid="turn"]') && note(n));
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-final'] });
+    });
+  }
+
+  async recordedTurns(): Promise<{ role: string; final: boolean; text: string }[]> {
+    return this.page.evaluate(() => (window as unknown as { __turns?: { role: string; final: boolean; text: string }[] }).__turns ?? []);
+  }
+
+  /**
+   * Starts tracking, in the page, the highest level the meter shows from now on (it changes every
+   * 20 ms, faster than polling). `maxLevel()` reads it.
+   */
+  async trackMaxLevel(): Promise<void> {
+    await this.levelMeter.evaluate((meter) => {
+      const w = window as unknown as { __maxLevel: number; __levelObserver?: MutationObserver };
+      w.__levelObserver?.disconnect();
+      w.__maxLevel = Number(meter.getAttribute('data-level') ?? 0);
+      w.__levelObserver = new MutationObserver(() => (w.__maxLevel = Math.max(w.__maxLevel, Number(meter.getAttribute('data-level') ?? 0))));
+      w.__levelObserver.observe(meter, { attributes: true, attributeFilter: ['data-level'] });
+    });
+  }
+
+  async maxLevel(): Promise<number> {
+    return this.page.evaluate(() => (window as unknown as { __maxLevel?: number }).__maxLevel ?? 0);
+  }
+
   async send(text: string): Promise<void> {
     await this.message.fill(text);
     await this.sendButton.click();

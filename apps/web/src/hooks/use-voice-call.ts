@@ -1,6 +1,6 @@
 'use client';
 
-import { MEDIA_SAMPLE_RATE, type AgentState, type ClientMessage, type ServerEvent } from '@voice/contracts/media';
+import { LIVEKIT_CONTROL_TOPIC, LIVEKIT_EVENTS_TOPIC, MEDIA_SAMPLE_RATE, type AgentState, type ClientMessage, type ServerEvent } from '@voice/contracts/media';
 import type { CreateSessionResponse } from '@voice/contracts/voice';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
@@ -21,6 +21,8 @@ interface Media {
   send(message: ClientMessage): void;
   close(): void;
   setMuted(muted: boolean): void;
+  /** Moves capture to another microphone ('' = the system default) without ending the call. */
+  switchMicrophone(deviceId: string): Promise<void>;
 }
 
 const OPEN_TIMEOUT_MS = 10_000;
@@ -43,17 +45,44 @@ export function useVoiceCall() {
   const [muted, setMutedState] = useState(false);
   const [microphoneOn, setMicrophoneOn] = useState(false);
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
-  const [deviceId, setDeviceId] = useState<string>('');
+  const [deviceId, setDeviceIdState] = useState<string>('');
   const media = useRef<Media | null>(null);
+  const mutedRef = useRef(false);
   const sessionId = useRef<string | null>(null);
   const ready = useRef<{ promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | null>(null);
 
+  // The microphones by name. Until the microphone permission is granted, browsers list at most
+  // one nameless input, so the list fills once it is (at load if it already was, else with the
+  // first call) and follows devices being plugged in or out. "default"/"communications" are
+  // aliases of a real device; the "System default" choice stands for them.
   const refreshDevices = useCallback(async () => {
-    const all = await navigator.mediaDevices?.enumerateDevices().catch(() => []);
-    setDevices((all ?? []).filter((d) => d.kind === 'audioinput'));
+    const all = (await navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
+    const inputs = all.filter((d) => d.kind === 'audioinput' && d.deviceId && d.label && d.deviceId !== 'default' && d.deviceId !== 'communications');
+    setDevices(inputs);
+    // A chosen microphone that was unplugged: back to the system default.
+    setDeviceIdState((current) => (current && !inputs.some((d) => d.deviceId === current) ? '' : current));
   }, []);
   useEffect(() => {
-    void refreshDevices();
+    const devicesApi = navigator.mediaDevices;
+    if (!devicesApi) return;
+    const refresh = () => void refreshDevices();
+    refresh();
+    devicesApi.addEventListener('devicechange', refresh);
+    let permission: PermissionStatus | undefined;
+    let gone = false;
+    navigator.permissions
+      ?.query({ name: 'microphone' as PermissionName })
+      .then((status) => {
+        if (gone) return;
+        permission = status;
+        status.addEventListener('change', refresh);
+      })
+      .catch(() => undefined);
+    return () => {
+      gone = true;
+      devicesApi.removeEventListener('devicechange', refresh);
+      permission?.removeEventListener('change', refresh);
+    };
   }, [refreshDevices]);
 
   const onEvent = useCallback((event: ServerEvent) => {
@@ -99,6 +128,9 @@ export function useVoiceCall() {
     setAgentState('idle');
     setLevel(0);
     setMicrophoneOn(false);
+    // The next call starts unmuted, and the button must say so.
+    mutedRef.current = false;
+    setMutedState(false);
     if (message) setError(message);
   }, []);
 
@@ -113,6 +145,8 @@ export function useVoiceCall() {
       if (media.current || status === 'connecting') return;
       setError(null);
       setStatus('connecting');
+      mutedRef.current = false;
+      setMutedState(false);
       let resolveReady!: () => void;
       let rejectReady!: (e: Error) => void;
       const promise = new Promise<void>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
@@ -127,7 +161,8 @@ export function useVoiceCall() {
         media.current =
           body.connection.type === 'websocket'
             ? await openWebSocket(body.connection.url, { audio, deviceId, onEvent, onLevel: setLevel, onPlayed: setPlayedSamples, onClosed: (m) => (hangUpSession(), teardown(m)) })
-            : await openLiveKit(body.connection.url, body.connection.token, { audio, deviceId, onEvent, onClosed: (m) => (hangUpSession(), teardown(m)) });
+            : await openLiveKit(body.connection.url, body.connection.token, { audio, deviceId, onEvent, onLevel: setLevel, onPlayed: setPlayedSamples, onClosed: (m) => (hangUpSession(), teardown(m)) });
+        media.current.setMuted(mutedRef.current);
         await Promise.race([promise, new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), OPEN_TIMEOUT_MS))]);
         // A typed-only call skips the spoken greeting, so the first reply answers what was typed.
         if (audio) media.current?.send({ type: 'start' });
@@ -162,8 +197,21 @@ export function useVoiceCall() {
   );
 
   const setMuted = useCallback((value: boolean) => {
+    mutedRef.current = value;
     media.current?.setMuted(value);
     setMutedState(value);
+  }, []);
+
+  /** Chooses the microphone: for the next call, and at once for the call in progress. */
+  const setDeviceId = useCallback(async (id: string) => {
+    setDeviceIdState(id);
+    if (!media.current) return;
+    try {
+      await media.current.switchMicrophone(id);
+      media.current?.setMuted(mutedRef.current);
+    } catch (err) {
+      setError(err instanceof MicrophoneError ? err.message : 'That microphone could not be started. Choose another one.');
+    }
   }, []);
 
   useEffect(() => {
@@ -180,6 +228,10 @@ interface OpenOptions {
   deviceId: string;
   onEvent(event: ServerEvent): void;
   onClosed(message?: string): void;
+  /** The microphone's level (RMS, 0..1) as it is sent. */
+  onLevel(level: number): void;
+  /** How many agent audio samples (at MEDIA_SAMPLE_RATE) have been played so far. */
+  onPlayed(samples: number): void;
 }
 
 async function microphone(deviceId: string): Promise<MediaStream> {
@@ -193,11 +245,8 @@ async function microphone(deviceId: string): Promise<MediaStream> {
 }
 
 /** voice-api's own transport: 20 ms PCM16 frames up, agent audio and JSON events down. */
-async function openWebSocket(
-  url: string,
-  o: OpenOptions & { onLevel(level: number): void; onPlayed(samples: number): void },
-): Promise<Media> {
-  const stream = o.audio ? await microphone(o.deviceId) : null;
+async function openWebSocket(url: string, o: OpenOptions): Promise<Media> {
+  let stream = o.audio ? await microphone(o.deviceId) : null;
   const ctx = new AudioContext({ sampleRate: MEDIA_SAMPLE_RATE, latencyHint: 'interactive' });
   await Promise.all([ctx.audioWorklet.addModule('/worklets/capture.js'), ctx.audioWorklet.addModule('/worklets/playback.js')]);
   const playback = new AudioWorkletNode(ctx, 'playback', { outputChannelCount: [1] });
@@ -243,8 +292,10 @@ async function openWebSocket(
   };
 
   let capture: AudioWorkletNode | null = null;
+  let source: MediaStreamAudioSourceNode | null = null;
+  let muted = false;
   if (stream) {
-    const source = ctx.createMediaStreamSource(stream);
+    source = ctx.createMediaStreamSource(stream);
     capture = new AudioWorkletNode(ctx, 'capture');
     capture.port.onmessage = (e: MessageEvent<{ frame: ArrayBuffer; level: number }>) => {
       o.onLevel(e.data.level);
@@ -256,6 +307,7 @@ async function openWebSocket(
   function close() {
     closedByUs = true;
     stream?.getTracks().forEach((t) => t.stop());
+    source?.disconnect();
     capture?.disconnect();
     playback.disconnect();
     void ctx.close().catch(() => undefined);
@@ -265,12 +317,54 @@ async function openWebSocket(
   return {
     send: (message) => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message)),
     close,
-    setMuted: (muted) => stream?.getAudioTracks().forEach((t) => (t.enabled = !muted)),
+    setMuted: (value) => {
+      muted = value;
+      stream?.getAudioTracks().forEach((t) => (t.enabled = !muted));
+    },
+    switchMicrophone: async (deviceId) => {
+      if (!capture) return; // a typed-only call has no microphone
+      const next = await microphone(deviceId);
+      if (closedByUs) return next.getTracks().forEach((t) => t.stop());
+      next.getAudioTracks().forEach((t) => (t.enabled = !muted));
+      const nextSource = ctx.createMediaStreamSource(next);
+      nextSource.connect(capture);
+      source?.disconnect();
+      stream?.getTracks().forEach((t) => t.stop());
+      stream = next;
+      source = nextSource;
+    },
   };
 }
 
-const EVENTS_TOPIC = 'voice-events';
-const CONTROL_TOPIC = 'voice-control';
+/**
+ * Measures a WebRTC track every 50 ms: its level (RMS, 0..1) and how many samples (at
+ * MEDIA_SAMPLE_RATE) passed. LiveKit captures and plays through WebRTC rather than the worklets,
+ * so this is how its calls get the level meter and the played-audio count.
+ */
+function probeTrack(ctx: AudioContext, track: MediaStreamTrack, onTick: (level: number, samples: number) => void): () => void {
+  const source = ctx.createMediaStreamSource(new MediaStream([track]));
+  const analyser = ctx.createAnalyser();
+  analyser.fftSize = 2048;
+  source.connect(analyser);
+  const buffer = new Float32Array(analyser.fftSize);
+  let last = ctx.currentTime;
+  const timer = setInterval(() => {
+    analyser.getFloatTimeDomainData(buffer);
+    let energy = 0;
+    for (const v of buffer) energy += v * v;
+    const now = ctx.currentTime;
+    onTick(Math.sqrt(energy / buffer.length), Math.round((now - last) * MEDIA_SAMPLE_RATE));
+    last = now;
+  }, 50);
+  return () => {
+    clearInterval(timer);
+    source.disconnect();
+    analyser.disconnect();
+  };
+}
+
+/** Below this RMS the agent's track is silence (between sentences), not played speech. */
+const AUDIBLE_RMS = 0.001;
 
 /** LiveKit transport: WebRTC audio both ways; events and control as data packets. */
 async function openLiveKit(url: string, token: string, o: OpenOptions): Promise<Media> {
@@ -278,38 +372,84 @@ async function openLiveKit(url: string, token: string, o: OpenOptions): Promise<
   const room = new Room({ adaptiveStream: false });
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
-  const players: HTMLMediaElement[] = [];
+  const players = new Map<string, { el: HTMLMediaElement; stop: () => void }>();
+  const ctx = new AudioContext({ latencyHint: 'interactive' });
+  let played = 0;
+  let stopMicProbe: (() => void) | null = null;
   let closedByUs = false;
+
+  const probeMicrophone = () => {
+    stopMicProbe?.();
+    stopMicProbe = null;
+    const track = room.localParticipant.getTrackPublication(Track.Source.Microphone)?.track?.mediaStreamTrack;
+    if (track) stopMicProbe = probeTrack(ctx, track, (level) => o.onLevel(track.enabled ? level : 0));
+  };
+  const close = () => {
+    closedByUs = true;
+    stopMicProbe?.();
+    players.forEach(({ el, stop }) => (stop(), el.remove()));
+    players.clear();
+    void ctx.close().catch(() => undefined);
+    void room.disconnect();
+  };
+
   room.on(RoomEvent.DataReceived, (payload, _participant, _kind, topic) => {
-    if (topic === EVENTS_TOPIC) o.onEvent(JSON.parse(decoder.decode(payload)) as ServerEvent);
+    if (topic === LIVEKIT_EVENTS_TOPIC) o.onEvent(JSON.parse(decoder.decode(payload)) as ServerEvent);
   });
   room.on(RoomEvent.TrackSubscribed, (track) => {
     if (track.kind !== Track.Kind.Audio) return;
     const el = track.attach();
     el.hidden = true;
     document.body.append(el);
-    players.push(el);
+    const stop = probeTrack(ctx, track.mediaStreamTrack, (level, samples) => {
+      if (level < AUDIBLE_RMS) return;
+      played += samples;
+      o.onPlayed(played);
+    });
+    players.set(track.sid ?? track.mediaStreamTrack.id, { el, stop });
+  });
+  room.on(RoomEvent.TrackUnsubscribed, (track) => {
+    const key = track.sid ?? track.mediaStreamTrack.id;
+    const player = players.get(key);
+    if (!player) return;
+    player.stop();
+    track.detach(player.el);
+    player.el.remove();
+    players.delete(key);
   });
   room.on(RoomEvent.Disconnected, () => {
-    if (!closedByUs) o.onClosed('The call was disconnected. Start a new call to go on.');
+    if (closedByUs) return;
+    close();
+    o.onClosed('The call was disconnected. Start a new call to go on.');
   });
-  await room.connect(url, token);
+  try {
+    await room.connect(url, token);
+    await ctx.resume();
+  } catch (err) {
+    close();
+    throw err;
+  }
   if (o.audio) {
     try {
       await room.localParticipant.setMicrophoneEnabled(true, o.deviceId ? { deviceId: o.deviceId } : undefined);
     } catch (err) {
-      closedByUs = true;
-      await room.disconnect();
+      close();
       throw new MicrophoneError(micError(err));
     }
+    probeMicrophone();
   }
   return {
-    send: (message) => void room.localParticipant.publishData(encoder.encode(JSON.stringify(message)), { reliable: true, topic: CONTROL_TOPIC }),
-    close: () => {
-      closedByUs = true;
-      players.forEach((el) => el.remove());
-      void room.disconnect();
-    },
+    send: (message) => void room.localParticipant.publishData(encoder.encode(JSON.stringify(message)), { reliable: true, topic: LIVEKIT_CONTROL_TOPIC }),
+    close,
     setMuted: (muted) => void room.localParticipant.setMicrophoneEnabled(!muted),
+    switchMicrophone: async (deviceId) => {
+      if (!o.audio) return;
+      try {
+        await room.switchActiveDevice('audioinput', deviceId || 'default', true);
+      } catch (err) {
+        throw new MicrophoneError(micError(err));
+      }
+      probeMicrophone();
+    },
   };
 }

@@ -42,7 +42,7 @@ export function CallPanel() {
         </button>
         <label className="inline">
           <span>Microphone</span>
-          <select value={call.deviceId} onChange={(e) => call.setDeviceId(e.target.value)} disabled={live}>
+          <select value={call.deviceId} onChange={(e) => void call.setDeviceId(e.target.value)} disabled={call.status === 'connecting' || call.status === 'ending'}>
             <option value="">System default</option>
             {call.devices.map((d, i) => (
               <option key={d.deviceId || i} value={d.deviceId}>
@@ -52,7 +52,7 @@ export function CallPanel() {
           </select>
         </label>
         <div className="level" aria-hidden="true">
-          <div className="level-fill" data-testid="level-meter" style={{ transform: `scaleX(${Math.min(1, call.level * 4)})` }} />
+          <div className="level-fill" data-testid="level-meter" data-level={call.level.toFixed(4)} style={{ transform: `scaleX(${Math.min(1, call.level * 4)})` }} />
         </div>
       </div>
 
