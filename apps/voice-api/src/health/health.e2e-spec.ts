@@ -2,9 +2,9 @@ import type { HealthResponse } from '@voice/contracts/health';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { freePort } from '../../test/persistence-process';
 import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';
+import { TranscriptOutbox } from '../outbox/transcript-outbox';
 import { HealthChecks } from './health-checks';
 
 const up = { status: 'up', latencyMs: expect.any(Number) };
@@ -26,7 +26,7 @@ describe('GET /health (real persistence-api)', () => {
   it('logs one line per dependency at start-up, saying what was found', () => {
     expect(startupLines(api)).toEqual([
       ['info', `persistence-api: up (answers at ${api.config.PERSISTENCE_API_URL.replace(/\/+$/, '')})`],
-      ['info', `outbox: up (can write ${join(api.dataDir, 'outbox')})`],
+      ['info', `outbox: up (can write ${api.app.get(TranscriptOutbox).dir})`],
       ['info', 'vad:energy: up (energy voice activity detector ready)'],
       ['info', expect.stringMatching(/^stt:offline: up \(pocketsphinx warm decoder running/)],
       ['info', expect.stringMatching(/^llm:offline: up \(.+\)$/)],
@@ -57,7 +57,7 @@ describe('GET /health (real persistence-api)', () => {
   });
 
   it("reports the outbox down, and only then, when it cannot write its directory", async () => {
-    const pending = join(api.dataDir, 'outbox', 'pending');
+    const pending = api.app.get(TranscriptOutbox).pendingDir;
     rmSync(pending, { recursive: true });
     writeFileSync(pending, 'a file where the directory was');
     try {

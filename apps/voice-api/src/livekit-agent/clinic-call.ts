@@ -3,15 +3,14 @@ import { VoiceSession, type FinishedTurn } from '@voice/agent/pipeline';
 import type { SpeechToText } from '@voice/agent/stt';
 import type { VoiceActivityDetector } from '@voice/agent/vad';
 import type { VoiceApiConfig } from '@voice/config/voice-api';
-import { resolve } from 'node:path';
 import { VoiceProviders } from '../media/voice-providers';
+import { claimOutboxDirs, outboxRoot, type OutboxDirs } from '../outbox/outbox-dirs';
 import { SHUTDOWN_FLUSH_MS } from '../outbox/outbox.module';
 import { TranscriptOutbox, type OutboxLogger } from '../outbox/transcript-outbox';
 import { PERSISTENCE_TIMEOUT_MS } from '../persistence/persistence.module';
 import { PersistenceClient } from '../persistence/persistence-client';
 import { PersistenceClinic } from '../persistence/persistence-clinic';
 import type { DispatchMetadata } from '../sessions/livekit-rooms';
-import { claimJobOutboxDirs, type JobOutboxDirs } from './job-outbox-dirs';
 import type { LiveKitBridge } from './livekit-bridge';
 
 /** The logger a job has (LiveKit's pino logger fits). */
@@ -48,7 +47,7 @@ export class ClinicCall {
     private readonly providers: VoiceProviders,
     private readonly outbox: TranscriptOutbox,
     private readonly replays: TranscriptOutbox[],
-    private readonly dirs: JobOutboxDirs,
+    private readonly dirs: OutboxDirs,
   ) {}
 
   /** Claims this process's outbox directory (replaying orphans found there) and sets up the providers. */
@@ -63,9 +62,9 @@ export class ClinicCall {
     const clinic = new PersistenceClinic(client);
     const providers = new VoiceProviders(config, clinic);
     const logger = outboxLogger(o.log);
-    let dirs: JobOutboxDirs | undefined;
+    let dirs: OutboxDirs | undefined;
     try {
-      dirs = await claimJobOutboxDirs(resolve(config.DATA_DIR, 'outbox-livekit'));
+      dirs = await claimOutboxDirs(outboxRoot(config.DATA_DIR));
       const outbox = new TranscriptOutbox({ dir: dirs.own, target: client, logger });
       const replays = dirs.adopted.map((dir) => new TranscriptOutbox({ dir, target: client, logger }));
       await Promise.all([outbox, ...replays].map((box) => box.start()));

@@ -1,35 +1,51 @@
-import { Injectable, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { resolve } from 'node:path';
+import { Inject, Injectable, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, type VoiceApiConfig } from '../config';
 import { PersistenceClient } from '../persistence/persistence-client';
 import { PersistenceModule } from '../persistence/persistence.module';
+import { claimOutboxDirs, outboxRoot, type OutboxDirs } from './outbox-dirs';
 import { TranscriptOutbox } from './transcript-outbox';
 
 /** How long shutdown waits for pending transcripts before leaving them on disk. */
 export const SHUTDOWN_FLUSH_MS = 5_000;
 
-/** Replays what an earlier run left on boot; delivers what it can on shutdown. */
+const OUTBOX_DIRS = Symbol('OUTBOX_DIRS');
+
+/**
+ * This process's outbox (in a directory of its own: instances may share DATA_DIR), plus one replay
+ * outbox per directory adopted from a process that died with transcripts pending.
+ */
 @Injectable()
 export class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(private readonly outbox: TranscriptOutbox) {}
+  private readonly logger = new Logger('TranscriptOutbox');
+  private replays: TranscriptOutbox[] = [];
 
-  onApplicationBootstrap() {
-    return this.outbox.start();
+  constructor(
+    private readonly outbox: TranscriptOutbox,
+    private readonly client: PersistenceClient,
+    @Inject(OUTBOX_DIRS) private readonly dirs: OutboxDirs,
+  ) {}
+
+  async onApplicationBootstrap() {
+    this.replays = this.dirs.adopted.map((dir) => new TranscriptOutbox({ dir, target: this.client, logger: this.logger }));
+    if (this.replays.length) this.logger.log(`adopted ${this.replays.length} outbox director(ies) an earlier process left undelivered`);
+    await Promise.all([this.outbox, ...this.replays].map((box) => box.start()));
   }
 
   async beforeApplicationShutdown() {
-    await this.outbox.flush(SHUTDOWN_FLUSH_MS);
+    await Promise.all([this.outbox, ...this.replays].map((box) => box.flush(SHUTDOWN_FLUSH_MS)));
+    await this.dirs.release();
   }
 }
 
 @Module({
   imports: [PersistenceModule],
   providers: [
+    { provide: OUTBOX_DIRS, inject: [CONFIG], useFactory: (config: VoiceApiConfig) => claimOutboxDirs(outboxRoot(config.DATA_DIR)) },
     {
       provide: TranscriptOutbox,
-      inject: [CONFIG, PersistenceClient],
-      useFactory: (config: VoiceApiConfig, client: PersistenceClient) =>
-        new TranscriptOutbox({ dir: resolve(config.DATA_DIR, 'outbox'), target: client, logger: new Logger('TranscriptOutbox') }),
+      inject: [OUTBOX_DIRS, PersistenceClient],
+      useFactory: (dirs: OutboxDirs, client: PersistenceClient) =>
+        new TranscriptOutbox({ dir: dirs.own, target: client, logger: new Logger('TranscriptOutbox') }),
     },
     OutboxLifecycle,
   ],

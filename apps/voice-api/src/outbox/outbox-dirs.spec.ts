@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { TranscriptOutbox, type OutboxTarget } from '../outbox/transcript-outbox';
-import { claimJobOutboxDirs, OWNER_FILE, STALE_MS } from './job-outbox-dirs';
+import { TranscriptOutbox, type OutboxTarget } from './transcript-outbox';
+import { claimOutboxDirs, OWNER_FILE, STALE_MS } from './outbox-dirs';
 
 const FAST_RETRY = { baseMs: 5, maxMs: 10 };
 
@@ -31,7 +31,7 @@ const turn = (text: string) =>
 
 /** What a job process whose persistence-api is down leaves behind: its directory with items pending. */
 async function leaveUndelivered(root: string, pid: number, host = 'this-host') {
-  const dirs = await claimJobOutboxDirs(root, { pid, host, isAlive: () => true });
+  const dirs = await claimOutboxDirs(root, { pid, host, isAlive: () => true });
   const outbox = new TranscriptOutbox({ dir: dirs.own, target: unreachable, retry: FAST_RETRY });
   await outbox.start();
   const conversationId = randomUUID();
@@ -43,14 +43,14 @@ async function leaveUndelivered(root: string, pid: number, host = 'this-host') {
   return { dir: dirs.own, conversationId, message };
 }
 
-describe('outbox directories of LiveKit job processes', () => {
+describe('outbox directories, one per process sharing DATA_DIR', () => {
   let root: string;
   beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'outbox-livekit-'))));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('gives every job process a fresh directory of its own, and removes it when it holds nothing', async () => {
-    const a = await claimJobOutboxDirs(root, { pid: 101, host: 'this-host', isAlive: () => true });
-    const b = await claimJobOutboxDirs(root, { pid: 101, host: 'this-host', isAlive: () => true });
+    const a = await claimOutboxDirs(root, { pid: 101, host: 'this-host', isAlive: () => true });
+    const b = await claimOutboxDirs(root, { pid: 101, host: 'this-host', isAlive: () => true });
 
     expect(a.own).not.toBe(b.own);
     expect(JSON.parse(readFileSync(join(a.own, OWNER_FILE), 'utf8'))).toEqual({ host: 'this-host', pid: 101 });
@@ -61,7 +61,7 @@ describe('outbox directories of LiveKit job processes', () => {
 
   it('keeps a directory with pending items, and one with dead letters, when its job ends', async () => {
     const { dir } = await leaveUndelivered(root, 202);
-    const other = await claimJobOutboxDirs(root, { pid: 203, host: 'this-host', isAlive: () => true });
+    const other = await claimOutboxDirs(root, { pid: 203, host: 'this-host', isAlive: () => true });
     writeFileSync(join(other.own, 'dead-letter.jsonl'), '{}\n');
     await other.release();
 
@@ -71,7 +71,7 @@ describe('outbox directories of LiveKit job processes', () => {
   it('replays what a job process that died left pending: the next job adopts the directory and delivers it', async () => {
     const left = await leaveUndelivered(root, deadPid(), 'this-host');
 
-    const next = await claimJobOutboxDirs(root, { host: 'this-host' });
+    const next = await claimOutboxDirs(root, { host: 'this-host' });
     expect(next.adopted).toHaveLength(1);
     expect(readdirSync(root)).not.toContain(basename(left.dir));
     expect(JSON.parse(readFileSync(join(next.adopted[0], OWNER_FILE), 'utf8'))).toEqual({ host: 'this-host', pid: process.pid });
@@ -91,7 +91,7 @@ describe('outbox directories of LiveKit job processes', () => {
   it('leaves alone the directory of a job process that still runs', async () => {
     const left = await leaveUndelivered(root, process.pid, 'this-host');
 
-    const next = await claimJobOutboxDirs(root, { host: 'this-host' });
+    const next = await claimOutboxDirs(root, { host: 'this-host' });
 
     expect(next.adopted).toEqual([]);
     expect(readdirSync(root)).toContain(basename(left.dir));
@@ -99,30 +99,30 @@ describe('outbox directories of LiveKit job processes', () => {
 
   it('adopts the directory of another host (another instance sharing DATA_DIR) only once its owner file has gone stale', async () => {
     const left = await leaveUndelivered(root, 404, 'other-instance');
-    const fresh = await claimJobOutboxDirs(root, { host: 'this-host', isAlive: () => false });
+    const fresh = await claimOutboxDirs(root, { host: 'this-host', isAlive: () => false });
     expect(fresh.adopted).toEqual([]);
 
     const past = new Date(Date.now() - STALE_MS - 1_000);
     utimesSync(join(left.dir, OWNER_FILE), past, past);
-    const later = await claimJobOutboxDirs(root, { host: 'this-host', isAlive: () => false });
+    const later = await claimOutboxDirs(root, { host: 'this-host', isAlive: () => false });
 
     expect(later.adopted).toHaveLength(1);
   });
 
   it('does not adopt an orphan with nothing pending, and leaves its dead letters for a person to read', async () => {
-    const dead = await claimJobOutboxDirs(root, { pid: deadPid(), host: 'this-host' });
+    const dead = await claimOutboxDirs(root, { pid: deadPid(), host: 'this-host' });
     writeFileSync(join(dead.own, 'dead-letter.jsonl'), '{}\n');
 
-    const next = await claimJobOutboxDirs(root, { host: 'this-host' });
+    const next = await claimOutboxDirs(root, { host: 'this-host' });
 
     expect(next.adopted).toEqual([]);
     expect(readdirSync(root)).toContain(basename(dead.own));
   });
 
   it('removes an empty orphan (a job process that died before it stored anything)', async () => {
-    const dead = await claimJobOutboxDirs(root, { pid: deadPid(), host: 'this-host' });
+    const dead = await claimOutboxDirs(root, { pid: deadPid(), host: 'this-host' });
 
-    const next = await claimJobOutboxDirs(root, { host: 'this-host' });
+    const next = await claimOutboxDirs(root, { host: 'this-host' });
 
     expect(next.adopted).toEqual([]);
     expect(readdirSync(root)).toEqual([basename(next.own)]);

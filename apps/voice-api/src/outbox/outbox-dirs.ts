@@ -1,25 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
- * Outbox directories for LiveKit jobs. The agents framework runs every job in a child process of
- * its own (1.9.0 has no in-process executor), and a TranscriptOutbox needs exactly one process per
- * directory. So each job process makes a fresh directory under DATA_DIR/outbox-livekit, named
- * uniquely, with an owner file it touches while it lives:
+ * Outbox directories, one per process. A TranscriptOutbox needs exactly one process per directory,
+ * yet several processes share DATA_DIR: App Service instances scaled out share /home, and the
+ * LiveKit agents framework runs every job in a child process of its own (1.9.0 has no in-process
+ * executor). So each voice-api process and each job process makes a fresh directory under the
+ * outbox root, named uniquely, with an owner file it touches while it lives:
  *
  * - nobody else ever writes there while the owner lives, so one process per directory holds;
  * - a directory left with pending items by a process that died (or ran out of time to deliver)
  *   is an orphan once its owner is gone: same host and the pid no longer runs, or its owner file
  *   went untouched for STALE_MS (other hosts, e.g. App Service instances sharing /home);
- * - the next job, on any instance sharing DATA_DIR, adopts orphans with pending items: it renames
- *   each one to a name of its own (rename is atomic, so one adopter wins) and replays it with an
- *   outbox of its own; empty orphans it removes, orphans holding only dead letters it leaves be.
+ * - the next process to start, on any instance sharing DATA_DIR, adopts orphans with pending items:
+ *   it renames each one to a name of its own (rename is atomic, so one adopter wins) and replays it
+ *   with an outbox of its own; empty orphans it removes, orphans holding only dead letters it leaves be.
  *   Should two adopters ever race past that, the cost is a duplicate delivery, which
  *   persistence-api ignores (it stores a message id once; ending is idempotent).
  */
 export const OWNER_FILE = 'owner.json';
+
+/** Where every voice-api process and LiveKit job keeps its outbox directory. */
+export const outboxRoot = (dataDir: string) => resolve(dataDir, 'outbox');
 const HEARTBEAT_MS = 60_000;
 export const STALE_MS = 5 * HEARTBEAT_MS;
 
@@ -36,7 +40,7 @@ export interface OutboxDirsOptions {
   now?: () => number;
 }
 
-export interface JobOutboxDirs {
+export interface OutboxDirs {
   /** This process's own fresh directory. */
   own: string;
   /** Orphans adopted, each now under a name of this process. */
@@ -46,7 +50,7 @@ export interface JobOutboxDirs {
 }
 
 /** Claims a fresh outbox directory under `root` for this process and adopts the orphans there. */
-export async function claimJobOutboxDirs(root: string, options: OutboxDirsOptions = {}): Promise<JobOutboxDirs> {
+export async function claimOutboxDirs(root: string, options: OutboxDirsOptions = {}): Promise<OutboxDirs> {
   const me: Owner = { host: options.host ?? hostname(), pid: options.pid ?? process.pid };
   const isAlive = options.isAlive ?? processAlive;
   const now = options.now ?? Date.now;
