@@ -56,12 +56,16 @@ test("another user's conversation is not found", async ({ page }) => {
   await header.signOut();
   await expect(page).toHaveURL(/\/login$/);
   await registerThroughUi(page, newUser());
-  await conversation.goto(id);
+  // A real 404, not a 200 page that happens to say "not found" (what streaming the page would give).
+  expect((await page.goto(`/history/${id}`))?.status()).toBe(404);
   await expect(conversation.notFoundHeading).toBeVisible();
   await expect(conversation.messages).toHaveCount(0);
   await expect(page.getByText(/opening hours/i)).toHaveCount(0);
 
-  // Nor does an id that belongs to nobody exist.
-  await conversation.goto(randomUUID());
+  // Nor does an id that belongs to nobody, or one that is not an id at all, exist.
+  expect((await page.goto(`/history/${randomUUID()}`))?.status()).toBe(404);
+  await expect(conversation.notFoundHeading).toBeVisible();
+  expect((await page.goto('/history/not-an-id'))?.status()).toBe(404);
   await expect(conversation.notFoundHeading).toBeVisible();
 });
+
