@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { registerThroughUi } from './support/flows';
 import { ROOT } from './support/paths';
 import { expect, test } from './support/test';
@@ -36,10 +37,52 @@ test('state-changing route handlers refuse cross-site requests, even with the se
   await registerThroughUi(page);
   const evil = await page.request.post('/api/sessions', { headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, data: {} });
   expect(evil.status()).toBe(403);
+  // An opaque origin (sandboxed frames, data: URLs) is cross-site too, not a server error.
+  const opaque = await page.request.post('/api/sessions', { headers: { origin: 'null', 'content-type': 'application/json' }, data: {} });
+  expect(opaque.status()).toBe(403);
+  const hangUp = await page.request.delete(`/api/sessions/${randomUUID()}`, { headers: { origin: 'null' } });
+  expect(hangUp.status()).toBe(403);
   const anonymous = await browser.newContext();
   const signedOut = await anonymous.request.post(new URL('/api/sessions', page.url()).href, { headers: { origin: new URL(page.url()).origin }, data: {} });
   expect(signedOut.status()).toBe(401);
   await anonymous.close();
+});
+
+test('a server action posted from another site is refused and changes nothing; the same request from this site works', async ({ page }) => {
+  await registerThroughUi(page);
+  await page.goto('/profile');
+  const displayName = page.getByLabel('Display name');
+  await displayName.fill('Name AAAA');
+  // The browser's own request: the action id and form fields as Next sends them.
+  const [action] = await Promise.all([
+    page.waitForRequest((r) => r.method() === 'POST' && !!r.headers()['next-action']),
+    page.getByRole('button', { name: 'Save' }).click(),
+  ]);
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  const headers = action.headers();
+  const replay = (origin: string, name: string) =>
+    page.request.post(action.url(), {
+      headers: {
+        origin,
+        'next-action': headers['next-action'],
+        'next-router-state-tree': headers['next-router-state-tree'] ?? '',
+        accept: 'text/x-component',
+        'content-type': headers['content-type'],
+      },
+      data: Buffer.from((action.postDataBuffer() as Buffer).toString('latin1').replace('Name AAAA', name), 'latin1'),
+      maxRedirects: 0,
+    });
+
+  const forged = await replay('https://evil.example', 'Name EVIL');
+  expect(forged.ok(), `a cross-site server action answered ${forged.status()}`).toBe(false);
+  await page.reload();
+  await expect(displayName).toHaveValue('Name AAAA');
+
+  // The same request with this site's origin goes through, so the refusal above was the Origin check.
+  const own = await replay(new URL(page.url()).origin, 'Name BBBB');
+  expect(own.status()).toBe(200);
+  await page.reload();
+  await expect(displayName).toHaveValue('Name BBBB');
 });
 
 test('the client bundle holds no secret: no service secret, key or token value, and no NEXT_PUBLIC_ variable', async () => {
