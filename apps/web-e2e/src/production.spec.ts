@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { e2eEnv } from './support/env';
 import { registerThroughUi } from './support/flows';
 import { ROOT } from './support/paths';
 import { expect, test } from './support/test';
@@ -25,6 +26,17 @@ test('pages carry a CSP with a per-request nonce and the security headers; hashe
   expect(second.headers()['content-security-policy']).not.toBe(csp);
   expect(first.headers()).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'DENY' });
   expect(first.headers()['cache-control']).toMatch(/no-store/);
+
+  // Only what the app uses: voice-api's WebSocket origin (the browser never fetches voice-api over
+  // HTTP; it starts calls through this app's /api/sessions), and no blob: or data: anywhere.
+  const voice = new URL(e2eEnv().voiceUrl);
+  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  expect(directives['connect-src']).toEqual(["'self'", `ws://${voice.host}`]);
+  expect(csp).not.toContain('blob:');
+  expect(csp).not.toContain('data:');
+  expect(directives['img-src']).toEqual(["'self'"]);
+  expect(directives['media-src']).toEqual(["'self'"]);
+  expect(directives['worker-src']).toEqual(["'self'"]);
 
   const asset = /\/_next\/static\/[^"']+\.js/.exec(await first.text())?.[0];
   expect(asset, 'the login page loads a hashed script').toBeTruthy();

@@ -1,33 +1,9 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { webConfig } from './lib/config';
+import { contentSecurityPolicy } from './lib/csp';
 
 const PROTECTED = /^\/(chat|history|profile)(\/|$)/;
 const SESSION_COOKIES = ['__Host-voice_session', 'voice_session'];
-
-/** The origins the chat page talks to besides its own: voice-api's WebSocket (ws/wss of VOICE_API_URL). */
-function voiceOrigins(): string[] {
-  const url = new URL(webConfig().VOICE_API_URL);
-  const ws = `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
-  return [url.origin, ws, ...(webConfig().LIVEKIT_URL ? [new URL(webConfig().LIVEKIT_URL as string).origin.replace(/^http/, 'ws')] : [])];
-}
-
-function contentSecurityPolicy(nonce: string): string {
-  const dev = webConfig().NODE_ENV === 'development';
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self' ${voiceOrigins().join(' ')}`,
-    "media-src 'self' blob:",
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
 
 /**
  * Every page gets a per-request CSP nonce (Next puts it on its own scripts), and signed-out visits
@@ -42,7 +18,8 @@ export function proxy(request: NextRequest) {
     return NextResponse.redirect(login);
   }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
-  const csp = contentSecurityPolicy(nonce);
+  const { NODE_ENV, VOICE_API_URL, LIVEKIT_URL } = webConfig();
+  const csp = contentSecurityPolicy({ nonce, dev: NODE_ENV === 'development', voiceApiUrl: VOICE_API_URL, livekitUrl: LIVEKIT_URL });
   const headers = new Headers(request.headers);
   headers.set('x-nonce', nonce);
   headers.set('content-security-policy', csp);
