@@ -69,3 +69,33 @@ test("another user's conversation is not found", async ({ page }) => {
   await expect(conversation.notFoundHeading).toBeVisible();
 });
 
+test('the session cookie is httpOnly and SameSite=Lax, and its expiry moves on while the session is used', async ({ page, context }) => {
+  const sessionCookie = async () => {
+    const cookie = (await context.cookies()).find((c) => c.name === 'voice_session' || c.name === '__Host-voice_session');
+    expect(cookie, 'the session cookie').toBeDefined();
+    return cookie as NonNullable<typeof cookie>;
+  };
+  // The suite's web server: SESSION_IDLE_MINUTES=15.
+  const idleSeconds = 15 * 60;
+  const signedInAt = Date.now() / 1000;
+  await registerThroughUi(page);
+  const first = await sessionCookie();
+  expect(first).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+  expect(first.expires).toBeGreaterThan(signedInAt + idleSeconds - 60);
+  expect(first.expires).toBeLessThan(Date.now() / 1000 + idleSeconds + 60);
+  expect(await page.evaluate(() => document.cookie)).not.toContain('voice_session');
+
+  // Using the session slides its server-side idle limit; the cookie's expiry follows it.
+  await page.waitForTimeout(3_000);
+  await page.goto('/history');
+  await expect(page).toHaveURL(/\/history$/);
+  const later = await sessionCookie();
+  expect(later.value).toBe(first.value);
+  expect(later).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+  expect(later.expires).toBeGreaterThanOrEqual(first.expires + 2);
+
+  // Signing out removes it.
+  await new SignedInHeader(page).signOut();
+  await expect(page).toHaveURL(/\/login$/);
+  expect((await context.cookies()).filter((c) => c.name.endsWith('voice_session'))).toEqual([]);
+});

@@ -1,18 +1,22 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { webConfig } from './lib/config';
 import { contentSecurityPolicy } from './lib/csp';
+import { SESSION_COOKIE_NAMES, sessionCookieName, sessionCookieOptions } from './lib/session-cookie';
 
 const PROTECTED = /^\/(chat|history|profile)(\/|$)/;
-const SESSION_COOKIES = ['__Host-voice_session', 'voice_session'];
 
 /**
  * Every page gets a per-request CSP nonce (Next puts it on its own scripts), and signed-out visits
  * to a page that needs a session go to /login first. Pages check the session again on the server:
  * this is the fast path, not the guard.
+ *
+ * A GET that carries the session cookie sets it again, so its expiry slides with the server
+ * session's idle timer (which every use restarts). Only GETs: server actions (POST) may set or
+ * delete the cookie themselves (sign-in, sign-out), and a second Set-Cookie here could undo that.
  */
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (PROTECTED.test(pathname) && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
+  if (PROTECTED.test(pathname) && !SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name))) {
     const login = new URL('/login', request.url);
     login.searchParams.set('next', `${pathname}${search}`);
     return NextResponse.redirect(login);
@@ -25,6 +29,8 @@ export function proxy(request: NextRequest) {
   headers.set('content-security-policy', csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('content-security-policy', csp);
+  const session = request.method === 'GET' ? request.cookies.get(sessionCookieName())?.value : undefined;
+  if (session) response.cookies.set(sessionCookieName(), session, sessionCookieOptions());
   return response;
 }
 

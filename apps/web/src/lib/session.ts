@@ -6,6 +6,7 @@ import { callApi } from './api';
 import { webConfig } from './config';
 import Redis from 'ioredis';
 import { RedisSessionStore } from './redis-session-store';
+import { sessionCookieName, sessionCookieOptions } from './session-cookie';
 import { fromTokens, MemorySessionStore, type SessionStore, type StoredSession } from './session-store';
 
 /** Refresh the access token this long before it expires. */
@@ -20,8 +21,6 @@ function store(): SessionStore {
   return (holder[STORE_KEY] ??= REDIS_URL ? new RedisSessionStore(new Redis(REDIS_URL, { maxRetriesPerRequest: 2 }), idleMs) : new MemorySessionStore(idleMs));
 }
 
-/** `__Host-` pins a Secure cookie to this origin (no Domain, path /); plain HTTP (local dev) can't use the prefix. */
-export const sessionCookieName = () => (webConfig().SESSION_COOKIE_SECURE ? '__Host-voice_session' : 'voice_session');
 
 export interface Session {
   id: string;
@@ -33,13 +32,7 @@ export interface Session {
 export async function startSession(tokens: TokenResponse): Promise<void> {
   const id = randomBytes(32).toString('base64url');
   await store().set(id, fromTokens(tokens));
-  (await cookies()).set(sessionCookieName(), id, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: webConfig().SESSION_COOKIE_SECURE,
-    path: '/',
-    maxAge: webConfig().SESSION_IDLE_MINUTES * 60,
-  });
+  (await cookies()).set(sessionCookieName(), id, sessionCookieOptions());
 }
 
 /** The signed-in user with a usable access token, refreshed transparently; undefined when signed out. */
