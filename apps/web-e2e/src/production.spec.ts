@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { e2eEnv } from './support/env';
+import { e2eEnv, serviceSecrets } from './support/env';
 import { registerThroughUi } from './support/flows';
 import { ROOT } from './support/paths';
 import { expect, test } from './support/test';
@@ -101,7 +101,11 @@ test('the client bundle holds no secret: no service secret, key or token value, 
   const secrets = Object.entries(process.env)
     .filter(([name, value]) => /SECRET|TOKEN|PASSWORD|PRIVATE|API_KEY/.test(name) && value && value.length >= 8)
     .map(([, value]) => value as string);
-  secrets.push('dev-voice-api-secret-change-me', 'BEGIN PRIVATE KEY', 'BEGIN EC PRIVATE KEY');
+  // Every secret global setup gave the services: the web app's REDIS_URL (and its password), the
+  // voice-api client secret, the access-token signing key (and each line of its PEM), the database URL.
+  const given = serviceSecrets();
+  expect(given.length).toBeGreaterThanOrEqual(4);
+  secrets.push(...given, 'dev-voice-api-secret-change-me', 'BEGIN PRIVATE KEY', 'BEGIN EC PRIVATE KEY');
   const bundle = files(STATIC_DIR).filter((f) => /\.(js|css|json|map)$/.test(f));
   expect(bundle.length).toBeGreaterThan(5);
   for (const file of bundle) {
@@ -110,4 +114,12 @@ test('the client bundle holds no secret: no service secret, key or token value, 
   }
   const sources = files(join(ROOT, 'apps', 'web', 'src')).map((f) => readFileSync(f, 'utf8'));
   expect(sources.filter((s) => s.includes('NEXT_PUBLIC_'))).toEqual([]);
+
+  // next.config's `env` would inline values into client code at build time: there is none, in the
+  // source or in the config the build ran with.
+  const source = readFileSync(join(ROOT, 'apps', 'web', 'next.config.ts'), 'utf8');
+  expect(source).toMatch(/^\s*output:/m);
+  expect(source).not.toMatch(/^\s*env\s*[:(,]/m);
+  const built = JSON.parse(readFileSync(join(ROOT, 'apps', 'web', '.next', 'required-server-files.json'), 'utf8')) as { config: { env?: Record<string, string> } };
+  expect(built.config.env ?? {}).toEqual({});
 });

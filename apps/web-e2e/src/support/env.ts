@@ -21,3 +21,11 @@ export function e2eEnv(): E2EEnv {
     bookingDay: required('E2E_BOOKING_DAY'),
   };
 }
+
+/**
+ * The secret values global setup gave the services (E2E_SERVICE_SECRETS, a JSON list): what the
+ * client bundle must never contain.
+ */
+export function serviceSecrets(): string[] {
+  return JSON.parse(required('E2E_SERVICE_SECRETS')) as string[];
+}

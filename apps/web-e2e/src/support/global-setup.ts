@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -43,6 +44,12 @@ export default async function globalSetup(): Promise<void> {
   state.database = { adminUrl: admin, name };
   writeState(state);
 
+  // The services' secrets, made for this run (rather than left to development defaults) so the
+  // bundle scan in production.spec.ts knows every value to look for.
+  const voiceApiClientSecret = randomBytes(24).toString('base64url');
+  const jwtPrivateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const redisUrl = process.env.TEST_REDIS_URL ?? `redis://:${randomBytes(12).toString('hex')}@127.0.0.1:6379`;
+
   const [persistencePort, voicePort, webPort] = await freePorts(3);
   const persistenceUrl = `http://127.0.0.1:${persistencePort}`;
   const voiceUrl = `http://127.0.0.1:${voicePort}`;
@@ -52,6 +59,8 @@ export default async function globalSetup(): Promise<void> {
     NODE_ENV: 'development',
     DATABASE_URL: databaseUrl(admin, name),
     DATA_DIR: join(state.tmpDir, 'persistence'),
+    JWT_PRIVATE_KEY: jwtPrivateKey,
+    VOICE_API_CLIENT_SECRET: voiceApiClientSecret,
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     PORT: String(persistencePort),
@@ -70,6 +79,7 @@ export default async function globalSetup(): Promise<void> {
         NODE_ENV: 'development',
         DATA_DIR: join(state.tmpDir, 'voice'),
         PERSISTENCE_API_URL: persistenceUrl,
+        VOICE_API_CLIENT_SECRET: voiceApiClientSecret,
         LOG_LEVEL: 'warn',
         CORS_ORIGINS: webUrl,
         HOST: '127.0.0.1',
@@ -91,8 +101,9 @@ export default async function globalSetup(): Promise<void> {
         PERSISTENCE_API_URL: persistenceUrl,
         VOICE_API_URL: voiceUrl,
         SESSION_COOKIE_SECURE: 'false',
-        // Sessions in a real Redis, as with more than one instance in production.
-        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        // Sessions in a real Redis, as with more than one instance in production. The local one
+        // needs no password; one is given anyway (Redis accepts it), as Azure's would be.
+        REDIS_URL: redisUrl,
         SESSION_IDLE_MINUTES: '15', // so the suite's sessions leave Redis soon after it
         NEXT_TELEMETRY_DISABLED: '1',
       }),
@@ -106,6 +117,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.E2E_PERSISTENCE_URL = persistenceUrl;
   process.env.E2E_VOICE_URL = voiceUrl;
   process.env.E2E_BOOKING_DAY = day;
+  process.env.E2E_SERVICE_SECRETS = JSON.stringify(secretValues([voiceApiClientSecret, jwtPrivateKey, redisUrl, databaseUrl(admin, name)]));
   process.stderr.write(`web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${name}; logs in ${relative(ROOT, LOGS_DIR)}\n`);
 }
 
@@ -118,4 +130,15 @@ async function launch(options: Omit<Parameters<typeof startService>[0], 'onSpawn
       writeState(state);
     },
   });
+}
+
+/** Each secret, the password of each URL among them, and each line of a PEM's body: any of these in client code is a leak. */
+function secretValues(values: string[]): string[] {
+  const out = new Set<string>();
+  for (const value of values) {
+    out.add(value);
+    if (URL.canParse(value) && new URL(value).password) out.add(decodeURIComponent(new URL(value).password));
+    for (const line of value.split('\n')) if (line.length >= 16 && !line.startsWith('-----')) out.add(line);
+  }
+  return [...out];
 }
