@@ -1,6 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import { ApiError } from './api-error';
 import { AllExceptionsFilter } from './error-filter';
 import { createLogger, PinoNestLogger } from './logger';
+import { securityHeaders } from './security-headers';
 
 export interface ServerOptions {
   name: string;
@@ -53,16 +53,7 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-    if (options.allowedHosts.length === 0 || request.url === '/health') return;
-    const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    if (!options.allowedHosts.includes(host)) {
-      throw ApiError.badRequest(`Host "${host}" is not served here; add it to ALLOWED_HOSTS if it should be`);
-    }
-  });
-
-  await app.register(fastifyHelmet, {
+  const security = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -73,6 +64,15 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
       },
     },
   });
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.headers(security).header('x-request-id', request.id);
+    if (options.allowedHosts.length === 0 || request.url === '/health') return;
+    const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    if (!options.allowedHosts.includes(host)) {
+      throw ApiError.badRequest(`Host "${host}" is not served here; add it to ALLOWED_HOSTS if it should be`);
+    }
+  });
+
   await app.register(fastifyCors, {
     origin: (origin, cb) => cb(null, origin !== undefined && options.corsOrigins.includes(origin)),
     credentials: true,
@@ -83,7 +83,9 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
   await app.register(fastifyCookie);
 
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // After draining, exit with code 0 rather than re-raising the signal: a stop that App Service (or
+  // any supervisor) asked for reads as a clean exit, and process.exit lets the logger flush.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
   const document = SwaggerModule.createDocument(
     app,

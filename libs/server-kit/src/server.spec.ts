@@ -99,6 +99,21 @@ describe('createServer', () => {
     expect(health.headers['content-security-policy']).toContain("frame-ancestors 'none'");
   });
 
+  it('sets the same security headers on every answer, errors included', async () => {
+    const expected = {
+      'content-security-policy': expect.stringContaining("default-src 'self'"),
+      'strict-transport-security': expect.stringMatching(/^max-age=\d+/),
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+    };
+    const ok = await http().get('/health').set(host).expect(200);
+    const refused = await http().get('/t/conflict').set('Host', 'evil.example').expect(400);
+    const missing = await http().get('/no/such/route').set(host).expect(404);
+    for (const res of [ok, refused, missing]) expect(res.headers).toMatchObject(expected);
+  });
+
   it('serves the OpenAPI document at /docs', async () => {
     await http().get('/docs').set(host).expect(200);
     const doc = await http().get('/docs/openapi.json').set(host).expect(200);
