@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The Debian packages the offline speech engines need (espeak-ng speaks, pocketsphinx listens with
-# its en-us model; its headers build voice-api's warm decoder), plus sox for test audio.
+# its en-us model; its headers build voice-api's warm decoder), plus sox for test audio, and zip/unzip,
+# which package the App Service artifacts (tools/deploy/package-app.mjs) and unpack them in their test.
 # With --browser, also Debian's Chromium, which the browser tests (apps/web-e2e) drive.
 # Installs the missing ones when run as root; otherwise prints the command and exits 1.
 set -euo pipefail
-PACKAGES="espeak-ng sox pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev pkg-config gcc"
+PACKAGES="espeak-ng sox pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev pkg-config gcc zip unzip"
 [ "${1:-}" = "--browser" ] && PACKAGES="$PACKAGES chromium"
 missing=()
 for p in $PACKAGES; do
