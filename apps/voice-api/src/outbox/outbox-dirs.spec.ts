@@ -1,16 +1,13 @@
 import type { AppendMessageRequest } from '@voice/contracts/persistence';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { TranscriptOutbox, type OutboxTarget } from './transcript-outbox';
 import { claimOutboxDirs, OWNER_FILE, STALE_MS } from './outbox-dirs';
+import { deadPid } from '../../test/dead-pid';
 
 const FAST_RETRY = { baseMs: 5, maxMs: 10 };
-
-/** A pid that certainly ran on this host and has exited. */
-const deadPid = () => Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
 
 const unreachable: OutboxTarget = {
   appendMessage: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:3001')),

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -9,9 +8,10 @@ import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
 import { PersistenceClient } from '../persistence/persistence-client';
 import { claimOutboxDirs, outboxRoot } from './outbox-dirs';
 import { TranscriptOutbox } from './transcript-outbox';
+import { deadPid } from '../../test/dead-pid';
 
-/** A pid that certainly ran on this host and has exited. */
-const deadPid = () => Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
+const UNREACHABLE = 'http://127.0.0.1:9';
+const credential = { clientId: 'voice-api', clientSecret: TEST_SERVICE_SECRET };
 
 /** Instances of voice-api that share one DATA_DIR, as App Service instances share /home. */
 describe('voice-api instances sharing DATA_DIR', () => {
@@ -38,28 +38,39 @@ describe('voice-api instances sharing DATA_DIR', () => {
     expect(existsSync(dirB)).toBe(true);
   });
 
-  it('deliver, on the next start, what an instance that died left pending', async () => {
-    const user = await registerUser();
-    const client = new PersistenceClient({ baseUrl: persistenceUrl(), clientId: 'voice-api', clientSecret: TEST_SERVICE_SECRET, timeoutMs: 2_000 });
-    const { id } = await client.createConversation({ userId: user.userId });
-
-    // What a crashed instance leaves: its directory, items on disk, an owner that no longer runs.
+  /** What a crashed instance leaves: its directory, a turn and an end on disk, an owner that no longer runs. */
+  async function leftByDeadInstance(conversationId: string) {
     const dead = await claimOutboxDirs(outboxRoot(dataDir), { host: hostname(), pid: deadPid(), isAlive: () => true });
-    const unreachable = new PersistenceClient({ baseUrl: 'http://127.0.0.1:9', clientId: 'voice-api', clientSecret: TEST_SERVICE_SECRET, timeoutMs: 200 });
-    const left = new TranscriptOutbox({ dir: dead.own, target: unreachable, retry: { baseMs: 50, maxMs: 50 } });
+    const left = new TranscriptOutbox({ dir: dead.own, target: new PersistenceClient({ ...credential, baseUrl: UNREACHABLE, timeoutMs: 200 }) });
     await left.start();
     const message = { id: randomUUID(), role: 'user' as const, text: 'book me in on tuesday' };
-    await left.enqueueTurn(id, message);
-    await left.enqueueEnd(id);
+    await left.enqueueTurn(conversationId, message);
+    await left.enqueueEnd(conversationId);
     expect(await left.flush(100)).toBe(2);
     await dead.release();
+    return { dir: dead.own, message };
+  }
+
+  it('deliver, on the next start, what an instance that died left pending', async () => {
+    const user = await registerUser();
+    const client = new PersistenceClient({ ...credential, baseUrl: persistenceUrl(), timeoutMs: 2_000 });
+    const { id } = await client.createConversation({ userId: user.userId });
+    const dead = await leftByDeadInstance(id);
 
     const api = await start();
-    expect(api.app.get(TranscriptOutbox).dir).not.toBe(dead.own);
+    expect(api.app.get(TranscriptOutbox).dir).not.toBe(dead.dir);
     await eventually(async () => {
       const { body } = await conversationOf(user, id);
-      expect(body.messages.map((m) => [m.id, m.text])).toEqual([[message.id, message.text]]);
+      expect(body.messages.map((m) => [m.id, m.text])).toEqual([[dead.message.id, dead.message.text]]);
       expect(body.status).toBe('ended');
     });
+  });
+
+  it('count the adopted backlog on /metrics while persistence-api cannot be reached', async () => {
+    await leftByDeadInstance(randomUUID());
+    const api = await startVoiceApi({ DATA_DIR: dataDir, PERSISTENCE_API_URL: UNREACHABLE });
+    apis.push(api);
+    const res = await api.http.get('/metrics').expect(200);
+    expect(res.text).toMatch(/^voice_transcript_outbox_pending 2$/m);
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, type VoiceApiConfig } from '../config';
+import { MetricsService } from '../metrics/metrics.service';
 import { PersistenceClient } from '../persistence/persistence-client';
 import { PersistenceModule } from '../persistence/persistence.module';
 import { claimOutboxDirs, outboxRoot, type OutboxDirs } from './outbox-dirs';
@@ -23,12 +24,17 @@ export class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     private readonly outbox: TranscriptOutbox,
     private readonly client: PersistenceClient,
     @Inject(OUTBOX_DIRS) private readonly dirs: OutboxDirs,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onApplicationBootstrap() {
     this.replays = this.dirs.adopted.map((dir) => new TranscriptOutbox({ dir, target: this.client, logger: this.logger }));
     if (this.replays.length) this.logger.log(`adopted ${this.replays.length} outbox director(ies) an earlier process left undelivered`);
-    await Promise.all([this.outbox, ...this.replays].map((box) => box.start()));
+    const outboxes = [this.outbox, ...this.replays];
+    this.metrics.gauge('voice_transcript_outbox_pending', 'Finished turns and conversation ends stored on disk, not yet delivered to persistence-api.', () =>
+      outboxes.reduce((sum, box) => sum + box.pending(), 0),
+    );
+    await Promise.all(outboxes.map((box) => box.start()));
   }
 
   async beforeApplicationShutdown() {
