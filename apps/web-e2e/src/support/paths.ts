@@ -6,7 +6,11 @@ export const E2E_DIR = join(ROOT, 'apps', 'web-e2e');
 
 /** Playwright's outputDir. Playwright empties it before global setup, so setup may write into it. */
 export const RESULTS_DIR = join(E2E_DIR, 'test-results');
-export const SCREENSHOTS_DIR = join(RESULTS_DIR, 'screenshots');
+/**
+ * Screenshots of the pages (screenshots.spec.ts), kept after the run: outside RESULTS_DIR, which
+ * Playwright empties at the start of every run, and git-ignored. Each is also attached to its test.
+ */
+export const SCREENSHOTS_DIR = join(E2E_DIR, 'screenshots');
 export const LOGS_DIR = join(RESULTS_DIR, 'logs');
 /** What global setup started, for global teardown. */
 export const STATE_FILE = join(RESULTS_DIR, 'e2e-state.json');
