@@ -1,3 +1,4 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { ChatPage } from './pages/chat.page';
 import { RegisterPage } from './pages/register.page';
 import { e2eEnv } from './support/env';
@@ -54,5 +55,82 @@ test.describe('when voice-api cannot be reached', () => {
     await expect(chat.error(/voice service cannot be reached/i)).toBeVisible();
     await expect(chat.startCallButton).toBeEnabled();
     await expect(chat.agentState).toHaveText('Idle');
+  });
+});
+
+/**
+ * A TCP forwarder to persistence-api that can be switched off: while it is off, every connection
+ * (open or new) is cut, as when persistence-api restarts.
+ */
+async function switchableForwarder(target: URL, port: number): Promise<{ server: Server; setUp(up: boolean): void }> {
+  let up = true;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    if (!up) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => (client.destroy(), upstream.destroy()));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    server,
+    setUp(value: boolean) {
+      up = value;
+      if (!value) for (const s of sockets) s.destroy();
+    },
+  };
+}
+
+test.describe('when persistence-api drops out for a moment', () => {
+  let web: Service;
+  let forwarder: Awaited<ReturnType<typeof switchableForwarder>>;
+  test.beforeAll(async () => {
+    const [port, forwarded] = await freePorts(2);
+    forwarder = await switchableForwarder(new URL(e2eEnv().persistenceUrl), forwarded);
+    web = await startService({
+      name: 'web-with-flaky-persistence',
+      script: WEB_SERVER,
+      env: baseEnv({
+        NODE_ENV: 'production',
+        HOSTNAME: '127.0.0.1',
+        PORT: String(port),
+        PERSISTENCE_API_URL: `http://127.0.0.1:${forwarded}`,
+        VOICE_API_URL: e2eEnv().voiceUrl,
+        SESSION_COOKIE_SECURE: 'false',
+        NEXT_TELEMETRY_DISABLED: '1',
+      }),
+      url: `http://127.0.0.1:${port}`,
+      healthPath: '/login',
+    });
+  });
+  test.afterAll(async () => {
+    if (web?.child.pid) await stopPid(web.child.pid);
+    forwarder?.setUp(false);
+    await new Promise((r) => forwarder?.server.close(r));
+  });
+
+  test('the page says something went wrong, and "Try again" loads it once the service is back', async ({ page }) => {
+    const register = new RegisterPage(page);
+    await page.goto(`${web.url}/register`);
+    const user = newUser();
+    await register.register(user);
+    await expect(page).toHaveURL(/\/chat$/);
+
+    forwarder.setUp(false);
+    await page.goto(`${web.url}/profile`);
+    await expect(page.getByRole('heading', { name: 'Something went wrong' })).toBeVisible();
+
+    // Back: "Try again" must fetch the page again, not re-render the failed one it already has.
+    forwarder.setUp(true);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+    await expect(page.getByText(`Signed in as ${user.email}`)).toBeVisible();
   });
 });
