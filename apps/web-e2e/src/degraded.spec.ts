@@ -6,6 +6,24 @@ import { WEB_SERVER } from './support/paths';
 import { baseEnv, freePorts, startService, stopPid, type Service } from './support/processes';
 import { expect, newUser, test } from './support/test';
 
+/** Another web server of the suite's build, on `port`, with the API addresses given. */
+const startWeb = (name: string, port: number, apis: { persistenceUrl: string; voiceUrl: string }) =>
+  startService({
+    name,
+    script: WEB_SERVER,
+    env: baseEnv({
+      NODE_ENV: 'production',
+      HOSTNAME: '127.0.0.1',
+      PORT: String(port),
+      PERSISTENCE_API_URL: apis.persistenceUrl,
+      VOICE_API_URL: apis.voiceUrl,
+      SESSION_COOKIE_SECURE: 'false',
+      NEXT_TELEMETRY_DISABLED: '1',
+    }),
+    url: `http://127.0.0.1:${port}`,
+    healthPath: '/login',
+  });
+
 /**
  * A second web server of the same build, pointed at a voice-api address where nothing listens:
  * what a person sees when voice-api is down (persistence-api is the suite's real one).
@@ -14,21 +32,7 @@ test.describe('when voice-api cannot be reached', () => {
   let web: Service;
   test.beforeAll(async () => {
     const [port, nobody] = await freePorts(2);
-    web = await startService({
-      name: 'web-without-voice',
-      script: WEB_SERVER,
-      env: baseEnv({
-        NODE_ENV: 'production',
-        HOSTNAME: '127.0.0.1',
-        PORT: String(port),
-        PERSISTENCE_API_URL: e2eEnv().persistenceUrl,
-        VOICE_API_URL: `http://127.0.0.1:${nobody}`,
-        SESSION_COOKIE_SECURE: 'false',
-        NEXT_TELEMETRY_DISABLED: '1',
-      }),
-      url: `http://127.0.0.1:${port}`,
-      healthPath: '/login',
-    });
+    web = await startWeb('web-without-voice', port, { persistenceUrl: e2eEnv().persistenceUrl, voiceUrl: `http://127.0.0.1:${nobody}` });
   });
   test.afterAll(async () => {
     if (web?.child.pid) await stopPid(web.child.pid);
@@ -94,21 +98,7 @@ test.describe('when persistence-api drops out for a moment', () => {
   test.beforeAll(async () => {
     const [port, forwarded] = await freePorts(2);
     forwarder = await switchableForwarder(new URL(e2eEnv().persistenceUrl), forwarded);
-    web = await startService({
-      name: 'web-with-flaky-persistence',
-      script: WEB_SERVER,
-      env: baseEnv({
-        NODE_ENV: 'production',
-        HOSTNAME: '127.0.0.1',
-        PORT: String(port),
-        PERSISTENCE_API_URL: `http://127.0.0.1:${forwarded}`,
-        VOICE_API_URL: e2eEnv().voiceUrl,
-        SESSION_COOKIE_SECURE: 'false',
-        NEXT_TELEMETRY_DISABLED: '1',
-      }),
-      url: `http://127.0.0.1:${port}`,
-      healthPath: '/login',
-    });
+    web = await startWeb('web-with-flaky-persistence', port, { persistenceUrl: `http://127.0.0.1:${forwarded}`, voiceUrl: e2eEnv().voiceUrl });
   });
   test.afterAll(async () => {
     if (web?.child.pid) await stopPid(web.child.pid);
