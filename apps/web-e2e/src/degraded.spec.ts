@@ -3,7 +3,7 @@ import { ChatPage } from './pages/chat.page';
 import { RegisterPage } from './pages/register.page';
 import { e2eEnv } from './support/env';
 import { WEB_SERVER } from './support/paths';
-import { baseEnv, freePorts, startService, stopPid, type Service } from './support/processes';
+import { baseEnv, freePorts, startService, stopService, type Service } from './support/processes';
 import { expect, newUser, test } from './support/test';
 
 /** Another web server of the suite's build, on `port`, with the API addresses given. */
@@ -35,7 +35,7 @@ test.describe('when voice-api cannot be reached', () => {
     web = await startWeb('web-without-voice', port, { persistenceUrl: e2eEnv().persistenceUrl, voiceUrl: `http://127.0.0.1:${nobody}` });
   });
   test.afterAll(async () => {
-    if (web?.child.pid) await stopPid(web.child.pid);
+    if (web) await stopService(web);
   });
 
   test('/api/health answers 503 within a second, naming voice-api and not persistence-api', async ({ request }) => {
@@ -101,7 +101,7 @@ test.describe('when persistence-api drops out for a moment', () => {
     web = await startWeb('web-with-flaky-persistence', port, { persistenceUrl: `http://127.0.0.1:${forwarded}`, voiceUrl: e2eEnv().voiceUrl });
   });
   test.afterAll(async () => {
-    if (web?.child.pid) await stopPid(web.child.pid);
+    if (web) await stopService(web);
     forwarder?.setUp(false);
     await new Promise((r) => forwarder?.server.close(r));
   });

@@ -89,7 +89,7 @@ export async function startService(options: {
     // An exit nobody asked for (a crash, or a signal from outside the suite) is what explains the failures that follow.
     const how = `${options.name} (pid ${child.pid}) exited with ${signal ?? `code ${code}`} at ${new Date().toISOString()}${stopping ? ' (teardown)' : ''}`;
     appendFileSync(exitFile(options.name), `${how}\n`);
-    if (!stopping) process.stderr.write(`web-e2e: ${how}, while the tests were running; its logs are in ${LOGS_DIR}\n`);
+    if (!stopping && !stoppedOnPurpose.has(child)) process.stderr.write(`web-e2e: ${how}, while the tests were running; its logs are in ${LOGS_DIR}\n`);
   });
   const output = () => `--- ${stderrFile}\n${tail(stderrFile)}\n--- ${stdoutFile}\n${tail(stdoutFile)}`;
   const service = { name: options.name, url: options.url, child, output };
@@ -126,6 +126,14 @@ export const alive = (pid: number): boolean => {
     return false;
   }
 };
+
+const stoppedOnPurpose = new WeakSet<ChildProcess>();
+
+/** Stops a service a test started, as that test's own teardown: its exit is not reported as unexpected. */
+export async function stopService(service: Service): Promise<void> {
+  stoppedOnPurpose.add(service.child);
+  if (service.child.pid !== undefined) await stopPid(service.child.pid);
+}
 
 /** SIGTERM, then waits for the exit; SIGKILL after `graceMs`. */
 export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
