@@ -1,8 +1,8 @@
 import { AudioFrame, AudioSource, dispose } from '@livekit/rtc-node';
 import { resample } from '@voice/agent/audio';
 import { speak } from '@voice/agent/testing';
-import { MEDIA_FRAME_SAMPLES, ServerEvent, type ClientMessage } from '@voice/contracts/media';
-import { CONTROL_TOPIC, EVENTS_TOPIC, LiveKitBridge, type AudioOut, type DataOut, type SessionControls } from './livekit-bridge';
+import { LIVEKIT_CONTROL_TOPIC, LIVEKIT_EVENTS_TOPIC, MEDIA_FRAME_SAMPLES, ServerEvent, type ClientMessage } from '@voice/contracts/media';
+import { LiveKitBridge, type AudioOut, type DataOut, type SessionControls } from './livekit-bridge';
 
 const CALLER = 'user-1';
 
@@ -228,7 +228,7 @@ describe('LiveKitBridge', () => {
       await bridge.drained();
 
       expect(published.map((p) => p.event)).toEqual(events);
-      for (const { options } of published) expect(options).toEqual({ reliable: true, topic: EVENTS_TOPIC, destination_identities: [CALLER] });
+      for (const { options } of published) expect(options).toEqual({ reliable: true, topic: LIVEKIT_EVENTS_TOPIC, destination_identities: [CALLER] });
     });
 
     const packet = (message: unknown) => new TextEncoder().encode(JSON.stringify(message));
@@ -236,10 +236,10 @@ describe('LiveKitBridge', () => {
     it('passes the caller\'s text and playback messages to the session, and stop to the call', () => {
       const { bridge, texts, playbacks, stops } = setUp();
 
-      bridge.receiveData(packet({ type: 'text', text: 'Is Tuesday free?' } satisfies ClientMessage), CALLER, CONTROL_TOPIC);
-      bridge.receiveData(packet({ type: 'playback', turnId: 't9', playedMs: 1340 } satisfies ClientMessage), CALLER, CONTROL_TOPIC);
-      bridge.receiveData(packet({ type: 'start' } satisfies ClientMessage), CALLER, CONTROL_TOPIC);
-      bridge.receiveData(packet({ type: 'stop' } satisfies ClientMessage), CALLER, CONTROL_TOPIC);
+      bridge.receiveData(packet({ type: 'text', text: 'Is Tuesday free?' } satisfies ClientMessage), CALLER, LIVEKIT_CONTROL_TOPIC);
+      bridge.receiveData(packet({ type: 'playback', turnId: 't9', playedMs: 1340 } satisfies ClientMessage), CALLER, LIVEKIT_CONTROL_TOPIC);
+      bridge.receiveData(packet({ type: 'start' } satisfies ClientMessage), CALLER, LIVEKIT_CONTROL_TOPIC);
+      bridge.receiveData(packet({ type: 'stop' } satisfies ClientMessage), CALLER, LIVEKIT_CONTROL_TOPIC);
 
       expect(texts).toEqual(['Is Tuesday free?']);
       expect(playbacks).toEqual([['t9', 1340]]);
@@ -249,10 +249,10 @@ describe('LiveKitBridge', () => {
     it('answers a malformed control message with an error event, never a crash', async () => {
       const { bridge, texts, published } = setUp();
 
-      bridge.receiveData(new TextEncoder().encode('{not json'), CALLER, CONTROL_TOPIC);
-      bridge.receiveData(packet({ type: 'text', text: '   ' }), CALLER, CONTROL_TOPIC);
-      bridge.receiveData(packet({ type: 'dance' }), CALLER, CONTROL_TOPIC);
-      bridge.receiveData(new Uint8Array([0xff, 0xfe, 0x00]), CALLER, CONTROL_TOPIC);
+      bridge.receiveData(new TextEncoder().encode('{not json'), CALLER, LIVEKIT_CONTROL_TOPIC);
+      bridge.receiveData(packet({ type: 'text', text: '   ' }), CALLER, LIVEKIT_CONTROL_TOPIC);
+      bridge.receiveData(packet({ type: 'dance' }), CALLER, LIVEKIT_CONTROL_TOPIC);
+      bridge.receiveData(new Uint8Array([0xff, 0xfe, 0x00]), CALLER, LIVEKIT_CONTROL_TOPIC);
       await bridge.drained();
 
       expect(texts).toEqual([]);
@@ -264,8 +264,8 @@ describe('LiveKitBridge', () => {
       const { bridge, texts, published, warnings } = setUp();
 
       bridge.receiveData(packet({ type: 'text', text: 'hello' }), CALLER, 'chat');
-      bridge.receiveData(packet({ type: 'text', text: 'hello' }), 'someone-else', CONTROL_TOPIC);
-      bridge.receiveData(packet({ type: 'text', text: 'hello' }), undefined, CONTROL_TOPIC);
+      bridge.receiveData(packet({ type: 'text', text: 'hello' }), 'someone-else', LIVEKIT_CONTROL_TOPIC);
+      bridge.receiveData(packet({ type: 'text', text: 'hello' }), undefined, LIVEKIT_CONTROL_TOPIC);
       await bridge.drained();
 
       expect(texts).toEqual([]);

@@ -1,10 +1,7 @@
 import { AudioFrame } from '@livekit/rtc-node';
-import { LIVEKIT_CONTROL_TOPIC as CONTROL_TOPIC, LIVEKIT_EVENTS_TOPIC as EVENTS_TOPIC, MEDIA_SAMPLE_RATE, type ServerEvent } from '@voice/contracts/media';
+import { LIVEKIT_CONTROL_TOPIC, LIVEKIT_EVENTS_TOPIC, MEDIA_SAMPLE_RATE, type ServerEvent } from '@voice/contracts/media';
 import { readFrame } from '../media/frames';
 import { CallerAudio, type PcmFrame } from './caller-audio';
-
-/** The data-packet topics (shared with the browser through @voice/contracts/media). */
-export { CONTROL_TOPIC, EVENTS_TOPIC };
 
 /** Where the agent's voice goes: an rtc-node AudioSource (16 kHz mono) behind a published track. */
 export interface AudioOut {
@@ -81,7 +78,7 @@ export class LiveKitBridge {
       this.o.audioOut.clearQueue();
     }
     const data = encoder.encode(JSON.stringify(event));
-    const options = { reliable: true, topic: EVENTS_TOPIC, destination_identities: [this.o.callerIdentity] };
+    const options = { reliable: true, topic: LIVEKIT_EVENTS_TOPIC, destination_identities: [this.o.callerIdentity] };
     this.events = this.events
       .then(() => this.o.dataOut.publishData(data, options))
       .catch((err: unknown) => this.o.log.warn({ err: errorMessage(err), event: event.type }, 'event could not be sent to the caller'));
@@ -108,7 +105,7 @@ export class LiveKitBridge {
 
   /** A data packet from the room: control messages from the caller, validated like WebSocket ones. */
   receiveData(payload: Uint8Array, from: string | undefined, topic: string | undefined): void {
-    if (this.closed || topic !== CONTROL_TOPIC) return;
+    if (this.closed || topic !== LIVEKIT_CONTROL_TOPIC) return;
     if (from !== this.o.callerIdentity) {
       this.o.log.warn({ from: from ?? 'server' }, 'ignored a control message from someone other than the caller');
       return;

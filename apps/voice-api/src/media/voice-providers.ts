@@ -71,13 +71,18 @@ export class VoiceProviders implements OnApplicationShutdown {
     }
   }
 
-  /** Likewise one detector answers the checks: Silero loads its model once, not per request. */
+  /**
+   * Likewise one detector answers the checks, proven once on a frame of silence when it is made:
+   * Silero loads its model once, and /health runs no inference per request.
+   */
   private probeVad?: Promise<VoiceActivityDetector>;
   private async vadCheck(): Promise<ProviderCheck> {
     try {
-      this.probeVad ??= this.createVad();
+      this.probeVad ??= this.createVad().then(async (created) => {
+        await created.process(new Int16Array(MEDIA_FRAME_SAMPLES));
+        return created;
+      });
       const vad = await this.probeVad;
-      await vad.process(new Int16Array(MEDIA_FRAME_SAMPLES));
       return { status: 'up', detail: `${vad.name} voice activity detector ready` };
     } catch (err) {
       this.probeVad = undefined;
