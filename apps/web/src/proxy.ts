@@ -29,8 +29,9 @@ export function proxy(request: NextRequest) {
   headers.set('content-security-policy', csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('content-security-policy', csp);
-  const session = request.method === 'GET' ? request.cookies.get(sessionCookieName())?.value : undefined;
-  if (session) response.cookies.set(sessionCookieName(), session, sessionCookieOptions());
+  const cookie = sessionCookieName();
+  const session = request.method === 'GET' ? request.cookies.get(cookie)?.value : undefined;
+  if (session) response.cookies.set(cookie, session, sessionCookieOptions());
   return response;
 }
 

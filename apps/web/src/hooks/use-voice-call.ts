@@ -145,8 +145,6 @@ export function useVoiceCall() {
       if (media.current || status === 'connecting') return;
       setError(null);
       setStatus('connecting');
-      mutedRef.current = false;
-      setMutedState(false);
       let resolveReady!: () => void;
       let rejectReady!: (e: Error) => void;
       const promise = new Promise<void>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
@@ -162,7 +160,6 @@ export function useVoiceCall() {
           body.connection.type === 'websocket'
             ? await openWebSocket(body.connection.url, { audio, deviceId, onEvent, onLevel: setLevel, onPlayed: setPlayedSamples, onClosed: (m) => (hangUpSession(), teardown(m)) })
             : await openLiveKit(body.connection.url, body.connection.token, { audio, deviceId, onEvent, onLevel: setLevel, onPlayed: setPlayedSamples, onClosed: (m) => (hangUpSession(), teardown(m)) });
-        media.current.setMuted(mutedRef.current);
         await Promise.race([promise, new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), OPEN_TIMEOUT_MS))]);
         // A typed-only call skips the spoken greeting, so the first reply answers what was typed.
         if (audio) media.current?.send({ type: 'start' });
