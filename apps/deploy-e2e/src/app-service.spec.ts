@@ -5,6 +5,7 @@ import { connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Client } from 'pg';
+import { APPS, HEALTH_PATHS, type App } from './apps';
 
 /*
  * App Service, played locally: each artifact (dist/packages/<app>.zip, from `nx run <app>:package`)
@@ -15,9 +16,6 @@ import { Client } from 'pg';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const PACKAGES = join(ROOT, 'dist', 'packages');
-const APPS = ['persistence-api', 'voice-api', 'web'] as const;
-type App = (typeof APPS)[number];
-const HEALTH_PATH: Record<App, string> = { 'persistence-api': '/health', 'voice-api': '/health', web: '/api/health' };
 /** Generous: the machine may be busy, and voice-api compiles its speech decoder for its first health check. */
 const START_TIMEOUT_MS = 240_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -312,7 +310,7 @@ describe('the three apps started by their startup scripts, with production App S
     const [persistencePort, voicePort, webPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const urls = { persistence: `http://127.0.0.1:${persistencePort}`, voice: `http://127.0.0.1:${voicePort}`, web: `http://127.0.0.1:${webPort}` };
     services['persistence-api'] = startupScript('persistence-api', wwwroot['persistence-api'], appEnv('persistence-api', persistenceSettings(persistencePort, databaseUrl, urls.web)), logDir);
-    await waitForHealth(services['persistence-api'], HEALTH_PATH['persistence-api']);
+    await waitForHealth(services['persistence-api'], HEALTH_PATHS['persistence-api']);
     services['voice-api'] = startupScript(
       'voice-api',
       wwwroot['voice-api'],
@@ -332,7 +330,7 @@ describe('the three apps started by their startup scripts, with production App S
       appEnv('web', { NODE_ENV: 'production', PORT: String(webPort), PERSISTENCE_API_URL: urls.persistence, VOICE_API_URL: urls.voice }),
       logDir,
     );
-    await Promise.all([waitForHealth(services['voice-api'], HEALTH_PATH['voice-api']), waitForHealth(services.web, HEALTH_PATH.web)]);
+    await Promise.all([waitForHealth(services['voice-api'], HEALTH_PATHS['voice-api']), waitForHealth(services.web, HEALTH_PATHS.web)]);
   }, 600_000);
 
   it(
@@ -393,7 +391,7 @@ describe('the three apps started by their startup scripts, with production App S
         .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
       if (external) {
         for (const app of APPS) {
-          const res = await fetch(`http://${external}:${new URL(services[app].url).port}${HEALTH_PATH[app]}`, { signal: AbortSignal.timeout(5_000) });
+          const res = await fetch(`http://${external}:${new URL(services[app].url).port}${HEALTH_PATHS[app]}`, { signal: AbortSignal.timeout(5_000) });
           expect({ app, status: res.status }).toEqual({ app, status: 200 });
         }
       }

