@@ -5,7 +5,7 @@ import { ApiError } from '@voice/server-kit';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
-import { Sql } from '../database/raw-sql';
+import { Sql, timestampToIso } from '../database/raw-sql';
 import { decodeCursor, encodeCursor } from './cursor';
 
 type ListInput = z.output<typeof ListConversationsQuery>;
@@ -24,22 +24,29 @@ interface ConversationRow {
   message_count: number;
 }
 
-/** A message's columns, prefixed: they share a row with the conversation's in detail(). */
-interface MessageRow {
-  m_id: string | null;
-  m_seq: number;
-  m_role: string;
-  m_agent: string | null;
-  m_text: string;
+/**
+ * A message as detail() reads it: one JSON array per message, all of them in one column (see
+ * Sql.jsonArrays). The order of MESSAGE_VALUES.
+ */
+type MessageTuple = [
+  id: string,
+  seq: number,
+  role: string,
+  agent: string | null,
+  text: string,
   /** boolean on PostgreSQL, 0/1 on SQLite */
-  m_interrupted: boolean | number;
-  m_end_of_utterance_ms: number | null;
-  m_stt_ms: number | null;
-  m_llm_first_token_ms: number | null;
-  m_tts_first_byte_ms: number | null;
-  m_voice_to_voice_ms: number | null;
-  m_created_at: string;
-}
+  interrupted: boolean | number,
+  endOfUtteranceMs: number | null,
+  sttMs: number | null,
+  llmFirstTokenMs: number | null,
+  ttsFirstByteMs: number | null,
+  voiceToVoiceMs: number | null,
+  /** as the database stores it ("2026-01-02 03:04:05.678", or with a T on PostgreSQL) */
+  createdAt: string,
+];
+
+const MESSAGE_VALUES = `m.id, m.seq, m.role, m.agent, m.text, m.interrupted, m.end_of_utterance_ms, m.stt_ms,
+  m.llm_first_token_ms, m.tts_first_byte_ms, m.voice_to_voice_ms, m.created_at`;
 
 const toConversation = (r: ConversationRow): Conversation => ({
   id: r.id,
@@ -55,24 +62,27 @@ const toConversation = (r: ConversationRow): Conversation => ({
   messageCount: r.message_count,
 });
 
-function toMessage(r: MessageRow, conversationId: string): Message {
+function toMessage(
+  [id, seq, role, agent, text, interrupted, endOfUtteranceMs, sttMs, llmFirstTokenMs, ttsFirstByteMs, voiceToVoiceMs, createdAt]: MessageTuple,
+  conversationId: string,
+): Message {
   // Only the figures that were measured, in the order conversation.mapper.ts gives them.
   const latency: Message['latency'] = {};
-  if (r.m_end_of_utterance_ms !== null) latency.endOfUtteranceMs = r.m_end_of_utterance_ms;
-  if (r.m_stt_ms !== null) latency.sttMs = r.m_stt_ms;
-  if (r.m_llm_first_token_ms !== null) latency.llmFirstTokenMs = r.m_llm_first_token_ms;
-  if (r.m_tts_first_byte_ms !== null) latency.ttsFirstByteMs = r.m_tts_first_byte_ms;
-  if (r.m_voice_to_voice_ms !== null) latency.voiceToVoiceMs = r.m_voice_to_voice_ms;
+  if (endOfUtteranceMs !== null) latency.endOfUtteranceMs = endOfUtteranceMs;
+  if (sttMs !== null) latency.sttMs = sttMs;
+  if (llmFirstTokenMs !== null) latency.llmFirstTokenMs = llmFirstTokenMs;
+  if (ttsFirstByteMs !== null) latency.ttsFirstByteMs = ttsFirstByteMs;
+  if (voiceToVoiceMs !== null) latency.voiceToVoiceMs = voiceToVoiceMs;
   return {
-    id: r.m_id as string,
+    id,
     conversationId,
-    seq: r.m_seq,
-    role: r.m_role as Message['role'],
-    agent: r.m_agent,
-    text: r.m_text,
-    interrupted: Boolean(r.m_interrupted),
+    seq,
+    role: role as Message['role'],
+    agent,
+    text,
+    interrupted: Boolean(interrupted),
     latency,
-    createdAt: r.m_created_at,
+    createdAt: timestampToIso(createdAt),
   };
 }
 
@@ -88,17 +98,12 @@ const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) =>
 export class ConversationReads {
   private readonly sql: Sql;
   private readonly conversationColumns: string;
-  private readonly messageColumns: string;
 
   constructor(@InjectDataSource() db: DataSource) {
     const s = (this.sql = new Sql(db));
     this.conversationColumns = `c.id, c.user_id, c.external_party, c.channel, c.agent, c.title, c.status,
       ${s.iso('c.started_at')} AS started_at, ${s.iso('c.ended_at')} AS ended_at,
       ${s.iso('c.last_message_at')} AS last_message_at, c.message_count`;
-    this.messageColumns = `m.id AS m_id, m.seq AS m_seq, m.role AS m_role, m.agent AS m_agent, m.text AS m_text,
-      m.interrupted AS m_interrupted, m.end_of_utterance_ms AS m_end_of_utterance_ms, m.stt_ms AS m_stt_ms,
-      m.llm_first_token_ms AS m_llm_first_token_ms, m.tts_first_byte_ms AS m_tts_first_byte_ms,
-      m.voice_to_voice_ms AS m_voice_to_voice_ms, ${s.iso('m.created_at')} AS m_created_at`;
   }
 
   /** The user's own conversations, newest first, one keyset page at a time. */
@@ -137,19 +142,22 @@ export class ConversationReads {
     };
   }
 
-  /** One conversation and its messages in order, in one round trip. Users reach only their own (others are 404). */
+  /**
+   * One conversation and its messages in order, in one round trip, the messages as one JSON column: a
+   * row per message would repeat the conversation's columns on each and cost the driver far more to read
+   * (see tools/bench/persistence). Users reach only their own (others are 404).
+   */
   async detail(principal: Principal, id: string): Promise<ConversationDetail> {
     const { values, add } = this.sql.params();
-    const rows = await this.sql.select<ConversationRow & MessageRow>(
-      `SELECT ${this.conversationColumns}, ${this.messageColumns}
-       FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
-       WHERE c.id = ${add(id)}${principal.kind === 'user' ? ` AND c.user_id = ${add(principal.userId)}` : ''}
-       ORDER BY m.seq`,
+    const [row] = await this.sql.select<ConversationRow & { messages: unknown }>(
+      `SELECT ${this.conversationColumns},
+         (SELECT ${this.sql.jsonArrays(MESSAGE_VALUES, 'm.seq')} FROM messages m WHERE m.conversation_id = c.id) AS messages
+       FROM conversations c
+       WHERE c.id = ${add(id)}${principal.kind === 'user' ? ` AND c.user_id = ${add(principal.userId)}` : ''}`,
       values,
     );
-    if (rows.length === 0) throw ApiError.notFound('Conversation');
-    const conversation = toConversation(rows[0]);
-    const messages = rows[0].m_id === null ? [] : rows.map((r) => toMessage(r, conversation.id));
-    return { ...conversation, messages };
+    if (!row) throw ApiError.notFound('Conversation');
+    const messages = this.sql.readJsonArrays<MessageTuple>(row.messages);
+    return { ...toConversation(row), messages: messages.map((m) => toMessage(m, row.id)) };
   }
 }

@@ -34,6 +34,23 @@ export class Sql {
   }
 
   /**
+   * Aggregates `values` (a comma-separated list of expressions) over the rows of a subquery into one JSON
+   * array of arrays, ordered by `orderBy`: the driver reads one text column instead of a row per item.
+   * Read it back with readJsonArrays(). Timestamps come out in each database's stored text form.
+   */
+  jsonArrays(values: string, orderBy: string) {
+    return this.postgres
+      ? `json_agg(json_build_array(${values}) ORDER BY ${orderBy})`
+      : `json_group_array(json_array(${values}) ORDER BY ${orderBy})`;
+  }
+
+  /** A jsonArrays() column: parsed by node-postgres already, text from SQLite, NULL from PostgreSQL when no rows. */
+  readJsonArrays<T extends unknown[]>(column: unknown): T[] {
+    if (column === null) return [];
+    return (typeof column === 'string' ? JSON.parse(column) : column) as T[];
+  }
+
+  /**
    * Runs a read. On PostgreSQL it goes straight to node-postgres as a named prepared statement, parsed
    * and planned once per connection instead of on every request; the statement texts are few (one per
    * combination of filters), so the names are too.
@@ -52,8 +69,12 @@ const sqliteDatetime = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' 
 
 const PG_TIMESTAMP_OID = 1114;
 
-/** PostgreSQL's "2026-01-02 03:04:05.6789" (a UTC timestamp without time zone) as "2026-01-02T03:04:05.678Z". */
-export function pgTimestampToIso(value: string): string {
+/**
+ * A UTC timestamp in a database's text form as "2026-01-02T03:04:05.678Z", what Date#toISOString gives:
+ * PostgreSQL's "2026-01-02 03:04:05.6789" (a timestamp without time zone; "T" in place of the space inside
+ * JSON), or SQLite's "2026-01-02 03:04:05.678" as TypeORM stores a Date there.
+ */
+export function timestampToIso(value: string): string {
   const dot = value.indexOf('.', 19);
   const millis = dot === -1 ? '000' : `${value.slice(dot + 1, dot + 4)}00`.slice(0, 3);
   return `${value.slice(0, 10)}T${value.slice(11, 19)}.${millis}Z`;
@@ -61,5 +82,5 @@ export function pgTimestampToIso(value: string): string {
 
 const ISO_TIMESTAMPS: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === PG_TIMESTAMP_OID ? pgTimestampToIso : pgTypes.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+    oid === PG_TIMESTAMP_OID ? timestampToIso : pgTypes.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
 };
