@@ -4,9 +4,8 @@ import type { SpeechToText } from '@voice/agent/stt';
 import type { VoiceActivityDetector } from '@voice/agent/vad';
 import type { VoiceApiConfig } from '@voice/config/voice-api';
 import { VoiceProviders } from '../media/voice-providers';
-import { claimOutboxDirs, outboxRoot, type OutboxDirs } from '../outbox/outbox-dirs';
-import { SHUTDOWN_FLUSH_MS } from '../outbox/outbox.module';
-import { TranscriptOutbox, type OutboxLogger } from '../outbox/transcript-outbox';
+import { ProcessOutboxes } from '../outbox/process-outboxes';
+import type { OutboxLogger } from '../outbox/transcript-outbox';
 import { PERSISTENCE_TIMEOUT_MS } from '../persistence/persistence.module';
 import { PersistenceClient } from '../persistence/persistence-client';
 import { PersistenceClinic } from '../persistence/persistence-clinic';
@@ -45,9 +44,7 @@ export class ClinicCall {
     private readonly o: ClinicCallOptions,
     private readonly clinic: PersistenceClinic,
     private readonly providers: VoiceProviders,
-    private readonly outbox: TranscriptOutbox,
-    private readonly replays: TranscriptOutbox[],
-    private readonly dirs: OutboxDirs,
+    private readonly outboxes: ProcessOutboxes,
   ) {}
 
   /** Claims this process's outbox directory (replaying orphans found there) and sets up the providers. */
@@ -61,17 +58,13 @@ export class ClinicCall {
     });
     const clinic = new PersistenceClinic(client);
     const providers = new VoiceProviders(config, clinic);
-    const logger = outboxLogger(o.log);
-    let dirs: OutboxDirs | undefined;
     try {
-      dirs = await claimOutboxDirs(outboxRoot(config.DATA_DIR));
-      const outbox = new TranscriptOutbox({ dir: dirs.own, target: client, logger });
-      const replays = dirs.adopted.map((dir) => new TranscriptOutbox({ dir, target: client, logger }));
-      await Promise.all([outbox, ...replays].map((box) => box.start()));
-      if (replays.length) o.log.info({ adopted: replays.length }, 'replaying transcripts an earlier job left undelivered');
-      return new ClinicCall(o, clinic, providers, outbox, replays, dirs);
+      const outboxes = await ProcessOutboxes.open(config.DATA_DIR, client, outboxLogger(o.log));
+      const adopted = outboxes.replays.length;
+      if (adopted) o.log.info({ adopted }, 'replaying transcripts an earlier job left undelivered');
+      return new ClinicCall(o, clinic, providers, outboxes);
     } catch (err) {
-      await Promise.allSettled([providers.onApplicationShutdown(), dirs?.release()]);
+      await providers.onApplicationShutdown().catch(() => undefined);
       throw err;
     }
   }
@@ -123,7 +116,7 @@ export class ClinicCall {
     this.ended = true;
     this.o.log.info({ reason }, 'call ended');
     await this.session?.stop();
-    await this.outbox
+    await this.outboxes.own
       .enqueueEnd(this.o.metadata.conversationId)
       .catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'could not queue the end of the conversation'));
   }
@@ -141,15 +134,13 @@ export class ClinicCall {
     await this.session?.stop();
     await this.bridge?.close();
     await Promise.allSettled([this.stt?.close(), this.vad?.close(), this.providers.onApplicationShutdown()]);
-    const left = await Promise.all([this.outbox, ...this.replays].map((box) => box.flush(SHUTDOWN_FLUSH_MS)));
-    const pending = left.reduce((a, b) => a + b, 0);
+    const pending = await this.outboxes.close();
     if (pending) this.o.log.warn({ pending }, 'transcripts left on disk; the next LiveKit job on this DATA_DIR delivers them');
-    await this.dirs.release();
   }
 
   private store(turn: FinishedTurn) {
     const { id, role, agent, text, interrupted, latency, createdAt } = turn;
-    this.outbox.enqueueTurn(this.o.metadata.conversationId, { id, role, agent, text, interrupted, latency, createdAt }).catch((err: unknown) =>
+    this.outboxes.own.enqueueTurn(this.o.metadata.conversationId, { id, role, agent, text, interrupted, latency, createdAt }).catch((err: unknown) =>
       this.o.log.error({ err: (err as Error).message }, 'could not queue a turn for storage'),
     );
   }
