@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+// Loopback only, unless HOST says otherwise (HOST=0.0.0.0 to reach it from another device): the demo
+// login and the generated development keys should not be open to the whole network.
+const bindHost = process.env.HOST ?? '127.0.0.1';
 
 const APPS = [
   {
@@ -30,7 +33,7 @@ const APPS = [
     main: 'apps/web/.next/standalone/apps/web/server.js',
     before: [],
     links: ['/login', '/api/health'],
-    // The standalone server always runs in production mode; locally it is plain HTTP on loopback.
+    // The standalone server always runs in production mode; locally it is plain HTTP.
     env: { PERSISTENCE_API_URL: 'http://127.0.0.1:3001', VOICE_API_URL: 'http://127.0.0.1:3002', SESSION_COOKIE_SECURE: 'false' },
   },
 ].filter((app) => existsSync(join(root, 'apps', app.name)));
@@ -56,13 +59,20 @@ run('npx', ['nx', 'run-many', '-t', 'build', '-p', ...APPS.map((a) => a.name), '
 for (const app of APPS) for (const [script, ...args] of app.before) run('node', [...envFileArgs(app), script, ...args]);
 
 const children = APPS.map((app) =>
-  spawn('node', [...envFileArgs(app), app.main], { cwd: root, env: { PORT: String(app.port), ...app.env, ...env }, stdio: 'inherit' }),
+  spawn('node', [...envFileArgs(app), app.main], {
+    cwd: root,
+    // HOST for the APIs, HOSTNAME for Next's standalone server (forced: shells may export the machine's name).
+    env: { PORT: String(app.port), ...app.env, ...env, HOST: bindHost, HOSTNAME: bindHost },
+    stdio: 'inherit',
+  }),
 );
 
 setTimeout(() => {
   console.log('\nRunning:');
-  for (const app of APPS) console.log(`  ${app.name.padEnd(16)} http://localhost:${app.port}  (${app.links.join(', ')})`);
-  console.log('\nOpen http://localhost:3000 and sign in with demo@example.com / demo-password-1\nCtrl-C stops everything.\n');
+  // localhost is the origin the apps' development defaults allow (CORS, cookies), whatever the binding.
+  const host = ['127.0.0.1', '0.0.0.0', '::'].includes(bindHost) ? 'localhost' : bindHost;
+  for (const app of APPS) console.log(`  ${app.name.padEnd(16)} http://${host}:${app.port}  (${app.links.join(', ')})`);
+  console.log(`\nOpen http://${host}:3000 and sign in with demo@example.com / demo-password-1\nCtrl-C stops everything.\n`);
 }, 1500);
 
 let stopping = false;
