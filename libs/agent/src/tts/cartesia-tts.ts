@@ -1,7 +1,6 @@
-import { joinUrl } from '../cloud/http';
-import { InFlight, streamPcm16 } from '../cloud/pcm-request';
+import { joinUrl, type CloudRequest } from '../cloud/http';
 import type { ProviderCheck } from '../stt/stt';
-import type { TextToSpeech } from './tts';
+import { HttpPcmTts } from './http-pcm-tts';
 
 export interface CartesiaTtsOptions {
   apiKey?: string;
@@ -22,12 +21,12 @@ export interface CartesiaTtsOptions {
 const QUICKSTART_VOICE = '694f9389-aac1-45b6-b726-9d9369183238';
 
 /** Cartesia Sonic (`POST /tts/bytes`), asked for raw 24 kHz PCM16 so it streams without a container. */
-export class CartesiaTts implements TextToSpeech {
+export class CartesiaTts extends HttpPcmTts {
   readonly name = 'cartesia';
-  readonly sampleRate = 24000;
-  private readonly inFlight = new InFlight();
 
-  constructor(private readonly options: CartesiaTtsOptions) {}
+  constructor(private readonly options: CartesiaTtsOptions) {
+    super();
+  }
 
   async check(): Promise<ProviderCheck> {
     return this.options.apiKey
@@ -35,37 +34,26 @@ export class CartesiaTts implements TextToSpeech {
       : { status: 'down', detail: 'Cartesia TTS: API key missing' };
   }
 
-  async *synthesize(text: string, signal?: AbortSignal): AsyncGenerator<Int16Array> {
-    if (!text.trim() || signal?.aborted) return;
+  protected request(text: string): Omit<CloudRequest, 'signal'> {
     const { apiKey } = this.options;
-    const tracked = this.inFlight.track(signal);
-    try {
-      yield* streamPcm16({
-        provider: 'Cartesia TTS',
-        url: joinUrl(this.options.baseUrl ?? 'https://api.cartesia.ai', 'tts/bytes'),
-        headers: {
-          'Content-Type': 'application/json',
-          'Cartesia-Version': this.options.version ?? '2025-04-16',
-          ...(apiKey ? { 'X-API-Key': apiKey } : {}),
-        },
-        body: JSON.stringify({
-          model_id: this.model,
-          transcript: text,
-          voice: { mode: 'id', id: this.voiceId },
-          output_format: { container: 'raw', encoding: 'pcm_s16le', sample_rate: this.sampleRate },
-          language: this.options.language ?? 'en',
-        }),
-        timeoutMs: this.options.timeoutMs ?? 15_000,
-        signal: tracked.signal,
-        secrets: [apiKey],
-      });
-    } finally {
-      tracked.release();
-    }
-  }
-
-  async close(): Promise<void> {
-    this.inFlight.abortAll();
+    return {
+      provider: 'Cartesia TTS',
+      url: joinUrl(this.options.baseUrl ?? 'https://api.cartesia.ai', 'tts/bytes'),
+      headers: {
+        'Content-Type': 'application/json',
+        'Cartesia-Version': this.options.version ?? '2025-04-16',
+        ...(apiKey ? { 'X-API-Key': apiKey } : {}),
+      },
+      body: JSON.stringify({
+        model_id: this.model,
+        transcript: text,
+        voice: { mode: 'id', id: this.voiceId },
+        output_format: { container: 'raw', encoding: 'pcm_s16le', sample_rate: this.sampleRate },
+        language: this.options.language ?? 'en',
+      }),
+      timeoutMs: this.options.timeoutMs ?? 15_000,
+      secrets: [apiKey],
+    };
   }
 
   private get model(): string {

@@ -1,7 +1,6 @@
-import { joinUrl } from '../cloud/http';
-import { InFlight, streamPcm16 } from '../cloud/pcm-request';
+import { joinUrl, type CloudRequest } from '../cloud/http';
 import type { ProviderCheck } from '../stt/stt';
-import type { TextToSpeech } from './tts';
+import { HttpPcmTts } from './http-pcm-tts';
 
 export interface OpenAiTtsOptions {
   apiKey?: string;
@@ -15,14 +14,16 @@ export interface OpenAiTtsOptions {
   timeoutMs?: number;
 }
 
-/** OpenAI text to speech (`POST /audio/speech`), streamed as raw 24 kHz mono PCM16. */
-export class OpenAiTts implements TextToSpeech {
+/**
+ * OpenAI text to speech (`POST /audio/speech`), streamed as raw PCM16: `response_format: "pcm"` is always
+ * 24 kHz, 16-bit signed little-endian, mono, what HttpPcmTts expects.
+ */
+export class OpenAiTts extends HttpPcmTts {
   readonly name = 'openai';
-  /** `response_format: "pcm"` is always 24 kHz, 16-bit signed little-endian, mono. */
-  readonly sampleRate = 24000;
-  private readonly inFlight = new InFlight();
 
-  constructor(private readonly options: OpenAiTtsOptions) {}
+  constructor(private readonly options: OpenAiTtsOptions) {
+    super();
+  }
 
   async check(): Promise<ProviderCheck> {
     return this.options.apiKey
@@ -30,27 +31,16 @@ export class OpenAiTts implements TextToSpeech {
       : { status: 'down', detail: 'OpenAI TTS: API key missing' };
   }
 
-  async *synthesize(text: string, signal?: AbortSignal): AsyncGenerator<Int16Array> {
-    if (!text.trim() || signal?.aborted) return;
+  protected request(text: string): Omit<CloudRequest, 'signal'> {
     const { apiKey } = this.options;
-    const tracked = this.inFlight.track(signal);
-    try {
-      yield* streamPcm16({
-        provider: 'OpenAI TTS',
-        url: joinUrl(this.options.baseUrl ?? 'https://api.openai.com/v1', 'audio/speech'),
-        headers: { 'Content-Type': 'application/json', ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) },
-        body: JSON.stringify({ model: this.model, voice: this.voice, input: text, response_format: 'pcm' }),
-        timeoutMs: this.options.timeoutMs ?? 15_000,
-        signal: tracked.signal,
-        secrets: [apiKey],
-      });
-    } finally {
-      tracked.release();
-    }
-  }
-
-  async close(): Promise<void> {
-    this.inFlight.abortAll();
+    return {
+      provider: 'OpenAI TTS',
+      url: joinUrl(this.options.baseUrl ?? 'https://api.openai.com/v1', 'audio/speech'),
+      headers: { 'Content-Type': 'application/json', ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) },
+      body: JSON.stringify({ model: this.model, voice: this.voice, input: text, response_format: 'pcm' }),
+      timeoutMs: this.options.timeoutMs ?? 15_000,
+      secrets: [apiKey],
+    };
   }
 
   private get model(): string {
