@@ -30,8 +30,7 @@ test('at the call cap the chat page says so instead of hanging, and a call start
   await expect(chat.agentState).toHaveText('Idle');
 
   await fetch(`${e2eEnv().voiceUrl}/v1/sessions/${open[0]}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
-  await chat.startCallButton.click();
-  await expect(chat.endCallButton).toBeVisible();
+  await chat.startCall();
   await chat.endCallButton.click();
   await expect(chat.startCallButton).toBeVisible();
 });

@@ -19,8 +19,7 @@ test('the microphones are listed by name, the chosen one is heard, its level sho
   await expect(chat.microphone).not.toHaveValue('');
 
   await chat.recordTurns();
-  await chat.startCallButton.click();
-  await expect(chat.endCallButton).toBeVisible();
+  await chat.startCall();
   await expect(chat.microphone.locator('option:checked')).toHaveText('Fake Audio Input 1');
 
   // The meter moves while the microphone speaks.
@@ -36,8 +35,7 @@ test('the microphones are listed by name, the chosen one is heard, its level sho
   expect(recorded.findIndex((t) => t.role === 'user' && !t.final && t.text.trim() !== '')).toBeLessThan(firstFinal);
 
   // Muted, the meter drops to zero and stays there through a whole pass of the recording.
-  await chat.muteButton.click();
-  await expect(chat.muteButton).toHaveText('Unmute');
+  await chat.mute();
   await expect.poll(() => chat.level(), { message: 'the level meter once muted' }).toBe(0);
   await chat.trackMaxLevel();
   await page.waitForTimeout(loopMs + 1_000);
@@ -58,18 +56,15 @@ test('a call ended while muted leaves the next call unmuted: the button says Mut
   await registerThroughUi(page);
   const chat = new ChatPage(page);
 
-  await chat.startCallButton.click();
-  await expect(chat.endCallButton).toBeVisible();
-  await chat.muteButton.click();
-  await expect(chat.muteButton).toHaveText('Unmute');
+  await chat.startCall();
+  await chat.mute();
   await expect(chat.muteButton).toHaveAttribute('aria-pressed', 'true');
   await chat.endCallButton.click();
   await expect(chat.startCallButton).toBeVisible();
   await expect(chat.muteButton).toHaveText('Mute');
 
   await chat.recordTurns();
-  await chat.startCallButton.click();
-  await expect(chat.endCallButton).toBeVisible();
+  await chat.startCall();
   await expect(chat.muteButton).toHaveText('Mute');
   await expect(chat.muteButton).toHaveAttribute('aria-pressed', 'false');
   await chat.trackMaxLevel();

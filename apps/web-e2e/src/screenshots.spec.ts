@@ -30,8 +30,7 @@ test('screenshots: the login page, an active call (desktop and phone width), the
 
   await registerThroughUi(page);
   const chat = new ChatPage(page);
-  await chat.startCallButton.click();
-  await expect(chat.endCallButton).toBeVisible();
+  await chat.startCall();
   await expect(chat.agentState).toHaveText(/^(Listening|Thinking|Speaking)$/, { timeout: 30_000 });
   // Something said on both sides: the greeting (or its cut-off part) and what the microphone said.
   await expect(chat.finalTurns('agent').first()).toBeVisible({ timeout: 30_000 });

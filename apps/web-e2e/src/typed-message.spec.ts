@@ -32,11 +32,9 @@ test('a typed question without a call gets a typed answer, and the microphone st
 test('a message typed during a muted voice call is answered in the same call and stored in the same conversation', async ({ page }) => {
   await registerThroughUi(page);
   const chat = new ChatPage(page);
-  await chat.startCallButton.click();
-  await expect(chat.endCallButton).toBeVisible();
+  await chat.startCall();
   // Muted, the looping fake microphone sends silence: nothing it says may cut the typed exchange short.
-  await chat.muteButton.click();
-  await expect(chat.muteButton).toHaveText('Unmute');
+  await chat.mute();
   // The greeting plays first; the typed question then goes into the same session.
   await expect(chat.finalTurns('agent').first()).toContainText(/How can I help/);
   await chat.send('how much do I owe');

@@ -21,8 +21,7 @@ test('a spoken booking request reaches the scheduler, its answer is played, and 
 
   const chat = new ChatPage(page);
   await expect(chat.agentState).toHaveText('Idle');
-  await chat.startCallButton.click();
-  await expect(chat.endCallButton).toBeVisible();
+  await chat.startCall();
   await expect(chat.startCallButton).toHaveCount(0);
   await expect(chat.agentState).toHaveText(/^(Connecting|Listening|Thinking|Speaking)$/);
   // The microphones by name ("System default" alone would always be there).

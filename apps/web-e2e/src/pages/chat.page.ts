@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { alertMatching } from './alerts';
 
 export type Role = 'user' | 'agent';
@@ -46,6 +46,18 @@ export class ChatPage {
 
   async goto(): Promise<void> {
     await this.page.goto('/chat');
+  }
+
+  /** Starts a call and waits until it is on (End call shows). */
+  async startCall(): Promise<void> {
+    await this.startCallButton.click();
+    await expect(this.endCallButton).toBeVisible();
+  }
+
+  /** Mutes the call and waits until the button offers to unmute. */
+  async mute(): Promise<void> {
+    await this.muteButton.click();
+    await expect(this.muteButton).toHaveText('Unmute');
   }
 
   /** Final turns of `role` (the page marks interim ones `data-final="false"`). */
