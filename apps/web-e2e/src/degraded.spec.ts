@@ -3,7 +3,7 @@ import { ChatPage } from './pages/chat.page';
 import { RegisterPage } from './pages/register.page';
 import { e2eEnv } from './support/env';
 import { WEB_SERVER } from './support/paths';
-import { baseEnv, freePorts, startService, stopService, type Service } from './support/processes';
+import { freePorts, startService, stopService, webEnv, type Service } from './support/processes';
 import { expect, newUser, test } from './support/test';
 
 /** Another web server of the suite's build, on `port`, with the API addresses given. */
@@ -11,15 +11,7 @@ const startWeb = (name: string, port: number, apis: { persistenceUrl: string; vo
   startService({
     name,
     script: WEB_SERVER,
-    env: baseEnv({
-      NODE_ENV: 'production',
-      HOSTNAME: '127.0.0.1',
-      PORT: String(port),
-      PERSISTENCE_API_URL: apis.persistenceUrl,
-      VOICE_API_URL: apis.voiceUrl,
-      SESSION_COOKIE_SECURE: 'false',
-      NEXT_TELEMETRY_DISABLED: '1',
-    }),
+    env: webEnv(port, apis),
     url: `http://127.0.0.1:${port}`,
     healthPath: '/login',
   });

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { ensureChromium } from './chromium';
 import { adminUrl, createDatabase, databaseUrl } from './database';
 import { BUILDS, LOGS_DIR, ROOT, SCREENSHOTS_DIR, SPEECH_WAV, WEB_SERVER } from './paths';
-import { baseEnv, freePorts, runToCompletion, startService } from './processes';
+import { baseEnv, freePorts, runToCompletion, startService, webEnv } from './processes';
 import { bookingDay, bookingRequest, writeSpeechWav } from './speech';
 import { writeState, type E2EState } from './state';
 
@@ -94,19 +94,16 @@ export default async function globalSetup(): Promise<void> {
     {
       name: 'web',
       script: WEB_SERVER,
-      env: baseEnv({
-        NODE_ENV: 'production',
-        HOSTNAME: '127.0.0.1',
-        PORT: String(webPort),
-        PERSISTENCE_API_URL: persistenceUrl,
-        VOICE_API_URL: voiceUrl,
-        SESSION_COOKIE_SECURE: 'false',
-        // Sessions in a real Redis, as with more than one instance in production. The local one
-        // needs no password; one is given anyway (Redis accepts it), as Azure's would be.
-        REDIS_URL: redisUrl,
-        SESSION_IDLE_MINUTES: '15', // so the suite's sessions leave Redis soon after it
-        NEXT_TELEMETRY_DISABLED: '1',
-      }),
+      env: webEnv(
+        webPort,
+        { persistenceUrl, voiceUrl },
+        {
+          // Sessions in a real Redis, as with more than one instance in production. The local one
+          // needs no password; one is given anyway (Redis accepts it), as Azure's would be.
+          REDIS_URL: redisUrl,
+          SESSION_IDLE_MINUTES: '15', // so the suite's sessions leave Redis soon after it
+        },
+      ),
       url: webUrl,
       healthPath: '/api/health',
     },
