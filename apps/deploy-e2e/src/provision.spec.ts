@@ -1,6 +1,6 @@
 import { productionRequired, type SettingMeta } from '@voice/config/core';
 import { loadPersistenceApiConfig } from '@voice/config/persistence-api';
-import { settingsApps, settingsSchemas, type SettingsApp } from '@voice/config/settings-table';
+import { settingsSchemas, type SettingsApp } from '@voice/config/settings-table';
 import { loadVoiceApiConfig } from '@voice/config/voice-api';
 import { loadWebConfig } from '@voice/config/web';
 import { spawnSync } from 'node:child_process';
@@ -8,11 +8,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { HEALTH_PATHS } from './apps';
+import { APPS, HEALTH_PATHS } from './apps';
 
 const root = join(__dirname, '..', '..', '..');
 const script = join(root, 'tools', 'azure', 'provision.sh');
-const APPS = settingsApps;
 /** App Service's own settings (not read by the apps' schemas), the only other names allowed. */
 const PLATFORM = [
   'SCM_DO_BUILD_DURING_DEPLOYMENT',
