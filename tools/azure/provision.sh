@@ -84,7 +84,8 @@ RUNTIME=NODE:20-lts
 APPS=(persistence-api voice-api web)
 declare -A HEALTH=([persistence-api]=/health [voice-api]=/health [web]=/api/health)
 declare -A WEB_SOCKETS=([persistence-api]=false [voice-api]=true [web]=false)
-# The APIs are stateless; web keeps sign-in sessions in memory unless REDIS_URL is set.
+# The APIs are stateless (persistence-api shares its failed-sign-in counts through REDIS_URL when set);
+# web keeps sign-in sessions in memory unless REDIS_URL is set.
 declare -A AFFINITY=([persistence-api]=false [voice-api]=false [web]=true)
 SLOTS=('')
 $STAGING_SLOT && SLOTS+=(staging)

@@ -10,7 +10,7 @@ import { z } from 'zod';
 const root = join(__dirname, '..', '..', '..');
 const doc = readFileSync(join(root, 'DEPLOYMENT.md'), 'utf8');
 const SECRETS = {
-  'persistence-api': ['DATABASE_URL', 'JWT_PRIVATE_KEY', 'VOICE_API_CLIENT_SECRET'],
+  'persistence-api': ['DATABASE_URL', 'JWT_PRIVATE_KEY', 'VOICE_API_CLIENT_SECRET', 'REDIS_URL'],
   'voice-api': ['VOICE_API_CLIENT_SECRET', 'LIVEKIT_API_SECRET', 'OPENAI_API_KEY'],
   web: ['REDIS_URL'],
 };

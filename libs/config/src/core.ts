@@ -56,6 +56,9 @@ export const timeZone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Europe/Berlin');
 
+/** A Redis URL; rediss:// for TLS (Azure Cache for Redis listens on 6380 with TLS only). */
+export const redisUrl = z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' });
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 /** Names of the settings whose meta marks them required when NODE_ENV=production. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, timeZone, type Env } from './core';
+import { bool, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, redisUrl, setting, timeZone, type Env } from './core';
 
 const postgresUrl = z
   .string()
@@ -69,6 +69,11 @@ const base = z.object({
   }),
   LOGIN_LOCKOUT_SECONDS: setting(z.coerce.number().int().min(1).max(86_400).default(900), {
     description: 'Window and lockout length for failed-login throttling.',
+  }),
+  REDIS_URL: setting(redisUrl.optional(), {
+    description:
+      'Redis for the failed-login counts, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset, or while it is unreachable: each instance counts on its own.',
+    secret: true,
   }),
   CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'IANA time zone the clinic shifts are written in.' }),
   CLINIC_SLOT_MINUTES: setting(z.coerce.number().int().min(5).max(240).default(30), { description: 'Appointment length.' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, type Env } from './core';
+import { bool, loadConfig, LogLevel, NodeEnv, port, productionRequired, redisUrl, setting, type Env } from './core';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -23,7 +23,7 @@ const base = z.object({
     description: 'Mark the session cookie Secure (HTTPS only).',
     defaultNote: 'true in production, false otherwise',
   }),
-  REDIS_URL: setting(z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(), {
+  REDIS_URL: setting(redisUrl.optional(), {
     description: 'Redis for the sign-in sessions, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: in memory, one instance.',
     secret: true,
   }),

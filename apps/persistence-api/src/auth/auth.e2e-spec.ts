@@ -8,7 +8,7 @@ import type {
   RegisterRequest,
   TokenResponse,
 } from '@voice/contracts/persistence';
-import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import * as joseLib from 'jose';
 import type { Response } from 'supertest';
 import { registerUser, SERVICE_SECRET, serviceToken, startTestApp, uniqueEmail, type TestApp } from '../../test/test-app';
@@ -606,4 +606,27 @@ describe('auth with secure cookies and a low failed-login limit', () => {
     // Another address is still served.
     expectError(await login({ email: uniqueEmail('spray'), password: 'guess-password-1' }, '203.0.113.10'), 401, 'unauthorized');
   }, 30_000);
+});
+
+describe('failed logins with REDIS_URL: two instances count together', () => {
+  /** A real Redis: CI's (127.0.0.1:6379) unless TEST_REDIS_URL says otherwise. */
+  const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    [a, b] = await Promise.all([0, 1].map(() => startTestApp({ REDIS_URL, LOGIN_MAX_FAILURES: '3' })));
+  });
+  afterAll(() => Promise.all([a, b].map((t) => t?.close())));
+
+  it('refuses on one instance the account that failed LOGIN_MAX_FAILURES times on the other', async () => {
+    // Redis outlives the test run: a client address of its own keeps earlier runs' counts out.
+    const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
+    const login = (t: TestApp, password: string) =>
+      t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send({ email: input.email, password } satisfies LoginRequest);
+    const { input } = await registerUser(a);
+    for (const t of [a, b, a]) expectError(await login(t, 'wrong-password-1'), 401, 'unauthorized');
+
+    expectError(await login(b, input.password), 429, 'rate_limited');
+    expectError(await login(a, input.password), 429, 'rate_limited');
+  });
 });

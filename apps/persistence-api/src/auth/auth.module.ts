@@ -1,7 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module, type FactoryProvider } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import Redis from 'ioredis';
+import { CONFIG, type PersistenceApiConfig } from '../config';
 import { AccessGuard } from './access.guard';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { AccessTokensService } from './access-tokens.service';
@@ -10,11 +12,29 @@ import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { ServiceClientEntity } from './entities/service-client.entity';
 import { UserEntity } from './entities/user.entity';
 import { LocalStrategy } from './local.strategy';
-import { LoginThrottleService } from './login-throttle.service';
+import { type FailureLog, MemoryFailureLog } from './failure-log';
+import { FAILURE_LOG, LoginThrottleService } from './login-throttle.service';
+import { RedisFailureLog } from './redis-failure-log';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { ServiceClientsService } from './service-clients.service';
 import { SigningKeysService } from './signing-keys.service';
 import { UsersService } from './users.service';
+
+/** Failed sign-ins are counted in Redis when REDIS_URL is set, so every instance throttles alike. */
+const failureLog: FactoryProvider<FailureLog> = {
+  provide: FAILURE_LOG,
+  inject: [CONFIG],
+  useFactory: ({ REDIS_URL }: PersistenceApiConfig) => {
+    if (!REDIS_URL) return new MemoryFailureLog();
+    const logger = new Logger('LoginThrottle');
+    // A command waits at most 500 ms; the log then counts in this process and says so once.
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+    redis.on('error', () => undefined);
+    return new RedisFailureLog(redis, (err) =>
+      logger.warn(`Redis is unreachable (${err.message}): failed sign-ins are counted per instance until it is back`),
+    );
+  },
+};
 
 @Module({
   imports: [
@@ -29,6 +49,7 @@ import { UsersService } from './users.service';
     RefreshTokensService,
     ServiceClientsService,
     UsersService,
+    failureLog,
     LoginThrottleService,
     LocalStrategy,
     AccessTokenVerifier,

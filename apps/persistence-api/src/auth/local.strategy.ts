@@ -22,16 +22,16 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
 
   async validate(req: FastifyRequest, email: string, password: string): Promise<UserEntity> {
     const normalized = loginBody.transform({ email, password }).email;
-    const attempt = this.throttle.begin(normalized, req.ip);
+    const attempt = await this.throttle.begin(normalized, req.ip);
     let user: UserEntity | null;
     try {
       user = await this.users.verifyCredentials(normalized, password);
     } catch (err) {
-      this.throttle.abandoned(attempt);
+      await this.throttle.abandoned(attempt);
       throw err;
     }
     if (!user) throw ApiError.unauthorized('Email or password is incorrect');
-    this.throttle.succeeded(attempt);
+    await this.throttle.succeeded(attempt);
     return user;
   }
 }

@@ -1,83 +1,169 @@
 import { ApiError } from '@voice/server-kit';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import type { PersistenceApiConfig } from '../config';
+import { type FailureLog, MemoryFailureLog } from './failure-log';
 import { LoginThrottleService } from './login-throttle.service';
+import { RedisFailureLog } from './redis-failure-log';
+import { TcpProxy } from '../../test/tcp-proxy';
 
 const WINDOW_S = 60;
 const MAX = 3;
 const T0 = 1_700_000_000_000;
+/** A real Redis: CI's (127.0.0.1:6379) unless TEST_REDIS_URL says otherwise. */
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const throttle = () =>
-  new LoginThrottleService({ LOGIN_MAX_FAILURES: MAX, LOGIN_LOCKOUT_SECONDS: WINDOW_S } as PersistenceApiConfig);
+const config = { LOGIN_MAX_FAILURES: MAX, LOGIN_LOCKOUT_SECONDS: WINDOW_S } as PersistenceApiConfig;
 
 /** The 429 the call throws, or a failure when it does not throw one. */
-function refusal(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).getStatus()).toBe(429);
-    return err as ApiError;
-  }
-  throw new Error('expected the attempt to be refused with 429');
+async function refusal(attempt: Promise<unknown>): Promise<ApiError> {
+  const err = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!err) throw new Error('expected the attempt to be refused with 429');
+  expect(err).toBeInstanceOf(ApiError);
+  expect((err as ApiError).getStatus()).toBe(429);
+  return err as ApiError;
 }
 
-describe('LoginThrottleService', () => {
-  it('allows LOGIN_MAX_FAILURES failed attempts per account, then refuses with Retry-After until the oldest ages out', () => {
-    const s = throttle();
-    s.begin('a@x.com', '10.0.0.1', T0);
-    s.begin('a@x.com', '10.0.0.2', T0 + 10_000);
-    s.begin('a@x.com', '10.0.0.3', T0 + 20_000);
+const clients: Redis[] = [];
+const redisClient = (url = REDIS_URL) => {
+  const c = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 500, lazyConnect: true });
+  c.on('error', () => undefined);
+  clients.push(c);
+  return c;
+};
+/** A Redis log under a prefix of its own, so tests (and runs) never see each other's counts. */
+const redisLog = (redis = redisClient(), prefix = `test:${randomUUID()}:`) =>
+  new RedisFailureLog(redis, (err) => {
+    throw err;
+  }, prefix);
 
-    const err = refusal(() => s.begin('a@x.com', '10.0.0.4', T0 + 30_000));
+beforeAll(async () => {
+  await redisClient()
+    .connect()
+    .catch((err: Error) => {
+      throw new Error(`these tests need Redis at ${REDIS_URL} (set TEST_REDIS_URL, or start redis-server): ${err.message}`);
+    });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+});
+
+const logs: [string, () => FailureLog][] = [
+  ['in this process', () => new MemoryFailureLog()],
+  ['in Redis (a real server)', () => redisLog()],
+];
+
+describe.each(logs)('LoginThrottleService, counting %s', (_, makeLog) => {
+  const throttle = () => new LoginThrottleService(config, makeLog());
+
+  it('allows LOGIN_MAX_FAILURES failed attempts per account, then refuses with Retry-After until the oldest ages out', async () => {
+    const s = throttle();
+    await s.begin('a@x.com', '10.0.0.1', T0);
+    await s.begin('a@x.com', '10.0.0.2', T0 + 10_000);
+    await s.begin('a@x.com', '10.0.0.3', T0 + 20_000);
+
+    const err = await refusal(s.begin('a@x.com', '10.0.0.4', T0 + 30_000));
     expect(err.code).toBe('rate_limited');
     expect(err.headers).toEqual({ 'Retry-After': '30' });
     expect(err.message).toBe('Too many failed sign-in attempts. Wait 30 seconds and try again, or reset your password.');
 
     // Refused attempts are not counted, so the window slides from the first failure.
-    expect(refusal(() => s.begin('a@x.com', '10.0.0.4', T0 + 59_500)).headers).toEqual({ 'Retry-After': '1' });
-    expect(() => s.begin('a@x.com', '10.0.0.4', T0 + WINDOW_S * 1000)).not.toThrow();
-    refusal(() => s.begin('a@x.com', '10.0.0.4', T0 + WINDOW_S * 1000 + 1));
+    expect((await refusal(s.begin('a@x.com', '10.0.0.4', T0 + 59_500))).headers).toEqual({ 'Retry-After': '1' });
+    await s.begin('a@x.com', '10.0.0.4', T0 + WINDOW_S * 1000);
+    await refusal(s.begin('a@x.com', '10.0.0.4', T0 + WINDOW_S * 1000 + 1));
   });
 
-  it('counts an attempt from its start, so parallel attempts cannot all slip past the limit', () => {
+  it('counts an attempt from its start, so parallel attempts cannot all slip past the limit', async () => {
     const s = throttle();
-    const started = [0, 1, 2].map(() => s.begin('a@x.com', '10.0.0.1', T0));
-    expect(started).toHaveLength(MAX);
-    refusal(() => s.begin('a@x.com', '10.0.0.1', T0));
+    const outcomes = await Promise.allSettled(Array.from({ length: MAX + 3 }, () => s.begin('a@x.com', '10.0.0.1', T0)));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(MAX);
+    for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as ApiError).getStatus()).toBe(429);
   });
 
-  it('starts an account afresh on success, without holding the success against the address', () => {
+  it('starts an account afresh on success, without holding the success against the address', async () => {
     const s = throttle();
-    s.begin('a@x.com', '10.0.0.1', T0);
-    s.begin('a@x.com', '10.0.0.1', T0 + 1);
-    s.succeeded(s.begin('a@x.com', '10.0.0.1', T0 + 2));
-    for (let i = 0; i < MAX; i++) s.begin('a@x.com', '10.0.0.1', T0 + 3 + i);
-    refusal(() => s.begin('a@x.com', '10.0.0.1', T0 + 10));
+    await s.begin('a@x.com', '10.0.0.1', T0);
+    await s.begin('a@x.com', '10.0.0.1', T0 + 1);
+    await s.succeeded(await s.begin('a@x.com', '10.0.0.1', T0 + 2));
+    for (let i = 0; i < MAX; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 3 + i);
+    await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 10));
 
     // The address saw 2 + 3 failures (the success is not one), so it has 4 x 3 - 5 = 7 left.
-    for (let i = 0; i < 7; i++) s.begin(`other${i}@x.com`, '10.0.0.1', T0 + 20 + i);
-    refusal(() => s.begin('fresh@x.com', '10.0.0.1', T0 + 30));
+    for (let i = 0; i < 7; i++) await s.begin(`other${i}@x.com`, '10.0.0.1', T0 + 20 + i);
+    await refusal(s.begin('fresh@x.com', '10.0.0.1', T0 + 30));
   });
 
-  it('limits an address to four times the account limit across accounts', () => {
+  it('limits an address to four times the account limit across accounts', async () => {
     const s = throttle();
-    for (let i = 0; i < 4 * MAX; i++) s.begin(`user${i}@x.com`, '10.0.0.9', T0 + i);
-    const err = refusal(() => s.begin('another@x.com', '10.0.0.9', T0 + 100));
+    for (let i = 0; i < 4 * MAX; i++) await s.begin(`user${i}@x.com`, '10.0.0.9', T0 + i);
+    const err = await refusal(s.begin('another@x.com', '10.0.0.9', T0 + 100));
     expect(err.headers).toEqual({ 'Retry-After': String(WINDOW_S) });
-    expect(() => s.begin('another@x.com', '10.0.0.10', T0 + 100)).not.toThrow();
+    await s.begin('another@x.com', '10.0.0.10', T0 + 100);
   });
 
-  it('does not count an abandoned attempt (an internal error) against anyone', () => {
+  it('does not count an abandoned attempt (an internal error) against anyone', async () => {
     const s = throttle();
-    for (let i = 0; i < 10; i++) s.abandoned(s.begin('a@x.com', '10.0.0.1', T0 + i));
-    for (let i = 0; i < MAX; i++) s.begin('a@x.com', '10.0.0.1', T0 + 100 + i);
-    refusal(() => s.begin('a@x.com', '10.0.0.1', T0 + 200));
+    for (let i = 0; i < 10; i++) await s.abandoned(await s.begin('a@x.com', '10.0.0.1', T0 + i));
+    for (let i = 0; i < MAX; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 100 + i);
+    await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 200));
   });
 
-  it('keeps accounts apart', () => {
+  it('keeps accounts apart', async () => {
     const s = throttle();
-    for (let i = 0; i < MAX; i++) s.begin('a@x.com', `10.0.0.${i}`, T0 + i);
-    refusal(() => s.begin('a@x.com', '10.0.1.1', T0 + 10));
-    expect(() => s.begin('b@x.com', '10.0.0.1', T0 + 10)).not.toThrow();
+    for (let i = 0; i < MAX; i++) await s.begin('a@x.com', `10.0.0.${i}`, T0 + i);
+    await refusal(s.begin('a@x.com', '10.0.1.1', T0 + 10));
+    await s.begin('b@x.com', '10.0.0.1', T0 + 10);
+  });
+});
+
+describe('LoginThrottleService, counting in Redis (a real server)', () => {
+  it('counts the failures of every instance together', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [a, b] = [0, 1].map(() => new LoginThrottleService(config, redisLog(redisClient(), prefix)));
+    await a.begin('a@x.com', '10.0.0.1', T0);
+    await b.begin('a@x.com', '10.0.0.2', T0 + 1);
+    await a.begin('a@x.com', '10.0.0.3', T0 + 2);
+    await refusal(b.begin('a@x.com', '10.0.0.4', T0 + 3));
+    await refusal(a.begin('a@x.com', '10.0.0.5', T0 + 4));
+  });
+
+  it('keeps no email or client address in Redis, and lets its keys expire with the window', async () => {
+    const redis = redisClient();
+    const prefix = `test:${randomUUID()}:`;
+    await new LoginThrottleService(config, redisLog(redis, prefix)).begin('someone@example.com', '10.1.2.3', Date.now());
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key).not.toMatch(/someone|example|10\.1\.2\.3/);
+      expect(await redis.pttl(key)).toBeGreaterThan(0);
+      expect(await redis.pttl(key)).toBeLessThanOrEqual(WINDOW_S * 1000);
+    }
+  });
+
+  it('counts in this process while Redis is unreachable, says so once, and goes back to Redis when it returns', async () => {
+    const proxy = await TcpProxy.inFrontOf(REDIS_URL);
+    try {
+      const redis = redisClient(proxy.urlFor(REDIS_URL));
+      const outages: Error[] = [];
+      const s = new LoginThrottleService(config, new RedisFailureLog(redis, (err) => outages.push(err), `test:${randomUUID()}:`));
+      await s.begin('a@x.com', '10.0.0.1', T0);
+
+      await proxy.cut();
+      for (let i = 0; i < MAX; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 10 + i);
+      await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 20));
+      expect(outages).toHaveLength(1);
+
+      await proxy.restore();
+      await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
+      // Redis still holds the one failure from before the outage: MAX - 1 more are allowed.
+      for (let i = 0; i < MAX - 1; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 30 + i);
+      await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 40));
+      expect(outages).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
   });
 });
