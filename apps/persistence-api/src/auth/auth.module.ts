@@ -30,9 +30,10 @@ const failureLog: FactoryProvider<FailureLog> = {
     // A command waits at most 500 ms; the log then counts in this process and says so once.
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500 });
     redis.on('error', () => undefined);
-    return new RedisFailureLog(redis, (err) =>
-      logger.warn(`Redis is unreachable (${err.message}): failed sign-ins are counted per instance until it is back`),
-    );
+    return new RedisFailureLog(redis, {
+      began: (err) => logger.warn(`Redis is unreachable (${err.message}): failed sign-ins are counted per instance until it is back`),
+      ended: () => logger.log('Redis is back: failed sign-ins are counted for every instance again'),
+    });
   },
 };
 

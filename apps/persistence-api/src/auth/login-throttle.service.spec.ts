@@ -36,9 +36,16 @@ const redisClient = (url = REDIS_URL) => {
 };
 /** A Redis log under a prefix of its own, so tests (and runs) never see each other's counts. */
 const redisLog = (redis = redisClient(), prefix = `test:${randomUUID()}:`) =>
-  new RedisFailureLog(redis, (err) => {
-    throw err;
-  }, prefix);
+  new RedisFailureLog(
+    redis,
+    {
+      began: (err) => {
+        throw err;
+      },
+      ended: () => undefined,
+    },
+    prefix,
+  );
 
 beforeAll(async () => {
   await redisClient()
@@ -143,25 +150,27 @@ describe('LoginThrottleService, counting in Redis (a real server)', () => {
     }
   });
 
-  it('counts in this process while Redis is unreachable, says so once, and goes back to Redis when it returns', async () => {
+  it('counts in this process while Redis is unreachable, says so when the outage begins and ends, and goes back to Redis', async () => {
     const proxy = await TcpProxy.inFrontOf(REDIS_URL);
     try {
       const redis = redisClient(proxy.urlFor(REDIS_URL));
-      const outages: Error[] = [];
-      const s = new LoginThrottleService(config, new RedisFailureLog(redis, (err) => outages.push(err), `test:${randomUUID()}:`));
+      const outage = { began: jest.fn(), ended: jest.fn() };
+      const s = new LoginThrottleService(config, new RedisFailureLog(redis, outage, `test:${randomUUID()}:`));
       await s.begin('a@x.com', '10.0.0.1', T0);
 
       await proxy.cut();
       for (let i = 0; i < MAX; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 10 + i);
       await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 20));
-      expect(outages).toHaveLength(1);
+      expect(outage.began).toHaveBeenCalledTimes(1);
+      expect(outage.ended).not.toHaveBeenCalled();
 
       await proxy.restore();
       await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
       // Redis still holds the one failure from before the outage: MAX - 1 more are allowed.
       for (let i = 0; i < MAX - 1; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 30 + i);
       await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 40));
-      expect(outages).toHaveLength(1);
+      expect(outage.began).toHaveBeenCalledTimes(1);
+      expect(outage.ended).toHaveBeenCalledTimes(1);
     } finally {
       await proxy.close();
     }

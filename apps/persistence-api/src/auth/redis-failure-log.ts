@@ -27,8 +27,9 @@ type WithRecord = Redis & { recordLoginFailure(...args: (string | number)[]): Pr
  * Failed sign-ins counted in Redis (REDIS_URL), so every instance behind the load balancer sees the
  * same counts. Keys are hashes of the account or address, so Redis holds no email addresses.
  *
- * While Redis cannot be reached, attempts are counted in this process instead (`onUnavailable` is told
- * once per outage): sign-in keeps working and is still throttled, per instance, until Redis is back.
+ * While Redis cannot be reached, attempts are counted in this process instead (`outage` is told once
+ * when it starts and once when it ends): sign-in keeps working and is still throttled, per instance,
+ * until Redis is back.
  * The log owns the client and closes it when the app shuts down.
  */
 export class RedisFailureLog implements FailureLog {
@@ -38,7 +39,7 @@ export class RedisFailureLog implements FailureLog {
 
   constructor(
     redis: Redis,
-    private readonly onUnavailable: (err: Error) => void,
+    private readonly outage: { began(err: Error): void; ended(): void },
     private readonly prefix = 'persistence-api:login-failures:',
   ) {
     redis.defineCommand('recordLoginFailure', { lua: RECORD });
@@ -58,10 +59,11 @@ export class RedisFailureLog implements FailureLog {
     if (this.down && this.redis.status !== 'ready') return viaMemory();
     try {
       const result = await viaRedis();
+      if (this.down) this.outage.ended();
       this.down = false;
       return result;
     } catch (err) {
-      if (!this.down) this.onUnavailable(err as Error);
+      if (!this.down) this.outage.began(err as Error);
       this.down = true;
       return viaMemory();
     }
