@@ -13,6 +13,7 @@ import * as joseLib from 'jose';
 import type { Response } from 'supertest';
 import { registerUser, SERVICE_SECRET, serviceToken, startTestApp, uniqueEmail, type TestApp } from '../../test/test-app';
 import { expectError } from '../../test/expect-error';
+import { TEST_REDIS_URL } from '../../test/redis';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { SigningKeysService } from './signing-keys.service';
 
@@ -609,12 +610,10 @@ describe('auth with secure cookies and a low failed-login limit', () => {
 });
 
 describe('failed logins with REDIS_URL: two instances count together', () => {
-  /** A real Redis: CI's (127.0.0.1:6379) unless TEST_REDIS_URL says otherwise. */
-  const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    [a, b] = await Promise.all([0, 1].map(() => startTestApp({ REDIS_URL, LOGIN_MAX_FAILURES: '3' })));
+    [a, b] = await Promise.all([0, 1].map(() => startTestApp({ REDIS_URL: TEST_REDIS_URL, LOGIN_MAX_FAILURES: '3' })));
   });
   afterAll(() => Promise.all([a, b].map((t) => t?.close())));
 

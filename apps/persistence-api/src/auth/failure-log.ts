@@ -39,12 +39,14 @@ export class MemoryFailureLog implements FailureLog {
   }
 
   async record(limits: readonly FailureLimit[], entry: FailureEntry, windowMs: number): Promise<number | null> {
+    const recent: FailureEntry[][] = [];
     for (const [key, limit] of limits) {
-      const recent = this.recent(key, entry.at, windowMs);
-      if (recent.length >= limit) return recent[0].at;
+      const kept = this.recent(key, entry.at, windowMs);
+      if (kept.length >= limit) return kept[0].at;
+      recent.push(kept);
     }
     if (this.entries.size > MAX_TRACKED_KEYS) for (const key of [...this.entries.keys()]) this.recent(key, entry.at, windowMs);
-    for (const [key] of limits) this.entries.set(key, [...this.recent(key, entry.at, windowMs), entry]);
+    limits.forEach(([key], i) => this.entries.set(key, [...recent[i], entry]));
     return null;
   }
 

@@ -5,13 +5,12 @@ import type { PersistenceApiConfig } from '../config';
 import { type FailureLog, MemoryFailureLog } from './failure-log';
 import { LoginThrottleService } from './login-throttle.service';
 import { RedisFailureLog } from './redis-failure-log';
+import { TEST_REDIS_URL as REDIS_URL } from '../../test/redis';
 import { TcpProxy } from '../../test/tcp-proxy';
 
 const WINDOW_S = 60;
 const MAX = 3;
 const T0 = 1_700_000_000_000;
-/** A real Redis: CI's (127.0.0.1:6379) unless TEST_REDIS_URL says otherwise. */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const config = { LOGIN_MAX_FAILURES: MAX, LOGIN_LOCKOUT_SECONDS: WINDOW_S } as PersistenceApiConfig;
 

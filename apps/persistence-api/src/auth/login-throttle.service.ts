@@ -58,13 +58,11 @@ export class LoginThrottleService {
 
   /** The password was right: the account starts afresh and the attempt is not held against the address. */
   async succeeded(attempt: LoginAttempt) {
-    await this.log.clear(accountKey(attempt.email));
-    await this.log.remove(addressKey(attempt.address), attempt.entry);
+    await Promise.all([this.log.clear(accountKey(attempt.email)), this.log.remove(addressKey(attempt.address), attempt.entry)]);
   }
 
   /** The attempt could not be judged (an internal error): it counts against nobody. */
   async abandoned(attempt: LoginAttempt) {
-    await this.log.remove(accountKey(attempt.email), attempt.entry);
-    await this.log.remove(addressKey(attempt.address), attempt.entry);
+    await Promise.all([accountKey(attempt.email), addressKey(attempt.address)].map((key) => this.log.remove(key, attempt.entry)));
   }
 }
