@@ -26,8 +26,7 @@ const newestSource = Math.max(
 if (!existsSync(built) || statSync(built).mtimeMs < newestSource) {
   fail(`libs/config/dist is missing or older than libs/config/src. Build it first:\n  npx nx run config:build`);
 }
-const { settingsSchemas, settingsTable, writeSettingsSections, driftedSettingsSections } =
-  createRequire(import.meta.url)('@voice/config/settings-table');
+const { settingsSchemas, settingsTable, writeSettingsSections, driftedSettingsSections } = createRequire(import.meta.url)('@voice/config/settings-table');
 
 const args = process.argv.slice(2);
 const mode = args.find((a) => a.startsWith('--'));
@@ -45,8 +44,10 @@ if (mode === '--write') {
 } else if (mode === '--check') {
   const drifted = driftedSettingsSections(readFileSync(docPath, 'utf8'), chosen);
   if (drifted.length) {
-    fail(`DEPLOYMENT.md's settings table differs from the schema for: ${drifted.join(', ')}\n` +
-      `Regenerate: npx nx run config:build && node tools/azure/settings-tables.mjs --write`);
+    fail(
+      `DEPLOYMENT.md's settings table differs from the schema for: ${drifted.join(', ')}\n` +
+        `Regenerate: npx nx run config:build && node tools/azure/settings-tables.mjs --write`,
+    );
   }
   console.log('DEPLOYMENT.md settings tables match the schemas.');
 } else {

@@ -28,7 +28,13 @@ export async function waitForHealth(name, url, child, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited (code ${child.exitCode}) before becoming healthy`);
-    if ((await fetch(url).then((r) => r.status, () => 0)) === 200) return;
+    if (
+      (await fetch(url).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+    )
+      return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${name}: ${url} not healthy after ${timeoutMs / 1000} s`);

@@ -70,7 +70,8 @@ const missing = spec.needs.filter((file) => !existsSync(join(ROOT, file)));
 if (missing.length) {
   fail(`${app} is not built: ${missing.join(', ')} missing.\n  Run npx nx run ${app}:package, which builds it first (or npx nx run ${app}:build).`);
 }
-if (spawnSync('zip', ['-v'], { stdio: 'ignore' }).error) fail('zip is not installed: run bash tools/dev/system-packages.sh as root (or apt-get install zip unzip)');
+if (spawnSync('zip', ['-v'], { stdio: 'ignore' }).error)
+  fail('zip is not installed: run bash tools/dev/system-packages.sh as root (or apt-get install zip unzip)');
 
 const stage = join(OUT_DIR, `.staging-${app}`);
 const zipFile = join(OUT_DIR, `${app}.zip`);
@@ -213,8 +214,14 @@ function pruneLock() {
     ];
   };
   const starts = [
-    ...Object.keys(packageJson.dependencies).filter((name) => !workspaceLibs.has(name)).map((name) => [appRoot, name]),
-    ...libraries.flatMap((lib) => Object.keys(libraryManifest(lib).dependencies).filter((name) => !workspaceLibs.has(name)).map((name) => [workspaceLibs.get(lib), name])),
+    ...Object.keys(packageJson.dependencies)
+      .filter((name) => !workspaceLibs.has(name))
+      .map((name) => [appRoot, name]),
+    ...libraries.flatMap((lib) =>
+      Object.keys(libraryManifest(lib).dependencies)
+        .filter((name) => !workspaceLibs.has(name))
+        .map((name) => [workspaceLibs.get(lib), name]),
+    ),
   ];
   // Walked three times: all edges (the lock), required edges only (what npm must install), and all
   // but the build-time peers (what the artifact holds).

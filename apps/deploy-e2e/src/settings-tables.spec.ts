@@ -21,7 +21,10 @@ describe("DEPLOYMENT.md's App Settings tables", () => {
   });
 
   it.each(Object.entries(settingsSchemas))('%s: lists every variable, the production-required ones and the secrets', (app, schema) => {
-    const rows = (settingsSection(doc, app) ?? '').split('\n').filter((l) => l.startsWith('| `')).map((l) => l.split(' | '));
+    const rows = (settingsSection(doc, app) ?? '')
+      .split('\n')
+      .filter((l) => l.startsWith('| `'))
+      .map((l) => l.split(' | '));
     const name = (cells: string[]) => cells[0].slice(3, -1);
     expect(rows.map(name)).toEqual(Object.keys(schema.shape));
     expect(rows.filter((cells) => cells[1] === 'yes').map(name)).toEqual(productionRequired(schema));
@@ -30,7 +33,10 @@ describe("DEPLOYMENT.md's App Settings tables", () => {
 
   it('would fail for an app whose schema gained a variable the document lacks', () => {
     expect(driftedSettingsSections(doc)).toEqual([]);
-    const grown = { ...settingsSchemas, 'voice-api': settingsSchemas['voice-api'].extend({ NEW_SETTING: setting(z.string().optional(), { description: 'New.' }) }) };
+    const grown = {
+      ...settingsSchemas,
+      'voice-api': settingsSchemas['voice-api'].extend({ NEW_SETTING: setting(z.string().optional(), { description: 'New.' }) }),
+    };
     expect(driftedSettingsSections(doc, grown)).toEqual(['voice-api']);
   });
 });

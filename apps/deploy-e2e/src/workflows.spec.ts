@@ -154,9 +154,7 @@ function filesOf(root: string, tracked: string[]): string[] {
 
 describe('actionlint', () => {
   it('finds the workflows', () => {
-    expect(workflowFiles).toEqual(
-      expect.arrayContaining(['ci.yml', 'deploy-persistence-api.yml', 'deploy-voice-api.yml', 'deploy-web.yml']),
-    );
+    expect(workflowFiles).toEqual(expect.arrayContaining(['ci.yml', 'deploy-persistence-api.yml', 'deploy-voice-api.yml', 'deploy-web.yml']));
   });
 
   it.each(workflowFiles)('%s has no problems', async (file) => {
@@ -221,8 +219,7 @@ describe('path filters follow the Nx project graph', () => {
       for (const project of own) {
         const root = graph.nodes[project].data.root;
         // A filter that takes in the whole directory…
-        if (!paths.some((f) => !f.startsWith('!') && patternToRegExp(f).test(`${root}/**`)))
-          uncovered.push(`${project}: no filter matches ${root}/**`);
+        if (!paths.some((f) => !f.startsWith('!') && patternToRegExp(f).test(`${root}/**`))) uncovered.push(`${project}: no filter matches ${root}/**`);
         // …and nothing that takes part of it out again.
         const missed = filesOf(root, tracked).filter((file) => !triggers(paths, file));
         if (missed.length > 0) uncovered.push(`${project}: ${missed.length} files do not trigger it, ${missed[0]} among them`);
@@ -242,9 +239,7 @@ describe('path filters follow the Nx project graph', () => {
     });
 
     it('covers the root files the build reads and the workflow itself', () => {
-      const missing = [...ROOT_INPUTS, `.github/workflows/deploy-${app}.yml`, '.github/scripts/wait-healthy.sh'].filter(
-        (file) => !triggers(paths, file),
-      );
+      const missing = [...ROOT_INPUTS, `.github/workflows/deploy-${app}.yml`, '.github/scripts/wait-healthy.sh'].filter((file) => !triggers(paths, file));
       expect(missing).toEqual([]);
     });
   });
@@ -274,9 +269,7 @@ describe.each(APPS)('deploy-%s.yml', (app) => {
     const wf = workflow(app);
     expect(wf.env?.APP).toBe(app);
     const runs = steps(wf).map((step) => step.run ?? '');
-    expect(runs).toEqual(
-      expect.arrayContaining([expect.stringMatching(/nx-projects\.mjs deps "\$APP"|nx run-many -t test|nx run "?\$APP:test/)]),
-    );
+    expect(runs).toEqual(expect.arrayContaining([expect.stringMatching(/nx-projects\.mjs deps "\$APP"|nx run-many -t test|nx run "?\$APP:test/)]));
     expect(runs).toEqual(expect.arrayContaining([expect.stringContaining('nx run "$APP:package"')]));
   });
 
@@ -365,9 +358,7 @@ describe('wait-healthy.sh', () => {
   });
 
   it('fails when nothing listens', async () => {
-    await expect(
-      run(WAIT_HEALTHY, ['http://127.0.0.1:9', '/health'], { env: { ...process.env, ATTEMPTS: '2', INTERVAL: '0' } }),
-    ).rejects.toMatchObject({
+    await expect(run(WAIT_HEALTHY, ['http://127.0.0.1:9', '/health'], { env: { ...process.env, ATTEMPTS: '2', INTERVAL: '0' } })).rejects.toMatchObject({
       code: 1,
       stdout: expect.stringContaining('answered 000'),
     });

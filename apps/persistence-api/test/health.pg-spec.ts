@@ -6,10 +6,7 @@ import { createDatabase, dropDatabase } from './postgres';
 import { TcpProxy } from './tcp-proxy';
 import { startTestApp, type TestApp } from './test-app';
 
-const UP = { status: 'ok', checks: { database: { status: 'up', latencyMs: expect.any(Number) } } } satisfies Record<
-  keyof HealthResponse,
-  unknown
->;
+const UP = { status: 'ok', checks: { database: { status: 'up', latencyMs: expect.any(Number) } } } satisfies Record<keyof HealthResponse, unknown>;
 const DOWN = {
   status: 'error',
   checks: { database: { status: 'down', latencyMs: expect.any(Number), error: expect.any(String) } },

@@ -32,9 +32,7 @@ export interface FreshDatabase {
 
 export async function listTables(ds: DataSource): Promise<string[]> {
   const rows: { name: string }[] = isPostgres(ds)
-    ? await ds.query(
-        `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
-      )
+    ? await ds.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
     : await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
   return rows.map((r) => r.name).sort();
 }

@@ -27,6 +27,10 @@ describe('voice-api configuration', () => {
     expect(message).toMatch(/LIVEKIT_API_KEY: is required with LIVEKIT_URL and LIVEKIT_API_SECRET/);
     expect(message).not.toContain('top-secret-value');
 
-    expect(problemsOf({ LIVEKIT_API_KEY: 'APIkey' }).problems.map((p) => p.variable).sort()).toEqual(['LIVEKIT_API_SECRET', 'LIVEKIT_URL']);
+    expect(
+      problemsOf({ LIVEKIT_API_KEY: 'APIkey' })
+        .problems.map((p) => p.variable)
+        .sort(),
+    ).toEqual(['LIVEKIT_API_SECRET', 'LIVEKIT_URL']);
   });
 });

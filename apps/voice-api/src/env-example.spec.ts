@@ -4,8 +4,7 @@ import { join } from 'node:path';
 
 const text = readFileSync(join(__dirname, '..', '.env.example'), 'utf8');
 /** The active assignments (commented examples excluded), as a shell would export them. */
-const assignments = () =>
-  Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2]] as const));
+const assignments = () => Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2]] as const));
 
 describe('.env.example', () => {
   it('documents exactly the variables the config schema reads', () => {
@@ -23,7 +22,15 @@ describe('.env.example', () => {
     const config = loadVoiceApiConfig(assignments());
     expect(config.NODE_ENV).toBe('development');
     expect(config.livekit).toBeUndefined();
-    const secrets = ['VOICE_API_CLIENT_SECRET', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'DEEPGRAM_API_KEY', 'OPENAI_API_KEY', 'LLM_API_KEY', 'CARTESIA_API_KEY'];
+    const secrets = [
+      'VOICE_API_CLIENT_SECRET',
+      'LIVEKIT_API_KEY',
+      'LIVEKIT_API_SECRET',
+      'DEEPGRAM_API_KEY',
+      'OPENAI_API_KEY',
+      'LLM_API_KEY',
+      'CARTESIA_API_KEY',
+    ];
     for (const name of secrets) expect([name, assignments()[name]]).toEqual([name, '']);
   });
 

@@ -10,7 +10,10 @@ async function main() {
   if (!config.livekit) {
     throw new ConfigError(
       'voice-api worker',
-      LIVEKIT.filter((k) => !config[k]).map((variable) => ({ variable, message: 'is required: the worker registers with LiveKit (set all three LiveKit variables)' })),
+      LIVEKIT.filter((k) => !config[k]).map((variable) => ({
+        variable,
+        message: 'is required: the worker registers with LiveKit (set all three LiveKit variables)',
+      })),
     );
   }
   const line = (level: string) => (message: string) => console.log(JSON.stringify({ level, time: Date.now(), name: 'voice-api-worker', msg: message }));

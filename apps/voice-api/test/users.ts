@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 /** The shared persistence-api the global setup started. */
 export function persistenceUrl(): string {
   const url = process.env.VOICE_TEST_PERSISTENCE_URL;
-  if (!url) throw new Error('VOICE_TEST_PERSISTENCE_URL is unset: run the API tests through apps/voice-api/jest.config.cjs (its global setup starts persistence-api)');
+  if (!url)
+    throw new Error('VOICE_TEST_PERSISTENCE_URL is unset: run the API tests through apps/voice-api/jest.config.cjs (its global setup starts persistence-api)');
   return url;
 }
 

@@ -9,7 +9,11 @@ import { expect, newUser, test } from './support/test';
 
 /** The same user's bearer token, straight from persistence-api (as another device of theirs would have). */
 async function tokenOf(email: string, password: string): Promise<string> {
-  const res = await fetch(`${e2eEnv().persistenceUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${e2eEnv().persistenceUrl}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as TokenResponse).accessToken;
 }
@@ -19,7 +23,11 @@ test('at the call cap the chat page says so instead of hanging, and a call start
   const token = await tokenOf(user.email, user.password);
   const open: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const res = await fetch(`${e2eEnv().voiceUrl}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${e2eEnv().voiceUrl}/v1/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(201);
     open.push(((await res.json()) as { id: string }).id);
   }
@@ -76,7 +84,11 @@ test('the profile saves valid changes, names the bad field, and deleting the acc
   await page.getByRole('button', { name: 'Delete account' }).click();
   await page.getByRole('button', { name: 'Delete my account' }).click();
   await expect(page).toHaveURL(/\/register$/);
-  const res = await fetch(`${e2eEnv().persistenceUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: user.password }) });
+  const res = await fetch(`${e2eEnv().persistenceUrl}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
   expect(res.status).toBe(401);
 });
 

@@ -46,7 +46,9 @@ test('the microphones are listed by name, the chosen one is heard, its level sho
   await expect(chat.muteButton).toHaveText('Mute');
   await chat.microphone.selectOption({ label: 'Fake Audio Input 2' });
   await chat.trackMaxLevel();
-  await expect.poll(() => chat.maxLevel(), { timeout: loopMs + 5_000, message: 'the level meter after switching microphones mid-call' }).toBeGreaterThan(SPEAKING);
+  await expect
+    .poll(() => chat.maxLevel(), { timeout: loopMs + 5_000, message: 'the level meter after switching microphones mid-call' })
+    .toBeGreaterThan(SPEAKING);
   await chat.endCallButton.click();
   await expect(chat.startCallButton).toBeVisible();
 });

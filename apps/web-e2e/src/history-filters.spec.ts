@@ -8,7 +8,11 @@ import { expect, test } from './support/test';
 /** The user's history, written the way voice-api and the phone channel would write it, through persistence-api. */
 async function seedHistory(email: string, password: string) {
   const base = e2eEnv().persistenceUrl;
-  const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const login = await fetch(`${base}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   const { accessToken } = (await login.json()) as TokenResponse;
   const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
   const create = async (input: CreateConversationRequest, said: string) => {

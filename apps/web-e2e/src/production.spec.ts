@@ -24,13 +24,22 @@ test('pages carry a CSP with a per-request nonce and the security headers; hashe
   expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
   expect(csp).not.toContain('unsafe-eval');
   expect(second.headers()['content-security-policy']).not.toBe(csp);
-  expect(first.headers()).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'DENY' });
+  expect(first.headers()).toMatchObject({
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+    'x-frame-options': 'DENY',
+  });
   expect(first.headers()['cache-control']).toMatch(/no-store/);
 
   // Only what the app uses: voice-api's WebSocket origin (the browser never fetches voice-api over
   // HTTP; it starts calls through this app's /api/sessions), and no blob: or data: anywhere.
   const voice = new URL(e2eEnv().voiceUrl);
-  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  const directives = Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
   expect(directives['connect-src']).toEqual(["'self'", `ws://${voice.host}`]);
   expect(csp).not.toContain('blob:');
   expect(csp).not.toContain('data:');
@@ -120,6 +129,8 @@ test('the client bundle holds no secret: no service secret, key or token value, 
   const source = readFileSync(join(ROOT, 'apps', 'web', 'next.config.ts'), 'utf8');
   expect(source).toMatch(/^\s*output:/m);
   expect(source).not.toMatch(/^\s*env\s*[:(,]/m);
-  const built = JSON.parse(readFileSync(join(ROOT, 'apps', 'web', '.next', 'required-server-files.json'), 'utf8')) as { config: { env?: Record<string, string> } };
+  const built = JSON.parse(readFileSync(join(ROOT, 'apps', 'web', '.next', 'required-server-files.json'), 'utf8')) as {
+    config: { env?: Record<string, string> };
+  };
   expect(built.config.env ?? {}).toEqual({});
 });

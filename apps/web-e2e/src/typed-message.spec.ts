@@ -39,7 +39,12 @@ test('a message typed during a muted voice call is answered in the same call and
   await expect(chat.finalTurns('agent').first()).toContainText(/How can I help/);
   await chat.send('how much do I owe');
   await expect(chat.finalTurns('user').filter({ hasText: 'how much do I owe' })).toHaveCount(1);
-  await expect(chat.finalTurns('agent').filter({ hasText: /balance/i }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(
+    chat
+      .finalTurns('agent')
+      .filter({ hasText: /balance/i })
+      .first(),
+  ).toBeVisible({ timeout: 30_000 });
   await page.waitForTimeout((speechLoopSeconds(SPEECH_WAV) + 3) * 1000);
   expect((await chat.seenTurns()).filter((t) => t.role === 'user').map((t) => t.text)).toEqual([expect.stringMatching(/how much do I owe/)]);
   await chat.endCallButton.click();
@@ -49,5 +54,10 @@ test('a message typed during a muted voice call is answered in the same call and
   await page.getByTestId('conversation').first().click();
   await expect(page.getByTestId('message').filter({ hasText: 'how much do I owe' })).toHaveCount(1);
   await expect(page.getByTestId('message').filter({ hasText: /Hello, thank you for calling/ })).toHaveCount(1);
-  await expect(page.getByTestId('message').filter({ hasText: /balance/i }).first()).toContainText(/billing/i);
+  await expect(
+    page
+      .getByTestId('message')
+      .filter({ hasText: /balance/i })
+      .first(),
+  ).toContainText(/billing/i);
 });

@@ -37,7 +37,9 @@ test('a spoken booking request reaches the scheduler, its answer is played, and 
   // The answer is played while the agent speaks, not just shown.
   await expect(chat.agentState).toHaveText('Speaking', { timeout: 30_000 });
   const playedWhenSpeaking = await chat.playedSamples();
-  await expect.poll(() => chat.playedSamples(), { timeout: 15_000, message: 'data-played-samples grows while the agent speaks' }).toBeGreaterThan(playedWhenSpeaking);
+  await expect
+    .poll(() => chat.playedSamples(), { timeout: 15_000, message: 'data-played-samples grows while the agent speaks' })
+    .toBeGreaterThan(playedWhenSpeaking);
   expect(await chat.playedSamples()).toBeGreaterThan(0);
 
   // The answer to that request (the first final agent turn after it) names the doctor; the scheduler gave it.
@@ -46,7 +48,9 @@ test('a spoken booking request reaches the scheduler, its answer is played, and 
     const asked = turns.findIndex(isRequest);
     return turns.slice(asked + 1).find((t) => t.role === 'agent' && t.final) ?? null;
   };
-  await expect.poll(async () => (await answer())?.text, { timeout: 30_000, message: 'the agent turn answering the booking request' }).toMatch(/Dr\. Alice Smith/);
+  await expect
+    .poll(async () => (await answer())?.text, { timeout: 30_000, message: 'the agent turn answering the booking request' })
+    .toMatch(/Dr\. Alice Smith/);
   await expect(chat.agentName).toHaveText(/scheduler/i);
   const offer = (await answer()) as SeenTurn;
   expect(offer.latency).toMatch(/^\d+ ms$/);

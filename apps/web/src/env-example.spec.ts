@@ -19,6 +19,8 @@ describe('web .env.example', () => {
 
   it('names every production requirement at once', () => {
     expect(() => loadWebConfig({ NODE_ENV: 'production' })).toThrow(/PERSISTENCE_API_URL: is required when NODE_ENV=production\n.*VOICE_API_URL: is required/);
-    expect(loadWebConfig({ NODE_ENV: 'production', PERSISTENCE_API_URL: 'https://p.example', VOICE_API_URL: 'https://v.example' }).SESSION_COOKIE_SECURE).toBe(true);
+    expect(loadWebConfig({ NODE_ENV: 'production', PERSISTENCE_API_URL: 'https://p.example', VOICE_API_URL: 'https://v.example' }).SESSION_COOKIE_SECURE).toBe(
+      true,
+    );
   });
 });

@@ -18,10 +18,7 @@ export class ConfigError extends Error {
     readonly app: string,
     readonly problems: { variable: string; message: string }[],
   ) {
-    super(
-      `Invalid configuration for ${app}; fix these environment variables:\n` +
-        problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
-    );
+    super(`Invalid configuration for ${app}; fix these environment variables:\n` + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -38,14 +35,12 @@ export const bool = (fallback?: boolean) => {
 };
 
 export const csv = () =>
-  z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
+  z.string().transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 export const timeZone = z.string().refine((tz) => {
   try {
@@ -73,12 +68,7 @@ export function productionRequired(shape: z.ZodObject): string[] {
  * often export empty values). Throws a ConfigError naming every offending variable, never
  * echoing a value, since values may be secrets.
  */
-export function loadConfig<S extends z.ZodType>(
-  app: string,
-  schema: S,
-  env: Env = process.env,
-  requiredInProduction: string[] = [],
-): z.output<S> {
+export function loadConfig<S extends z.ZodType>(app: string, schema: S, env: Env = process.env, requiredInProduction: string[] = []): z.output<S> {
   const cleaned: Env = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
   const problems: { variable: string; message: string }[] = [];

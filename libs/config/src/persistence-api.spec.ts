@@ -27,9 +27,7 @@ describe('persistence-api config', () => {
 
   it('names every missing production setting in one message', () => {
     const err = problemsOf({ NODE_ENV: 'production' });
-    expect(err.problems.map((p) => p.variable).sort()).toEqual(
-      ['ALLOWED_HOSTS', 'DATABASE_URL', 'JWT_PRIVATE_KEY', 'VOICE_API_CLIENT_SECRET'].sort(),
-    );
+    expect(err.problems.map((p) => p.variable).sort()).toEqual(['ALLOWED_HOSTS', 'DATABASE_URL', 'JWT_PRIVATE_KEY', 'VOICE_API_CLIENT_SECRET'].sort());
     expect(err.message).toContain('DATABASE_URL: is required when NODE_ENV=production');
   });
 

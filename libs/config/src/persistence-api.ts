@@ -12,8 +12,7 @@ const base = z.object({
   HOST: setting(z.string().default('0.0.0.0'), { description: 'Interface to bind.' }),
   LOG_LEVEL: setting(LogLevel, { description: 'fatal, error, warn, info, debug, trace or silent.' }),
   DATABASE_URL: setting(postgresUrl.optional(), {
-    description:
-      'PostgreSQL URL; SSL follows its sslmode (use sslmode=verify-full on Azure). Unset in development: a SQLite file under DATA_DIR.',
+    description: 'PostgreSQL URL; SSL follows its sslmode (use sslmode=verify-full on Azure). Unset in development: a SQLite file under DATA_DIR.',
     secret: true,
     requiredInProduction: true,
   }),
@@ -24,8 +23,7 @@ const base = z.object({
     description: 'Directory for the development SQLite file and the generated development signing key.',
   }),
   JWT_PRIVATE_KEY: setting(z.string().optional(), {
-    description:
-      'PEM of the ES256 (P-256) key that signs access tokens; literal \\n escapes allowed. Development generates one under DATA_DIR.',
+    description: 'PEM of the ES256 (P-256) key that signs access tokens; literal \\n escapes allowed. Development generates one under DATA_DIR.',
     secret: true,
     requiredInProduction: true,
   }),
@@ -37,9 +35,15 @@ const base = z.object({
   REFRESH_TOKEN_TTL_DAYS: setting(z.coerce.number().int().min(1).max(365).default(30), {
     description: 'Refresh token lifetime in days.',
   }),
-  VOICE_API_CLIENT_ID: setting(z.string().regex(/^[a-z0-9-]{3,64}$/).default('voice-api'), {
-    description: 'Client id of the voice-api service credential.',
-  }),
+  VOICE_API_CLIENT_ID: setting(
+    z
+      .string()
+      .regex(/^[a-z0-9-]{3,64}$/)
+      .default('voice-api'),
+    {
+      description: 'Client id of the voice-api service credential.',
+    },
+  ),
   VOICE_API_CLIENT_SECRET: setting(z.string().min(24, 'must be at least 24 characters').optional(), {
     description: 'Secret of the voice-api service credential (stored hashed). Set the same value in voice-api.',
     secret: true,
@@ -80,17 +84,14 @@ const base = z.object({
 });
 
 export const persistenceApiSchema = base.transform((c) => {
-    const production = c.NODE_ENV === 'production';
-    return {
-      ...c,
-      SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? production,
-      VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
-      CORS_ALLOWED_ORIGINS:
-        c.CORS_ALLOWED_ORIGINS.length || production
-          ? c.CORS_ALLOWED_ORIGINS
-          : ['http://localhost:3000', 'http://127.0.0.1:3000'],
-    };
-  });
+  const production = c.NODE_ENV === 'production';
+  return {
+    ...c,
+    SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? production,
+    VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
+    CORS_ALLOWED_ORIGINS: c.CORS_ALLOWED_ORIGINS.length || production ? c.CORS_ALLOWED_ORIGINS : ['http://localhost:3000', 'http://127.0.0.1:3000'],
+  };
+});
 
 export const persistenceApiSettings = base;
 export type PersistenceApiConfig = z.output<typeof persistenceApiSchema>;

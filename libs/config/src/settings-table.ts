@@ -51,19 +51,21 @@ const code = (s: string) => (s === '' ? '' : `\`${s.replace(/\|/g, '\\|')}\``);
 
 export function settingsTable(schema: z.ZodObject): string {
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [
-    row(['Variable', 'Required in production', 'Secret (Key Vault reference)', 'Default', 'Description']),
-    row(['---', '---', '---', '---', '---']),
-    ...settingRows(schema).map((r) =>
-      row([
-        code(r.variable),
-        r.requiredInProduction ? 'yes' : 'no',
-        r.secret ? 'yes' : 'no',
-        r.defaultIsNote ? text(r.default) : code(r.default),
-        text(r.description),
-      ]),
-    ),
-  ].join('\n') + '\n';
+  return (
+    [
+      row(['Variable', 'Required in production', 'Secret (Key Vault reference)', 'Default', 'Description']),
+      row(['---', '---', '---', '---', '---']),
+      ...settingRows(schema).map((r) =>
+        row([
+          code(r.variable),
+          r.requiredInProduction ? 'yes' : 'no',
+          r.secret ? 'yes' : 'no',
+          r.defaultIsNote ? text(r.default) : code(r.default),
+          text(r.description),
+        ]),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 const markers = (app: string) => [`<!-- settings:${app}:start -->`, `<!-- settings:${app}:end -->`] as const;

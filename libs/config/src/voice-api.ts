@@ -45,7 +45,7 @@ const base = z.object({
   MAX_SESSIONS_PER_USER: setting(z.coerce.number().int().min(1).max(100).default(3), { description: 'Concurrent voice sessions per user.' }),
   SESSION_MAX_MINUTES: setting(z.coerce.number().int().min(1).max(240).default(30), { description: 'Every session ends after this long.' }),
   TICKET_TTL_SECONDS: setting(z.coerce.number().int().min(5).max(600).default(60), { description: 'Lifetime of a single-use WebSocket ticket.' }),
-  CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: "The clinic's IANA time zone, as in persistence-api: \"Tuesday\" means Tuesday there." }),
+  CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'The clinic\'s IANA time zone, as in persistence-api: "Tuesday" means Tuesday there.' }),
 
   LIVEKIT_URL: setting(wsOrHttpUrl.optional(), { description: 'LiveKit server URL (wss://…livekit.cloud). With the key and secret: LiveKit transport.' }),
   LIVEKIT_API_KEY: secret('LiveKit API key.'),
@@ -58,12 +58,16 @@ const base = z.object({
 
   VAD_PROVIDER: setting(z.enum(['energy', 'silero']).default('energy'), { description: 'Voice activity detector.' }),
   VAD_THRESHOLD: setting(z.coerce.number().min(0.05).max(0.95).default(0.5), { description: 'Speech probability above which a frame counts as speech.' }),
-  END_OF_UTTERANCE_SILENCE_MS: setting(ms(400, 100, 3000), { description: 'Silence that ends the caller\'s turn.' }),
-  STT_PROVIDER: setting(z.enum(['offline', 'deepgram', 'openai']).default('offline'), { description: 'Speech to text: offline (pocketsphinx), deepgram or openai.' }),
+  END_OF_UTTERANCE_SILENCE_MS: setting(ms(400, 100, 3000), { description: "Silence that ends the caller's turn." }),
+  STT_PROVIDER: setting(z.enum(['offline', 'deepgram', 'openai']).default('offline'), {
+    description: 'Speech to text: offline (pocketsphinx), deepgram or openai.',
+  }),
   LLM_PROVIDER: setting(z.enum(['offline', 'openai']).default('offline'), {
     description: 'offline: the built-in rule-and-tool agent; openai: any OpenAI-compatible chat-completions endpoint.',
   }),
-  TTS_PROVIDER: setting(z.enum(['offline', 'cartesia', 'openai']).default('offline'), { description: 'Text to speech: offline (espeak-ng), cartesia or openai.' }),
+  TTS_PROVIDER: setting(z.enum(['offline', 'cartesia', 'openai']).default('offline'), {
+    description: 'Text to speech: offline (espeak-ng), cartesia or openai.',
+  }),
   POCKETSPHINX_MODEL_DIR: setting(z.string().default('/usr/share/pocketsphinx/model/en-us'), { description: 'pocketsphinx acoustic model and dictionary.' }),
   ESPEAK_VOICE: setting(z.string().default('en-us'), { description: 'espeak-ng voice.' }),
   ESPEAK_RATE: setting(z.coerce.number().int().min(80).max(400).default(165), { description: 'espeak-ng words per minute.' }),

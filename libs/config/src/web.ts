@@ -24,12 +24,21 @@ const base = z.object({
     defaultNote: 'true in production, false otherwise',
   }),
   REDIS_URL: setting(redisUrl.optional(), {
-    description: 'Redis for the sign-in sessions, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: in memory, one instance.',
+    description:
+      'Redis for the sign-in sessions, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: in memory, one instance.',
     secret: true,
   }),
-  SESSION_IDLE_MINUTES: setting(z.coerce.number().int().min(5).max(60 * 24 * 30).default(60 * 24 * 7), {
-    description: 'A signed-in browser session that is not used for this long ends.',
-  }),
+  SESSION_IDLE_MINUTES: setting(
+    z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(60 * 24 * 30)
+      .default(60 * 24 * 7),
+    {
+      description: 'A signed-in browser session that is not used for this long ends.',
+    },
+  ),
   HEALTH_TIMEOUT_MS: setting(z.coerce.number().int().min(100).max(5000).default(700), {
     description: 'How long /api/health waits for each API before naming it down.',
   }),

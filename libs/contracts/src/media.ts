@@ -28,13 +28,9 @@ export const StartCommand = z.object({ type: z.literal('start') }).strict();
 /** Ends the call from the client side; the server closes the socket after flushing. */
 export const StopCommand = z.object({ type: z.literal('stop') }).strict();
 /** Typed input, handled like a final spoken utterance. */
-export const TextCommand = z
-  .object({ type: z.literal('text'), text: z.string().trim().min(1, 'must not be empty').max(2000) })
-  .strict();
+export const TextCommand = z.object({ type: z.literal('text'), text: z.string().trim().min(1, 'must not be empty').max(2000) }).strict();
 /** How much of an agent turn's audio the client has actually played (after `clear`, or when it finished). */
-export const PlaybackReport = z
-  .object({ type: z.literal('playback'), turnId: TurnId, playedMs: z.number().int().min(0).max(600_000) })
-  .strict();
+export const PlaybackReport = z.object({ type: z.literal('playback'), turnId: TurnId, playedMs: z.number().int().min(0).max(600_000) }).strict();
 
 export const ClientMessage = z.discriminatedUnion('type', [StartCommand, StopCommand, TextCommand, PlaybackReport]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -84,14 +80,7 @@ export const ErrorEvent = z.object({
   message: z.string(),
 });
 
-export const ServerEvent = z.discriminatedUnion('type', [
-  ReadyEvent,
-  TranscriptEvent,
-  AgentStateEvent,
-  ClearEvent,
-  TurnMetricsEvent,
-  ErrorEvent,
-]);
+export const ServerEvent = z.discriminatedUnion('type', [ReadyEvent, TranscriptEvent, AgentStateEvent, ClearEvent, TurnMetricsEvent, ErrorEvent]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type TranscriptEvent = z.infer<typeof TranscriptEvent>;
 export type ErrorEvent = z.infer<typeof ErrorEvent>;

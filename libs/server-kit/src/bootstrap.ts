@@ -89,7 +89,11 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
 
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(options.name).setVersion(options.version ?? '1').addBearerAuth().build(),
+    new DocumentBuilder()
+      .setTitle(options.name)
+      .setVersion(options.version ?? '1')
+      .addBearerAuth()
+      .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;

@@ -44,17 +44,16 @@ class HealthController {
     const result = await runHealthChecks(this.probes);
     const down = Object.entries(result.checks).filter(([, c]) => c.status === 'down');
     if (down.length) reply.log.warn({ down: down.map(([name, c]) => `${name}: ${c.error}`) }, 'health check failed');
-    void reply.status(down.length ? 503 : 200).header('Cache-Control', 'no-store').send(result);
+    void reply
+      .status(down.length ? 503 : 200)
+      .header('Cache-Control', 'no-store')
+      .send(result);
   }
 }
 
 @Module({})
 export class HealthModule {
-  static forRootAsync(options: {
-    imports?: ModuleMetadata['imports'];
-    inject?: unknown[];
-    useFactory: (...deps: never[]) => HealthProbe[];
-  }): DynamicModule {
+  static forRootAsync(options: { imports?: ModuleMetadata['imports']; inject?: unknown[]; useFactory: (...deps: never[]) => HealthProbe[] }): DynamicModule {
     return {
       module: HealthModule,
       imports: options.imports ?? [],

@@ -33,11 +33,7 @@ export const REDACTED_PATHS = [
 const SENSITIVE_QUERY = /([?&](?:token|ticket|access_token|code|signature|password)=)[^&]*/gi;
 export const redactUrl = (url: string) => url.replace(SENSITIVE_QUERY, '$1[Redacted]');
 
-export function createLogger(
-  app: string,
-  level: string,
-  destination?: pino.DestinationStream,
-): Logger {
+export function createLogger(app: string, level: string, destination?: pino.DestinationStream): Logger {
   const options: LoggerOptions = {
     level,
     base: { app },

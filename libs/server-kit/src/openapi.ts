@@ -11,8 +11,7 @@ interface JsonSchema {
 // zod emits OpenAPI 3.0 schemas; @nestjs/swagger's SchemaObject type is narrower than the JSON it accepts.
 type SwaggerSchema = NonNullable<Extract<Parameters<typeof ApiBody>[0], { schema?: unknown }>['schema']>;
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as JsonSchema;
+const toSchema = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, target: 'openapi-3.0', unrepresentable: 'any' }) as JsonSchema;
 
 /**
  * Documents a route in the OpenAPI document from the same contract schemas that validate it:

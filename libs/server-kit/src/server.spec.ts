@@ -76,7 +76,11 @@ describe('createServer', () => {
   });
 
   it('rejects oversized and malformed bodies with 4xx in the same shape', async () => {
-    const big = await http().post('/t/echo').set(host).send({ name: 'x'.repeat(2000), count: 1 }).expect(413);
+    const big = await http()
+      .post('/t/echo')
+      .set(host)
+      .send({ name: 'x'.repeat(2000), count: 1 })
+      .expect(413);
     expect(big.body.error.code).toBe('payload_too_large');
     const bad = await http().post('/t/echo').set(host).set('content-type', 'application/json').send('{oops').expect(400);
     expect(bad.body.error.code).toBe('bad_request');

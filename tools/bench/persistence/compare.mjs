@@ -118,10 +118,7 @@ const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
 /** The API's connections to its database: their CPU is part of what a request costs on this machine. */
 async function backendPids() {
-  const { rows } = await admin.query(
-    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'persistence-api'`,
-    [dbName],
-  );
+  const { rows } = await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'persistence-api'`, [dbName]);
   return rows.map((r) => r.pid);
 }
 
@@ -149,7 +146,12 @@ async function start(dist) {
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 120; i++) {
     if (child.exitCode !== null) throw new Error(`${dist}/main.js exited (code ${child.exitCode})`);
-    if ((await fetch(`${base}/health`).then((r) => r.status).catch(() => 0)) === 200) return { child, base };
+    if (
+      (await fetch(`${base}/health`)
+        .then((r) => r.status)
+        .catch(() => 0)) === 200
+    )
+      return { child, base };
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${dist}/main.js not healthy after 30 s`);

@@ -11,8 +11,7 @@ mkdirSync(dir, { recursive: true });
 
 const session = new Session();
 session.connect();
-const post = (method, params = {}) =>
-  new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+const post = (method, params = {}) => new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
 
 let running = false;
 let count = 0;

@@ -56,17 +56,14 @@ const load1mAtStart = Number(loadavg()[0].toFixed(2));
 
 async function main() {
   if (load1mAtStart > cpus().length / 2) {
-    console.warn(
-      `warning: load average ${load1mAtStart} on ${cpus().length} CPUs: other work is running, figures will be low and noisy`,
-    );
+    console.warn(`warning: load average ${load1mAtStart} on ${cpus().length} CPUs: other work is running, figures will be low and noisy`);
   }
   if (args.build) {
     const built = spawnSync(BUILD_COMMAND, { cwd: root, shell: true, stdio: 'inherit' });
     if (built.status !== 0) fail('build failed');
   }
   for (const file of ['main.js', 'database/cli.js']) {
-    if (!existsSync(join(dist, file)))
-      fail(`${join(dist, file)} is missing; build first:\n  cd ${root} && ${BUILD_COMMAND}\n(or pass --build)`);
+    if (!existsSync(join(dist, file))) fail(`${join(dist, file)} is missing; build first:\n  cd ${root} && ${BUILD_COMMAND}\n(or pass --build)`);
   }
 
   // ---- a fresh database ----------------------------------------------------------------------
@@ -142,9 +139,7 @@ async function main() {
   const seedSeconds = seconds(seedStart);
   const analyzeStart = performance.now();
   await db.query('VACUUM ANALYZE conversations, messages'); // ANALYZE, plus a settled visibility map
-  step(
-    `seeded ${CONVERSATIONS} conversations / ${MESSAGES} messages in ${seedSeconds} s (VACUUM ANALYZE ${seconds(analyzeStart)} s)`,
-  );
+  step(`seeded ${CONVERSATIONS} conversations / ${MESSAGES} messages in ${seedSeconds} s (VACUUM ANALYZE ${seconds(analyzeStart)} s)`);
 
   // ---- sanity checks, and the body the ceiling serves ----------------------------------------
   const listUrl = `${base}/v1/conversations?limit=20`;
@@ -152,8 +147,7 @@ async function main() {
   const list = await request(listUrl, { headers: auth });
   if (list.json.items.length !== 20) throw new Error(`list returned ${list.json.items.length} items, expected 20`);
   const detail = await request(detailUrl, { headers: auth });
-  if (detail.json.messages.length !== DETAIL_MESSAGES)
-    throw new Error(`detail returned ${detail.json.messages.length} messages`);
+  if (detail.json.messages.length !== DETAIL_MESSAGES) throw new Error(`detail returned ${detail.json.messages.length} messages`);
 
   const ceiling = fork(join(here, 'ceiling.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   onCleanup(() => ceiling.kill('SIGTERM'));

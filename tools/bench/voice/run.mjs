@@ -15,7 +15,12 @@ import { cleanupRegistry, fail, freePort, intOption, waitForHealth } from '../co
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 const BUILD_COMMAND = 'NX_DAEMON=false npx nx run-many -t build -p persistence-api voice-api';
-const BUILT = ['apps/persistence-api/dist/main.js', 'apps/persistence-api/dist/database/cli.js', 'apps/voice-api/dist/main.js', 'libs/agent/dist/testing/index.js'];
+const BUILT = [
+  'apps/persistence-api/dist/main.js',
+  'apps/persistence-api/dist/database/cli.js',
+  'apps/voice-api/dist/main.js',
+  'libs/agent/dist/testing/index.js',
+];
 
 /** The overhead target holds "per turn", so it is judged on p95 (nearly every turn), not on the typical turn. */
 const TARGETS = { voiceToVoiceP50Ms: 700, overheadP95Ms: 10, bargeInP50Ms: 100 };
@@ -71,7 +76,11 @@ function percentile(values, p) {
 }
 
 function startApp(name, main, env) {
-  const child = spawn('node', [join(root, main)], { cwd: root, env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn('node', [join(root, main)], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   onCleanup(() => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))));
   return child;
 }
@@ -107,7 +116,11 @@ const overhead = (m) => m.voiceToVoiceMs - m.endOfUtteranceMs - m.sttMs - m.llmF
 
 async function openSession(voiceUrl, token) {
   const { MediaClient } = testing();
-  const res = await fetch(`${voiceUrl}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${voiceUrl}/v1/sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (res.status !== 201) throw new Error(`POST /v1/sessions answered ${res.status}: ${await res.text()}`);
   const session = await res.json();
   const client = await MediaClient.connect(session.connection.url);
@@ -134,19 +147,39 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-voice-'));
   onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const persistenceDir = join(dataDir, 'persistence');
-  const cli = spawnSync('node', ['apps/persistence-api/dist/database/cli.js', 'migrate'], { cwd: root, env: { ...process.env, NODE_ENV: 'development', DATA_DIR: persistenceDir, LOG_LEVEL: 'warn' }, stdio: 'inherit' });
+  const cli = spawnSync('node', ['apps/persistence-api/dist/database/cli.js', 'migrate'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: persistenceDir, LOG_LEVEL: 'warn' },
+    stdio: 'inherit',
+  });
   if (cli.status !== 0) throw new Error('migrations failed');
-  if (spawnSync('node', ['apps/persistence-api/dist/database/cli.js', 'seed'], { cwd: root, env: { ...process.env, NODE_ENV: 'development', DATA_DIR: persistenceDir, LOG_LEVEL: 'warn' }, stdio: 'inherit' }).status !== 0) throw new Error('seed failed');
+  if (
+    spawnSync('node', ['apps/persistence-api/dist/database/cli.js', 'seed'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'development', DATA_DIR: persistenceDir, LOG_LEVEL: 'warn' },
+      stdio: 'inherit',
+    }).status !== 0
+  )
+    throw new Error('seed failed');
   const [pPort, vPort] = [await freePort(), await freePort()];
   const persistenceUrl = `http://127.0.0.1:${pPort}`;
   const voiceUrl = `http://127.0.0.1:${vPort}`;
   const persistence = startApp('persistence-api', 'apps/persistence-api/dist/main.js', { PORT: String(pPort), DATA_DIR: persistenceDir });
   await waitForHealth('persistence-api', `${persistenceUrl}/health`, persistence);
-  const voice = startApp('voice-api', 'apps/voice-api/dist/main.js', { PORT: String(vPort), DATA_DIR: join(dataDir, 'voice'), PERSISTENCE_API_URL: persistenceUrl, MAX_SESSIONS_PER_USER: '100' });
+  const voice = startApp('voice-api', 'apps/voice-api/dist/main.js', {
+    PORT: String(vPort),
+    DATA_DIR: join(dataDir, 'voice'),
+    PERSISTENCE_API_URL: persistenceUrl,
+    MAX_SESSIONS_PER_USER: '100',
+  });
   await waitForHealth('voice-api', `${voiceUrl}/health`, voice);
   step(`persistence-api ${persistenceUrl}, voice-api ${voiceUrl} (offline providers)`);
 
-  const registered = await fetch(`${persistenceUrl}/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: 'bench-password-42' }) });
+  const registered = await fetch(`${persistenceUrl}/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: 'bench-password-42' }),
+  });
   if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
   const { accessToken } = await registered.json();
 
@@ -226,7 +259,10 @@ async function main() {
   console.log(`\nreproduce: ${BUILD_COMMAND} && ${command}`);
   mkdirSync(join(here, 'results'), { recursive: true });
   const at = new Date().toISOString();
-  writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify({ at, command, load1mAtStart: load1m, cpus: cpus().length, unanswered, single, levels, largestRealtime, bargeIn, verdict }, null, 2)}\n`);
+  writeFileSync(
+    join(here, 'results', 'latest.json'),
+    `${JSON.stringify({ at, command, load1mAtStart: load1m, cpus: cpus().length, unanswered, single, levels, largestRealtime, bargeIn, verdict }, null, 2)}\n`,
+  );
   if (unanswered > script.length / 4 || bargeIn.n === 0) process.exitCode = 1;
 }
 

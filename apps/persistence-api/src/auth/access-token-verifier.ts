@@ -32,7 +32,10 @@ export class AccessTokenVerifier {
   private readonly key: KeyObject;
   private readonly verified = new Map<string, Verified>();
 
-  constructor(keys: SigningKeysService, @InjectConfig() private readonly config: PersistenceApiConfig) {
+  constructor(
+    keys: SigningKeysService,
+    @InjectConfig() private readonly config: PersistenceApiConfig,
+  ) {
     this.key = createPublicKey(keys.publicKeyPem);
   }
 

@@ -40,9 +40,7 @@ export class AccessGuard implements CanActivate {
     }
     if (policy?.scope && principal.scopes.includes(policy.scope)) return true;
     throw ApiError.forbidden(
-      policy?.scope
-        ? `This service token lacks the "${policy.scope}" scope`
-        : 'This endpoint is for signed-in users, not service clients',
+      policy?.scope ? `This service token lacks the "${policy.scope}" scope` : 'This endpoint is for signed-in users, not service clients',
     );
   }
 
@@ -59,5 +57,4 @@ export class AccessGuard implements CanActivate {
 }
 
 /** Declares who may call a route and applies the guard. */
-export const Access = (policy: AccessPolicy) =>
-  applyDecorators(SetMetadata(ACCESS_POLICY, policy), UseGuards(AccessGuard), ApiBearerAuth());
+export const Access = (policy: AccessPolicy) => applyDecorators(SetMetadata(ACCESS_POLICY, policy), UseGuards(AccessGuard), ApiBearerAuth());

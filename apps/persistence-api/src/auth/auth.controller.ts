@@ -54,11 +54,7 @@ export class AuthController {
   @ApiContract({ body: RefreshRequest, response: TokenResponse })
   @Post('v1/auth/refresh')
   @HttpCode(200)
-  async refresh(
-    @Body(body(RefreshRequest)) input: Valid<typeof RefreshRequest>,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async refresh(@Body(body(RefreshRequest)) input: Valid<typeof RefreshRequest>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const raw = input.refreshToken ?? req.cookies[REFRESH_COOKIE];
     if (!raw) throw ApiError.unauthorized('Missing refresh token: send it in the body or the refresh cookie');
     const { userId, refreshToken } = await this.refreshTokens.rotate(raw);
@@ -68,11 +64,7 @@ export class AuthController {
   @ApiContract({ body: RefreshRequest })
   @Post('v1/auth/logout')
   @HttpCode(204)
-  async logout(
-    @Body(body(RefreshRequest)) input: Valid<typeof RefreshRequest>,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async logout(@Body(body(RefreshRequest)) input: Valid<typeof RefreshRequest>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const raw = input.refreshToken ?? req.cookies[REFRESH_COOKIE];
     if (raw) await this.refreshTokens.revokeByToken(raw);
     void reply.clearCookie(REFRESH_COOKIE, this.cookieOptions());
@@ -100,9 +92,7 @@ export class AuthController {
   }
 
   private async session(user: UserEntity, refreshToken: string, reply: FastifyReply): Promise<TokenResponse> {
-    void reply
-      .header('Cache-Control', 'no-store')
-      .setCookie(REFRESH_COOKIE, refreshToken, { ...this.cookieOptions(), maxAge: this.refreshTokens.ttlSeconds });
+    void reply.header('Cache-Control', 'no-store').setCookie(REFRESH_COOKIE, refreshToken, { ...this.cookieOptions(), maxAge: this.refreshTokens.ttlSeconds });
     return {
       tokenType: 'Bearer',
       accessToken: await this.accessTokens.forUser(user),

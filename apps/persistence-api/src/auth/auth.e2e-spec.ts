@@ -56,7 +56,6 @@ const refreshCookie = (res: Response) => {
   return { value: decodeURIComponent(pair.slice('refresh_token='.length)), attributes };
 };
 
-
 describe('auth', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -86,9 +85,7 @@ describe('auth', () => {
       .send({ email: uniqueEmail(), password: 'short' } satisfies RegisterRequest)
       .expect(400);
     expect(res.body.error.code).toBe('validation_failed');
-    expect(res.body.error.details).toEqual([
-      { path: 'body.password', message: expect.stringContaining('at least 10 characters') },
-    ]);
+    expect(res.body.error.details).toEqual([{ path: 'body.password', message: expect.stringContaining('at least 10 characters') }]);
   });
 
   describe('register', () => {
@@ -118,9 +115,7 @@ describe('auth', () => {
 
     it('refuses a second account for the same email with 409 naming body.email', async () => {
       const { input } = await registerUser(t);
-      const res = await t.http
-        .post('/v1/auth/register')
-        .send({ email: input.email, password: 'another-password-7' } satisfies RegisterRequest);
+      const res = await t.http.post('/v1/auth/register').send({ email: input.email, password: 'another-password-7' } satisfies RegisterRequest);
       const error = expectError(res, 409, 'conflict', /already exists/);
       expect(error.details).toEqual([{ path: 'body.email', message: 'is already registered' }]);
       expect(setCookies(res)).toEqual([]);
@@ -372,7 +367,10 @@ describe('auth', () => {
       const results = await Promise.all([0, 1].map(() => refresh({ refreshToken: session.refreshToken })));
       const statuses = results.map((r) => r.status).sort();
       // Which request sees the replay first is a matter of timing; the session dies either way.
-      expect([[200, 401], [401, 401]]).toContainEqual(statuses);
+      expect([
+        [200, 401],
+        [401, 401],
+      ]).toContainEqual(statuses);
       for (const winner of results.filter((r) => r.status === 200)) {
         expectError(await refresh({ refreshToken: (winner.body as TokenResponse).refreshToken }), 401, 'unauthorized');
       }
@@ -388,7 +386,10 @@ describe('auth', () => {
     });
 
     it('refreshes from the cookie alone, with no body', async () => {
-      const reg = await t.http.post('/v1/auth/register').send({ email: uniqueEmail(), password: PASSWORD } satisfies RegisterRequest).expect(201);
+      const reg = await t.http
+        .post('/v1/auth/register')
+        .send({ email: uniqueEmail(), password: PASSWORD } satisfies RegisterRequest)
+        .expect(201);
       const cookie = refreshCookie(reg).value;
       const res = await t.http.post('/v1/auth/refresh').set('Cookie', `refresh_token=${cookie}`).expect(200);
       const next = res.body as TokenResponse;
@@ -407,7 +408,10 @@ describe('auth', () => {
 
     it('logout answers 204, clears the cookie and revokes the session; repeating it is harmless', async () => {
       const { session } = await registerUser(t);
-      const res = await t.http.post('/v1/auth/logout').send({ refreshToken: session.refreshToken } satisfies RefreshRequest).expect(204);
+      const res = await t.http
+        .post('/v1/auth/logout')
+        .send({ refreshToken: session.refreshToken } satisfies RefreshRequest)
+        .expect(204);
       expect(res.text).toBe('');
       const cleared = refreshCookie(res);
       expect(cleared.value).toBe('');
@@ -417,9 +421,15 @@ describe('auth', () => {
 
       expectError(await refresh({ refreshToken: session.refreshToken }), 401, 'unauthorized', /invalid or signed out/);
 
-      await t.http.post('/v1/auth/logout').send({ refreshToken: session.refreshToken } satisfies RefreshRequest).expect(204);
+      await t.http
+        .post('/v1/auth/logout')
+        .send({ refreshToken: session.refreshToken } satisfies RefreshRequest)
+        .expect(204);
       await t.http.post('/v1/auth/logout').expect(204);
-      await t.http.post('/v1/auth/logout').send({ refreshToken: randomBytes(32).toString('base64url') }).expect(204);
+      await t.http
+        .post('/v1/auth/logout')
+        .send({ refreshToken: randomBytes(32).toString('base64url') })
+        .expect(204);
     });
 
     it('logout via the cookie revokes the whole session, including tokens rotated from it', async () => {
@@ -503,16 +513,26 @@ describe('auth', () => {
     it('enforces scopes: a clinic:read token cannot create conversations, a conversations:write token can', async () => {
       const { session } = await registerUser(t);
       const body = { channel: 'web', userId: session.user.id } satisfies CreateConversationRequest;
-      const readOnly = await t.http.post('/v1/conversations').set(await serviceToken(t, 'clinic:read')).send(body);
+      const readOnly = await t.http
+        .post('/v1/conversations')
+        .set(await serviceToken(t, 'clinic:read'))
+        .send(body);
       expectError(readOnly, 403, 'forbidden', 'This service token lacks the "conversations:write" scope');
-      await t.http.post('/v1/conversations').set(await serviceToken(t, 'conversations:write')).send(body).expect(201);
+      await t.http
+        .post('/v1/conversations')
+        .set(await serviceToken(t, 'conversations:write'))
+        .send(body)
+        .expect(201);
     });
   });
 
   it('never writes passwords or tokens to the logs', async () => {
     const email = uniqueEmail('logs');
     const password = `Log-secret-${randomUUID()}-9`;
-    const reg = await t.http.post('/v1/auth/register').send({ email, password } satisfies RegisterRequest).expect(201);
+    const reg = await t.http
+      .post('/v1/auth/register')
+      .send({ email, password } satisfies RegisterRequest)
+      .expect(201);
     const res = await login({ email, password } satisfies LoginRequest).expect(200);
     const sessions = [reg.body as TokenResponse, res.body as TokenResponse];
     await me(`Bearer ${sessions[1].accessToken}`).expect(200);
@@ -538,16 +558,21 @@ describe('auth with secure cookies and a low failed-login limit', () => {
 
   // Each test signs in from its own client address (TRUST_PROXY_HOPS=1 honours X-Forwarded-For),
   // so the per-address counter of one test does not leak into another.
-  const login = (body: LoginRequest, address: string) =>
-    t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send(body);
+  const login = (body: LoginRequest, address: string) => t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send(body);
 
   it('marks the refresh cookie Secure when SESSION_COOKIE_SECURE=true', async () => {
-    const res = await t.http.post('/v1/auth/register').send({ email: uniqueEmail(), password: PASSWORD } satisfies RegisterRequest).expect(201);
+    const res = await t.http
+      .post('/v1/auth/register')
+      .send({ email: uniqueEmail(), password: PASSWORD } satisfies RegisterRequest)
+      .expect(201);
     const cookie = refreshCookie(res);
     const attributes = ['secure', 'httponly', 'samesite=strict', 'path=/v1/auth'];
     expect(cookie.attributes.map((a) => a.toLowerCase())).toEqual(expect.arrayContaining(attributes));
 
-    const logout = await t.http.post('/v1/auth/logout').send({ refreshToken: cookie.value } satisfies RefreshRequest).expect(204);
+    const logout = await t.http
+      .post('/v1/auth/logout')
+      .send({ refreshToken: cookie.value } satisfies RefreshRequest)
+      .expect(204);
     const cleared = refreshCookie(logout);
     expect(cleared.value).toBe('');
     expect(cleared.attributes.map((a) => a.toLowerCase())).toEqual(expect.arrayContaining(attributes));
@@ -589,9 +614,7 @@ describe('auth with secure cookies and a low failed-login limit', () => {
 
   it('holds a burst of parallel guesses to LOGIN_MAX_FAILURES: the rest are refused before any password check', async () => {
     const { input } = await registerUser(t);
-    const guesses = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map((n) => login({ email: input.email, password: `guess-password-${n}` }, `198.51.100.${20 + n}`)),
-    );
+    const guesses = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => login({ email: input.email, password: `guess-password-${n}` }, `198.51.100.${20 + n}`)));
     expect(guesses.map((r) => r.status).sort()).toEqual([401, 401, 401, 429, 429, 429]);
     await login({ email: input.email, password: input.password }, '198.51.100.30').expect(429);
   });
@@ -621,7 +644,10 @@ describe('failed logins with REDIS_URL: two instances count together', () => {
     // Redis outlives the test run: a client address of its own keeps earlier runs' counts out.
     const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
     const login = (t: TestApp, password: string) =>
-      t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send({ email: input.email, password } satisfies LoginRequest);
+      t.http
+        .post('/v1/auth/login')
+        .set('X-Forwarded-For', address)
+        .send({ email: input.email, password } satisfies LoginRequest);
     const { input } = await registerUser(a);
     for (const t of [a, b, a]) expectError(await login(t, 'wrong-password-1'), 401, 'unauthorized');
 

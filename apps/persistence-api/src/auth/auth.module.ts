@@ -38,11 +38,7 @@ const failureLog: FactoryProvider<FailureLog> = {
 };
 
 @Module({
-  imports: [
-    PassportModule,
-    JwtModule.register({}),
-    TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity, ServiceClientEntity]),
-  ],
+  imports: [PassportModule, JwtModule.register({}), TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity, ServiceClientEntity])],
   controllers: [AuthController],
   providers: [
     SigningKeysService,

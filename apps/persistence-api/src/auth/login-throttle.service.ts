@@ -48,10 +48,7 @@ export class LoginThrottleService {
     const oldest = await this.log.record(limits, entry, windowMs);
     if (oldest !== null) {
       const retryAfter = Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
-      throw ApiError.tooManyRequests(
-        `Too many failed sign-in attempts. Wait ${retryAfter} seconds and try again, or reset your password.`,
-        retryAfter,
-      );
+      throw ApiError.tooManyRequests(`Too many failed sign-in attempts. Wait ${retryAfter} seconds and try again, or reset your password.`, retryAfter);
     }
     return { email, address, entry };
   }

@@ -1,9 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { ServiceScope } from '@voice/contracts/persistence';
 
-export type Principal =
-  | { kind: 'user'; userId: string; email: string }
-  | { kind: 'service'; clientId: string; scopes: ServiceScope[] };
+export type Principal = { kind: 'user'; userId: string; email: string } | { kind: 'service'; clientId: string; scopes: ServiceScope[] };
 
 /** The authenticated caller, set by the access guard. */
 export const CurrentPrincipal = createParamDecorator(

@@ -83,11 +83,17 @@ export class RedisFailureLog implements FailureLog {
   // Taking back goes to both: the entry may have been counted here during an outage.
   async remove(key: string, entry: FailureEntry): Promise<void> {
     await this.fallback.remove(key, entry);
-    await this.attempt(async () => void (await this.redis.zrem(this.key(key), entry.id)), async () => undefined);
+    await this.attempt(
+      async () => void (await this.redis.zrem(this.key(key), entry.id)),
+      async () => undefined,
+    );
   }
 
   async clear(key: string): Promise<void> {
     await this.fallback.clear(key);
-    await this.attempt(async () => void (await this.redis.del(this.key(key))), async () => undefined);
+    await this.attempt(
+      async () => void (await this.redis.del(this.key(key))),
+      async () => undefined,
+    );
   }
 }

@@ -41,15 +41,10 @@ export class RefreshTokensService {
     const token = await this.tokens.findOneBy({ tokenHash: hashToken(raw) });
     if (!token || token.revokedAt) throw ApiError.unauthorized('Refresh token is invalid or signed out: sign in again');
     if (token.expiresAt.getTime() <= Date.now()) throw ApiError.unauthorized('Refresh token has expired: sign in again');
-    const spent = await this.tokens.update(
-      { id: token.id, usedAt: IsNull(), revokedAt: IsNull() },
-      { usedAt: new Date() },
-    );
+    const spent = await this.tokens.update({ id: token.id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
     if (!spent.affected) {
       await this.revokeFamily(token.familyId);
-      throw ApiError.unauthorized(
-        'Refresh token was already used, so this session has been signed out everywhere for safety: sign in again',
-      );
+      throw ApiError.unauthorized('Refresh token was already used, so this session has been signed out everywhere for safety: sign in again');
     }
     const refreshToken = await this.issue(token.userId, token.familyId);
     // A replay racing this rotation may have revoked the family between our spend and our insert,

@@ -33,10 +33,9 @@ export class ServiceClientsService implements OnApplicationBootstrap {
     const scopeText = scopes.join(' ');
     if (existing && existing.scopes === scopeText && (await verifySecret(existing.secretHash, secret))) return;
     // upsert: several instances may boot at once against one database.
-    await this.clients.upsert(
-      { clientId, secretHash: await hashSecret(secret), scopes: scopeText, createdAt: existing?.createdAt ?? new Date() },
-      ['clientId'],
-    );
+    await this.clients.upsert({ clientId, secretHash: await hashSecret(secret), scopes: scopeText, createdAt: existing?.createdAt ?? new Date() }, [
+      'clientId',
+    ]);
     this.logger.log(`service client "${clientId}" ${existing ? 'updated' : 'registered'} with scopes: ${scopeText}`);
   }
 

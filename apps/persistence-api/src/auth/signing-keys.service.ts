@@ -14,9 +14,7 @@ export class SigningKeysService {
   readonly jwk: PublicJwk;
 
   constructor(@InjectConfig() config: PersistenceApiConfig) {
-    const privateKey = config.JWT_PRIVATE_KEY
-      ? parsePrivateKey(config.JWT_PRIVATE_KEY)
-      : loadOrCreateDevKey(resolve(config.DATA_DIR));
+    const privateKey = config.JWT_PRIVATE_KEY ? parsePrivateKey(config.JWT_PRIVATE_KEY) : loadOrCreateDevKey(resolve(config.DATA_DIR));
     const publicKey = createPublicKey(privateKey);
     this.privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     this.publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();

@@ -1,11 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import {
-  CreateCallRequest,
-  IdParams,
-  UpdateCallRequest,
-  Call,
-} from '@voice/contracts/persistence';
+import { CreateCallRequest, IdParams, UpdateCallRequest, Call } from '@voice/contracts/persistence';
 import { ApiContract, body, params, type Valid } from '@voice/server-kit';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.guard';
@@ -20,10 +15,7 @@ export class CallsController {
 
   @ApiContract({ body: CreateCallRequest, response: Call, status: 201 })
   @Post()
-  async create(
-    @Body(body(CreateCallRequest)) input: Valid<typeof CreateCallRequest>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Call> {
+  async create(@Body(body(CreateCallRequest)) input: Valid<typeof CreateCallRequest>, @Res({ passthrough: true }) reply: FastifyReply): Promise<Call> {
     const { call, created } = await this.calls.create(input);
     void reply.status(created ? 201 : 200);
     return toCall(call);

@@ -43,8 +43,6 @@ describe('calls', () => {
     return res.body as Conversation;
   }
 
-
-
   describe('POST /v1/calls', () => {
     it('records a call with 201', async () => {
       const conversation = await phoneConversation();
@@ -108,7 +106,11 @@ describe('calls', () => {
     });
 
     it('validates the body', async () => {
-      const post = (body: unknown) => t.http.post('/v1/calls').set(service).send(body as object);
+      const post = (body: unknown) =>
+        t.http
+          .post('/v1/calls')
+          .set(service)
+          .send(body as object);
       expectValidation(await post({ ...newCall(), provider: 'vonage' }), 'body.provider');
       expectValidation(await post({ ...newCall(), direction: 'sideways' }), 'body.direction');
       expectValidation(await post({ ...newCall(), providerCallId: '  ' }), 'body.providerCallId');
@@ -148,7 +150,11 @@ describe('calls', () => {
 
     it('changes only the fields sent', async () => {
       const call = await createCall();
-      await t.http.patch(`/v1/calls/${call.id}`).set(service).send({ status: 'completed', durationSec: 12 } satisfies UpdateCallRequest).expect(200);
+      await t.http
+        .patch(`/v1/calls/${call.id}`)
+        .set(service)
+        .send({ status: 'completed', durationSec: 12 } satisfies UpdateCallRequest)
+        .expect(200);
       const res = await t.http
         .patch(`/v1/calls/${call.id}`)
         .set(service)
@@ -168,7 +174,10 @@ describe('calls', () => {
         .expect(200);
       expect(linked.body.conversationId).toBe(conversation.id);
 
-      const res = await t.http.patch(`/v1/calls/${call.id}`).set(service).send({ conversationId: randomUUID() } satisfies UpdateCallRequest);
+      const res = await t.http
+        .patch(`/v1/calls/${call.id}`)
+        .set(service)
+        .send({ conversationId: randomUUID() } satisfies UpdateCallRequest);
       expectValidation(res, 'body.conversationId', /no conversation/);
       expect((await callsRepo().findOneByOrFail({ id: call.id })).conversationId).toBe(conversation.id);
     });
@@ -209,7 +218,10 @@ describe('calls', () => {
     });
 
     it('answers 404 for an unknown call', async () => {
-      const res = await t.http.patch(`/v1/calls/${randomUUID()}`).set(service).send({ status: 'completed' } satisfies UpdateCallRequest);
+      const res = await t.http
+        .patch(`/v1/calls/${randomUUID()}`)
+        .set(service)
+        .send({ status: 'completed' } satisfies UpdateCallRequest);
       expectError(res, 404, 'not_found');
     });
   });

@@ -55,9 +55,7 @@ export class CallsService {
     try {
       await this.calls.insert(call);
     } catch (err) {
-      const raced = isUniqueViolation(err)
-        ? await this.calls.findOneBy({ provider: input.provider, providerCallId: input.providerCallId })
-        : null;
+      const raced = isUniqueViolation(err) ? await this.calls.findOneBy({ provider: input.provider, providerCallId: input.providerCallId }) : null;
       if (raced) return { call: raced, created: false };
       throw err;
     }

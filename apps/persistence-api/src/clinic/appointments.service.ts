@@ -12,8 +12,7 @@ import { PatientEntity } from './entities/patient.entity';
 import { ScheduleService } from './schedule.service';
 
 const slotTaken = () => ApiError.conflict('That slot has just been booked by someone else: pick another free slot');
-const invalid = (path: string, message: string) =>
-  new ApiError(400, 'validation_failed', `Invalid request: ${path} ${message}`, [{ path, message }]);
+const invalid = (path: string, message: string) => new ApiError(400, 'validation_failed', `Invalid request: ${path} ${message}`, [{ path, message }]);
 
 @Injectable()
 export class AppointmentsService {

@@ -85,10 +85,7 @@ export class ClinicController {
   @ApiContract({ body: BookAppointmentRequest, response: Appointment, status: 201 })
   @Post('appointments')
   @Access(BOOKERS)
-  async book(
-    @CurrentPrincipal() principal: Principal,
-    @Body(body(BookAppointmentRequest)) input: Valid<typeof BookAppointmentRequest>,
-  ): Promise<Appointment> {
+  async book(@CurrentPrincipal() principal: Principal, @Body(body(BookAppointmentRequest)) input: Valid<typeof BookAppointmentRequest>): Promise<Appointment> {
     return toAppointment(await this.appointments.book(principal, input));
   }
 

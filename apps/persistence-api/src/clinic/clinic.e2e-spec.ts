@@ -1,13 +1,4 @@
-import type {
-  Appointment,
-  BookAppointmentRequest,
-  Claim,
-  Doctor,
-  MoveAppointmentRequest,
-  Patient,
-  Profile,
-  SlotsResponse,
-} from '@voice/contracts/persistence';
+import type { Appointment, BookAppointmentRequest, Claim, Doctor, MoveAppointmentRequest, Patient, Profile, SlotsResponse } from '@voice/contracts/persistence';
 import { randomInt, randomUUID } from 'node:crypto';
 import { expectError, expectValidation } from '../../test/expect-error';
 import { registerUser, serviceToken, startTestApp, type TestApp } from '../../test/test-app';
@@ -60,9 +51,7 @@ describe('clinic scheduling', () => {
     const doctorId = randomUUID();
     await t.db.getRepository(DoctorEntity).insert({ id: doctorId, name: `Dr. Test ${doctorId.slice(0, 8)}`, specialty: 'Testing' });
     for (const [from, to] of shifts) {
-      await t.db
-        .getRepository(ShiftEntity)
-        .insert({ id: randomUUID(), doctorId, startsAt: new Date(at(date, from)), endsAt: new Date(at(date, to)) });
+      await t.db.getRepository(ShiftEntity).insert({ id: randomUUID(), doctorId, startsAt: new Date(at(date, from)), endsAt: new Date(at(date, to)) });
     }
     return { doctorId, date, at: (time: string) => at(date, time) };
   }
@@ -79,8 +68,7 @@ describe('clinic scheduling', () => {
       .set(auth)
       .send({ startsAt } satisfies MoveAppointmentRequest);
   const cancel = (auth: Headers, id: string) => t.http.post(`/v1/clinic/appointments/${id}/cancel`).set(auth);
-  const bookedRows = (doctorId: string) =>
-    t.db.getRepository(AppointmentEntity).find({ where: { doctorId, status: 'booked' }, order: { startsAt: 'ASC' } });
+  const bookedRows = (doctorId: string) => t.db.getRepository(AppointmentEntity).find({ where: { doctorId, status: 'booked' }, order: { startsAt: 'ASC' } });
 
   describe('free slots', () => {
     it('cuts a 09:00–12:00 shift into six 30-minute slots in the clinic time zone', async () => {
@@ -110,14 +98,12 @@ describe('clinic scheduling', () => {
         ['14:00', '15:15'],
       ]);
       const nextDay = isoDay(new Date(Date.parse(`${doc.date}T12:00:00Z`) + 86_400_000));
-      await t.db
-        .getRepository(ShiftEntity)
-        .insert({
-          id: randomUUID(),
-          doctorId: doc.doctorId,
-          startsAt: new Date(at(nextDay, '00:00')),
-          endsAt: new Date(at(nextDay, '01:00')),
-        });
+      await t.db.getRepository(ShiftEntity).insert({
+        id: randomUUID(),
+        doctorId: doc.doctorId,
+        startsAt: new Date(at(nextDay, '00:00')),
+        endsAt: new Date(at(nextDay, '01:00')),
+      });
 
       expect(await freeSlots(doc.doctorId, doc.date)).toEqual(['09:00', '09:30', '14:00', '14:30']);
       expect(await freeSlots(doc.doctorId, nextDay)).toEqual(['00:00', '00:30']);
@@ -146,9 +132,8 @@ describe('clinic scheduling', () => {
         patient: { name: 'B', phone: uniquePhone() },
       }).expect(409);
       expect(overlapping.body).toEqual(CONFLICT);
-      const adjacent = (
-        await book(service, { doctorId: doc.doctorId, startsAt: doc.at('09:45'), patient: { name: 'C', phone: uniquePhone() } }).expect(201)
-      ).body as Appointment;
+      const adjacent = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('09:45'), patient: { name: 'C', phone: uniquePhone() } }).expect(201))
+        .body as Appointment;
       expect((await move(service, adjacent.id, doc.at('09:00')).expect(409)).body).toEqual(CONFLICT);
       expect((await bookedRows(doc.doctorId)).map((a) => a.startsAt.toISOString())).toEqual([doc.at('09:15'), doc.at('09:45')]);
     });
@@ -207,11 +192,7 @@ describe('clinic scheduling', () => {
       expect((await book(auth, { doctorId: doc.doctorId, startsAt: oneMsLate }).expect(400)).body).toEqual(startsAtError(offGrid));
       const otherDay = at(futureDay(), '09:00');
       expect((await book(auth, { doctorId: doc.doctorId, startsAt: otherDay }).expect(400)).body).toEqual(startsAtError(offGrid));
-      const malformed = await t.http
-        .post('/v1/clinic/appointments')
-        .set(auth)
-        .send({ doctorId: doc.doctorId, startsAt: 'tomorrow 9am' })
-        .expect(400);
+      const malformed = await t.http.post('/v1/clinic/appointments').set(auth).send({ doctorId: doc.doctorId, startsAt: 'tomorrow 9am' }).expect(400);
       expect(malformed.body.error.details).toEqual([{ path: 'body.startsAt', message: expect.any(String) }]);
       expect(await bookedRows(doc.doctorId)).toEqual([]);
     });
@@ -255,12 +236,10 @@ describe('clinic scheduling', () => {
     it('lets a service book for a caller found or created by phone, or for a patient id', async () => {
       const doc = await doctorWithShifts();
       const phone = uniquePhone();
-      const first = (
-        await book(service, { doctorId: doc.doctorId, startsAt: doc.at('09:00'), patient: { name: 'Ravi Kumar', phone } }).expect(201)
-      ).body as Appointment;
-      const again = (
-        await book(service, { doctorId: doc.doctorId, startsAt: doc.at('09:30'), patient: { name: 'R. Kumar', phone } }).expect(201)
-      ).body as Appointment;
+      const first = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('09:00'), patient: { name: 'Ravi Kumar', phone } }).expect(201))
+        .body as Appointment;
+      const again = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('09:30'), patient: { name: 'R. Kumar', phone } }).expect(201))
+        .body as Appointment;
       expect(again.patientId).toBe(first.patientId);
 
       const found = (await t.http.get('/v1/clinic/patients').query({ phone }).set(service).expect(200)).body as Patient[];
@@ -296,8 +275,7 @@ describe('clinic scheduling', () => {
       const patients = (await t.http.get('/v1/clinic/patients').query({ userId }).set(service).expect(200)).body as Patient[];
       expect(patients).toEqual([{ id: forUser.patientId, name: 'Amara Okafor', phone: null, userId, balanceCents: 0 }]);
 
-      const again = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('10:00'), userId: userId.toUpperCase() }).expect(201))
-        .body as Appointment;
+      const again = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('10:00'), userId: userId.toUpperCase() }).expect(201)).body as Appointment;
       const own = (await book(user.auth, { doctorId: doc.doctorId, startsAt: doc.at('11:00') }).expect(201)).body as Appointment;
       expect([again.patientId, own.patientId]).toEqual([forUser.patientId, forUser.patientId]);
       const mine = (await t.http.get('/v1/clinic/appointments').set(user.auth).expect(200)).body as Appointment[];
@@ -318,9 +296,8 @@ describe('clinic scheduling', () => {
       expectValidation(await book(service, { doctorId: doc.doctorId, startsAt, userId: randomUUID() }), 'body.userId', 'names no user');
       expectValidation(await book(service, { doctorId: doc.doctorId, startsAt, userId: 'not-a-uuid' }), 'body.userId');
 
-      const patientId = (
-        await book(service, { doctorId: doc.doctorId, startsAt: doc.at('11:00'), patient: { name: 'P', phone: uniquePhone() } }).expect(201)
-      ).body.patientId as string;
+      const patientId = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('11:00'), patient: { name: 'P', phone: uniquePhone() } }).expect(201))
+        .body.patientId as string;
       const withPatientId = await book(service, { doctorId: doc.doctorId, startsAt, userId: other.session.user.id, patientId });
       expectValidation(withPatientId, 'body.patient', /at most one of patientId, patient and userId/);
       const withPatient = await book(service, {
@@ -358,9 +335,7 @@ describe('clinic scheduling', () => {
       expect(moved.body).toEqual({ ...booked, startsAt: doc.at('11:00'), endsAt: doc.at('11:30') } satisfies Appointment);
       expect(await freeSlots(doc.doctorId, doc.date)).toEqual(['09:00', '09:30', '10:00', '10:30', '11:30']);
       const rows = await bookedRows(doc.doctorId);
-      expect(rows.map((a) => [a.id, a.startsAt.toISOString(), a.endsAt.toISOString()])).toEqual([
-        [booked.id, doc.at('11:00'), doc.at('11:30')],
-      ]);
+      expect(rows.map((a) => [a.id, a.startsAt.toISOString(), a.endsAt.toISOString()])).toEqual([[booked.id, doc.at('11:00'), doc.at('11:30')]]);
 
       const offGrid = await move(auth, booked.id, doc.at('11:10')).expect(400);
       expect(offGrid.body).toEqual(startsAtError(/slots/));
@@ -370,9 +345,7 @@ describe('clinic scheduling', () => {
       const doc = await doctorWithShifts();
       const { auth } = await registerUser(t);
       const mine = (await book(auth, { doctorId: doc.doctorId, startsAt: doc.at('09:00') }).expect(201)).body as Appointment;
-      await book(service, { doctorId: doc.doctorId, startsAt: doc.at('10:00'), patient: { name: 'Other', phone: uniquePhone() } }).expect(
-        201,
-      );
+      await book(service, { doctorId: doc.doctorId, startsAt: doc.at('10:00'), patient: { name: 'Other', phone: uniquePhone() } }).expect(201);
 
       const res = await move(auth, mine.id, doc.at('10:00')).expect(409);
       expect(res.body).toEqual(CONFLICT);
@@ -416,11 +389,7 @@ describe('clinic scheduling', () => {
 
       expect((await move(stranger.auth, theirs.id, doc.at('10:00')).expect(404)).body.error.code).toBe('not_found');
       expect((await cancel(stranger.auth, theirs.id).expect(404)).body.error.code).toBe('not_found');
-      const list = await t.http
-        .get('/v1/clinic/appointments')
-        .query({ patientId: theirs.patientId, doctorId: doc.doctorId })
-        .set(stranger.auth)
-        .expect(200);
+      const list = await t.http.get('/v1/clinic/appointments').query({ patientId: theirs.patientId, doctorId: doc.doctorId }).set(stranger.auth).expect(200);
       expect(list.body).toEqual([]);
 
       const rows = await bookedRows(doc.doctorId);
@@ -452,12 +421,10 @@ describe('clinic scheduling', () => {
 
     it('makes a service say whose appointments it lists', async () => {
       const doc = await doctorWithShifts();
-      const a = (
-        await book(service, { doctorId: doc.doctorId, startsAt: doc.at('09:00'), patient: { name: 'A', phone: uniquePhone() } }).expect(201)
-      ).body as Appointment;
-      const b = (
-        await book(service, { doctorId: doc.doctorId, startsAt: doc.at('10:00'), patient: { name: 'B', phone: uniquePhone() } }).expect(201)
-      ).body as Appointment;
+      const a = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('09:00'), patient: { name: 'A', phone: uniquePhone() } }).expect(201))
+        .body as Appointment;
+      const b = (await book(service, { doctorId: doc.doctorId, startsAt: doc.at('10:00'), patient: { name: 'B', phone: uniquePhone() } }).expect(201))
+        .body as Appointment;
 
       const missing = await t.http.get('/v1/clinic/appointments').set(service).expect(400);
       expect(missing.body.error.details).toEqual([{ path: 'query.patientId', message: expect.stringContaining('query.doctorId') }]);
@@ -469,9 +436,7 @@ describe('clinic scheduling', () => {
 
     it('keeps patient look-ups to service clients holding clinic:read, and requires phone or userId', async () => {
       const { auth } = await registerUser(t);
-      expect((await t.http.get('/v1/clinic/patients').query({ phone: uniquePhone() }).set(auth).expect(403)).body.error.code).toBe(
-        'forbidden',
-      );
+      expect((await t.http.get('/v1/clinic/patients').query({ phone: uniquePhone() }).set(auth).expect(403)).body.error.code).toBe('forbidden');
       await t.http.get(`/v1/clinic/patients/${randomUUID()}`).set(auth).expect(403);
       const bookOnly = await serviceToken(t, 'clinic:book');
       await t.http.get('/v1/clinic/patients').query({ phone: uniquePhone() }).set(bookOnly).expect(403);
@@ -575,9 +540,7 @@ describe('clinic scheduling', () => {
       const doc = await doctorWithShifts();
       const startsAt = doc.at('10:30');
       const responses = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          book(service, { doctorId: doc.doctorId, startsAt, patient: { name: `Caller ${i}`, phone: uniquePhone() } }),
-        ),
+        Array.from({ length: 20 }, (_, i) => book(service, { doctorId: doc.doctorId, startsAt, patient: { name: `Caller ${i}`, phone: uniquePhone() } })),
       );
       const statuses = responses.map((r) => r.status).sort();
       expect(statuses).toEqual([201, ...Array(19).fill(409)]);

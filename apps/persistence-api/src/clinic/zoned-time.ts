@@ -19,7 +19,11 @@ const formatter = (tz: string) => {
 };
 
 function wallClock(at: Date, tz: string) {
-  const parts = Object.fromEntries(formatter(tz).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(tz)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   return { y: +parts.year, mo: +parts.month, d: +parts.day, h: +parts.hour, mi: +parts.minute, s: +parts.second };
 }
 

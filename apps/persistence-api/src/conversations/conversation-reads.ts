@@ -112,9 +112,7 @@ export class ConversationReads {
     const where = [`c.user_id = ${add(userId)}`];
     if (query.channel) where.push(`c.channel = ${add(query.channel)}`);
     if (query.agent) {
-      where.push(
-        `(c.agent = ${add(query.agent)} OR EXISTS (SELECT 1 FROM messages ma WHERE ma.conversation_id = c.id AND ma.agent = ${add(query.agent)}))`,
-      );
+      where.push(`(c.agent = ${add(query.agent)} OR EXISTS (SELECT 1 FROM messages ma WHERE ma.conversation_id = c.id AND ma.agent = ${add(query.agent)}))`);
     }
     if (query.from) where.push(`c.started_at >= ${add(new Date(query.from))}`);
     if (query.to) where.push(`c.started_at <= ${add(new Date(query.to))}`);

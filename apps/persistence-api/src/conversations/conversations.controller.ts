@@ -43,10 +43,7 @@ export class ConversationsController {
   @ApiContract({ query: ListConversationsQuery, response: ConversationPage })
   @Get()
   @Access({ user: true })
-  list(
-    @CurrentUserId() userId: string,
-    @Query(query(ListConversationsQuery)) q: Valid<typeof ListConversationsQuery>,
-  ): Promise<ConversationPage> {
+  list(@CurrentUserId() userId: string, @Query(query(ListConversationsQuery)) q: Valid<typeof ListConversationsQuery>): Promise<ConversationPage> {
     return this.reads.page(userId, q);
   }
 

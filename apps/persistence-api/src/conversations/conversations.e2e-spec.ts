@@ -49,8 +49,6 @@ describe('conversations and messages', () => {
 
   const setStartedAt = (id: string, startedAt: Date) => conversationsRepo().update({ id }, { startedAt });
 
-
-
   /** Lists every page with the given page size; returns the pages' ids. */
   async function allPages(auth: Auth, limit: number, q: ListQuery = {}) {
     const pages: string[][] = [];
@@ -104,9 +102,15 @@ describe('conversations and messages', () => {
       const first = await create(auth, { id, channel: 'web', agent: 'scheduler' });
       expect(first).toMatchObject({ id, agent: 'scheduler' });
 
-      const again = await t.http.post('/v1/conversations').set(auth).send({ id, channel: 'phone' } satisfies CreateConversationRequest);
+      const again = await t.http
+        .post('/v1/conversations')
+        .set(auth)
+        .send({ id, channel: 'phone' } satisfies CreateConversationRequest);
       expectError(again, 409, 'conflict');
-      const byOther = await t.http.post('/v1/conversations').set(other.auth).send({ id, channel: 'web' } satisfies CreateConversationRequest);
+      const byOther = await t.http
+        .post('/v1/conversations')
+        .set(other.auth)
+        .send({ id, channel: 'web' } satisfies CreateConversationRequest);
       expectError(byOther, 409, 'conflict');
       const row = await conversationsRepo().findOneByOrFail({ id });
       expect(row.channel).toBe('web');
@@ -135,7 +139,13 @@ describe('conversations and messages', () => {
       expectValidation(await t.http.post('/v1/conversations').set(auth).send({ channel: 'fax' }), 'body.channel');
       expectValidation(await t.http.post('/v1/conversations').set(auth).send({ channel: 'web', agent: 'Bad Agent' }), 'body.agent');
       expectValidation(await t.http.post('/v1/conversations').set(auth).send({ channel: 'web', id: 'not-a-uuid' }), 'body.id');
-      expectValidation(await t.http.post('/v1/conversations').set(auth).send({ channel: 'web', title: 'x'.repeat(201) }), 'body.title');
+      expectValidation(
+        await t.http
+          .post('/v1/conversations')
+          .set(auth)
+          .send({ channel: 'web', title: 'x'.repeat(201) }),
+        'body.title',
+      );
       const unknown = await t.http.post('/v1/conversations').set(auth).send({ channel: 'web', colour: 'blue' });
       expectValidation(unknown, 'body', /colour/);
     });
@@ -162,7 +172,10 @@ describe('conversations and messages', () => {
     });
 
     it('makes a service name an owner that exists', async () => {
-      const neither = await t.http.post('/v1/conversations').set(service).send({ channel: 'phone' } satisfies CreateConversationRequest);
+      const neither = await t.http
+        .post('/v1/conversations')
+        .set(service)
+        .send({ channel: 'phone' } satisfies CreateConversationRequest);
       expectValidation(neither, 'body.userId');
       const ghost = randomUUID();
       const unknownUser = await t.http
@@ -180,7 +193,14 @@ describe('conversations and messages', () => {
       expect(created.id).toBe(id);
       await t.http.get(`/v1/conversations/${id}`).set(auth).expect(200);
       await t.http.get(`/v1/conversations/${id.toUpperCase()}`).set(auth).expect(200);
-      expectError(await t.http.post('/v1/conversations').set(auth).send({ id, channel: 'web' } satisfies CreateConversationRequest), 409, 'conflict');
+      expectError(
+        await t.http
+          .post('/v1/conversations')
+          .set(auth)
+          .send({ id, channel: 'web' } satisfies CreateConversationRequest),
+        409,
+        'conflict',
+      );
 
       const messageId = randomUUID();
       const first = await append(auth, id.toUpperCase(), { id: messageId.toUpperCase() });
@@ -202,7 +222,10 @@ describe('conversations and messages', () => {
 
     it('refuses NUL characters with 400 on both databases', async () => {
       const { auth, session } = await registerUser(t);
-      const res = await t.http.post('/v1/conversations').set(auth).send({ channel: 'web', title: 'a\u0000b' } satisfies CreateConversationRequest);
+      const res = await t.http
+        .post('/v1/conversations')
+        .set(auth)
+        .send({ channel: 'web', title: 'a\u0000b' } satisfies CreateConversationRequest);
       expectValidation(res, 'body.title', /NUL/);
       expect(await conversationsRepo().countBy({ userId: session.user.id })).toBe(0);
       const party = await t.http
@@ -425,8 +448,7 @@ describe('conversations and messages', () => {
       const nearBackslash = await create(auth);
       await append(auth, nearBackslash.id, { text: 'path C:temp' });
 
-      const ids = async (q: string) =>
-        ((await list(auth, { q, limit: 100 }).expect(200)).body as ConversationPage).items.map((c) => c.id);
+      const ids = async (q: string) => ((await list(auth, { q, limit: 100 }).expect(200)).body as ConversationPage).items.map((c) => c.id);
       expect(await ids('100%')).toEqual([percent.id]);
       expect(await ids('%')).toEqual([percent.id]);
       expect(await ids('snake_case')).toEqual([underscore.id]);
@@ -499,9 +521,7 @@ describe('conversations and messages', () => {
       const page = (await list(auth).expect(200)).body as ConversationPage;
       expect(PageContract.parse(page)).toStrictEqual(page);
       expect(page.nextCursor).toBeNull();
-      expect([...page.items].sort((a, b) => a.id.localeCompare(b.id))).toStrictEqual(
-        [conversation, empty].sort((a, b) => a.id.localeCompare(b.id)),
-      );
+      expect([...page.items].sort((a, b) => a.id.localeCompare(b.id))).toStrictEqual([conversation, empty].sort((a, b) => a.id.localeCompare(b.id)));
     });
 
     it('answers 404 for a conversation that does not exist', async () => {
@@ -536,10 +556,7 @@ describe('conversations and messages', () => {
     it('names params.id when the id is not a UUID', async () => {
       const { auth } = await registerUser(t);
       expectValidation(await t.http.get('/v1/conversations/not-a-uuid').set(auth), 'params.id');
-      expectValidation(
-        await t.http.post('/v1/conversations/123/messages').set(auth).send({ id: randomUUID(), role: 'user', text: 'x' }),
-        'params.id',
-      );
+      expectValidation(await t.http.post('/v1/conversations/123/messages').set(auth).send({ id: randomUUID(), role: 'user', text: 'x' }), 'params.id');
       expectValidation(await t.http.post('/v1/conversations/123/end').set(auth).send({}), 'params.id');
       expectValidation(await t.http.delete('/v1/conversations/123').set(auth), 'params.id');
     });
@@ -622,9 +639,7 @@ describe('conversations and messages', () => {
       const c = await create(auth);
       await append(auth, c.id, { text: 'before' });
       const input = { id: randomUUID(), role: 'user', text: 'said once, sent five times' } satisfies AppendMessageRequest;
-      const results = await Promise.all(
-        Array.from({ length: 5 }, () => t.http.post(`/v1/conversations/${c.id}/messages`).set(service).send(input)),
-      );
+      const results = await Promise.all(Array.from({ length: 5 }, () => t.http.post(`/v1/conversations/${c.id}/messages`).set(service).send(input)));
       expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
       for (const r of results) expect(r.body).toEqual(results[0]?.body);
       expect(results[0]?.body).toMatchObject({ id: input.id, seq: 2, text: input.text });

@@ -67,18 +67,14 @@ export class ConversationsService {
     }
     const userId = input.userId ?? null;
     if (userId && !(await this.db.getRepository(UserEntity).existsBy({ id: userId }))) {
-      throw new ApiError(400, 'validation_failed', 'Invalid request: body.userId names no user', [
-        { path: 'body.userId', message: 'names no user' },
-      ]);
+      throw new ApiError(400, 'validation_failed', 'Invalid request: body.userId names no user', [{ path: 'body.userId', message: 'names no user' }]);
     }
     return { userId, externalParty: input.externalParty ?? null };
   }
 
   /** A user sees only their own conversations (others are 404, not 403); service clients see any. */
   async findAccessible(principal: Principal, id: string): Promise<ConversationEntity> {
-    const conversation = await this.conversations.findOneBy(
-      principal.kind === 'user' ? { id, userId: principal.userId } : { id },
-    );
+    const conversation = await this.conversations.findOneBy(principal.kind === 'user' ? { id, userId: principal.userId } : { id });
     if (!conversation) throw notFound();
     return conversation;
   }

@@ -7,8 +7,7 @@ export interface ConversationCursor {
 }
 
 /** startedAt as the ISO 8601 string the API returns for it. */
-export const encodeCursor = (c: { startedAt: string; id: string }) =>
-  Buffer.from(JSON.stringify([c.startedAt, c.id])).toString('base64url');
+export const encodeCursor = (c: { startedAt: string; id: string }) => Buffer.from(JSON.stringify([c.startedAt, c.id])).toString('base64url');
 
 export function decodeCursor(raw: string): ConversationCursor {
   try {

@@ -2,10 +2,7 @@ import type { HealthResponse } from '@voice/contracts/health';
 import { performance } from 'node:perf_hooks';
 import { startTestApp, type TestApp } from '../../test/test-app';
 
-const UP = { status: 'ok', checks: { database: { status: 'up', latencyMs: expect.any(Number) } } } satisfies Record<
-  keyof HealthResponse,
-  unknown
->;
+const UP = { status: 'ok', checks: { database: { status: 'up', latencyMs: expect.any(Number) } } } satisfies Record<keyof HealthResponse, unknown>;
 
 // Runs on the project's database (SQLite, or PostgreSQL in the postgres project); network failures
 // of PostgreSQL are exercised by test/health.pg-spec.ts.

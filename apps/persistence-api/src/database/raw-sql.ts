@@ -39,9 +39,7 @@ export class Sql {
    * Read it back with readJsonArrays(). Timestamps come out in each database's stored text form.
    */
   jsonArrays(values: string, orderBy: string) {
-    return this.postgres
-      ? `json_agg(json_build_array(${values}) ORDER BY ${orderBy})`
-      : `json_group_array(json_array(${values}) ORDER BY ${orderBy})`;
+    return this.postgres ? `json_agg(json_build_array(${values}) ORDER BY ${orderBy})` : `json_group_array(json_array(${values}) ORDER BY ${orderBy})`;
   }
 
   /** A jsonArrays() column: parsed by node-postgres already, text from SQLite, NULL from PostgreSQL when no rows. */

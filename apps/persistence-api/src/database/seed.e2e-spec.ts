@@ -94,14 +94,9 @@ describe('demo seed', () => {
     expect(patients).toEqual([{ id: expect.any(String), name: 'Demo User', phone: null, userId: me.id, balanceCents: 2500 }]);
 
     const brian = doctors[1];
-    const slots = (await t.http.get(`/v1/clinic/doctors/${brian.id}/slots`).query({ date: '2030-01-07' }).set(auth).expect(200))
-      .body as SlotsResponse;
+    const slots = (await t.http.get(`/v1/clinic/doctors/${brian.id}/slots`).query({ date: '2030-01-07' }).set(auth).expect(200)).body as SlotsResponse;
     expect(slots.slots.map((s) => s.localTime)).toEqual(['08:00', '08:30', '09:00', '09:30', '10:00', '10:30', '11:00', '11:30']);
-    const booked = await t.http
-      .post('/v1/clinic/appointments')
-      .set(auth)
-      .send({ doctorId: brian.id, startsAt: slots.slots[0].startsAt })
-      .expect(201);
+    const booked = await t.http.post('/v1/clinic/appointments').set(auth).send({ doctorId: brian.id, startsAt: slots.slots[0].startsAt }).expect(201);
     expect((booked.body as Appointment).patientId).toBe(patients[0].id);
   });
 

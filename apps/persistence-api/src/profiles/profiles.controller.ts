@@ -1,9 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import {
-  UpdateProfileRequest,
-  Profile,
-} from '@voice/contracts/persistence';
+import { UpdateProfileRequest, Profile } from '@voice/contracts/persistence';
 import { ApiContract, body, type Valid } from '@voice/server-kit';
 import { Access } from '../auth/access.guard';
 import { CurrentUserId } from '../auth/principal';
@@ -23,10 +20,7 @@ export class ProfilesController {
 
   @ApiContract({ body: UpdateProfileRequest, response: Profile })
   @Patch()
-  async update(
-    @CurrentUserId() userId: string,
-    @Body(body(UpdateProfileRequest)) patch: Valid<typeof UpdateProfileRequest>,
-  ): Promise<Profile> {
+  async update(@CurrentUserId() userId: string, @Body(body(UpdateProfileRequest)) patch: Valid<typeof UpdateProfileRequest>): Promise<Profile> {
     return toProfile(await this.users.update(userId, patch));
   }
 

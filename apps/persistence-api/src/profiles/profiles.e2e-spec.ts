@@ -13,7 +13,6 @@ import { registerUser, startTestApp, type TestApp } from '../../test/test-app';
 import { expectError } from '../../test/expect-error';
 import { isPostgres } from '../database/data-source';
 
-
 /** Rows of `table` whose `column` equals `value`, counted in SQL so no entity mapping is involved. */
 async function countRows(db: DataSource, table: string, column: string, value: string): Promise<number> {
   const placeholder = isPostgres(db) ? '$1' : '?';
@@ -29,9 +28,13 @@ describe('profiles (/v1/me)', () => {
   afterAll(() => t.close());
 
   const getMe = (auth: Record<string, string>) => t.http.get('/v1/me').set(auth);
-  const patchMe = (auth: Record<string, string>, body: unknown) => t.http.patch('/v1/me').set(auth).send(body as object);
+  const patchMe = (auth: Record<string, string>, body: unknown) =>
+    t.http
+      .patch('/v1/me')
+      .set(auth)
+      .send(body as object);
 
-  it('returns the signed-in user\'s profile with the defaults', async () => {
+  it("returns the signed-in user's profile with the defaults", async () => {
     const { auth, session, input } = await registerUser(t, { displayName: '  Ada Lovelace ' });
     const res = await getMe(auth).expect(200);
     expect(res.body).toEqual({
@@ -134,7 +137,7 @@ describe('profiles (/v1/me)', () => {
       expect(after).toMatchObject({ ...original, id: user.session.user.id, email: user.input.email });
     });
 
-    it('changes only the caller\'s own profile', async () => {
+    it("changes only the caller's own profile", async () => {
       const other = await registerUser(t, { displayName: 'Bystander' });
       await patchMe(user.auth, { displayName: 'Changed' } satisfies UpdateProfileRequest).expect(200);
       expect((await getMe(other.auth).expect(200)).body).toMatchObject({ displayName: 'Bystander', language: 'en-US', timezone: 'UTC' });
@@ -146,14 +149,18 @@ describe('profiles (/v1/me)', () => {
       const { auth, session, input } = await registerUser(t);
       const bystander = await registerUser(t);
       const conversation = (
-        await t.http.post('/v1/conversations').set(auth).send({ channel: 'web' } satisfies CreateConversationRequest).expect(201)
+        await t.http
+          .post('/v1/conversations')
+          .set(auth)
+          .send({ channel: 'web' } satisfies CreateConversationRequest)
+          .expect(201)
       ).body as Conversation;
+      await t.http.post(`/v1/conversations/${conversation.id}/messages`).set(auth).send({ id: randomUUID(), role: 'user', text: 'Hello' }).expect(201);
       await t.http
-        .post(`/v1/conversations/${conversation.id}/messages`)
-        .set(auth)
-        .send({ id: randomUUID(), role: 'user', text: 'Hello' })
+        .post('/v1/conversations')
+        .set(bystander.auth)
+        .send({ channel: 'web' } satisfies CreateConversationRequest)
         .expect(201);
-      await t.http.post('/v1/conversations').set(bystander.auth).send({ channel: 'web' } satisfies CreateConversationRequest).expect(201);
       const userId = session.user.id;
       expect(await countRows(t.db, 'conversations', 'user_id', userId)).toBe(1);
       expect(await countRows(t.db, 'messages', 'conversation_id', conversation.id)).toBe(1);
@@ -186,7 +193,10 @@ describe('profiles (/v1/me)', () => {
       expectError(await t.http.get('/v1/conversations').set(auth), 401, 'unauthorized', gone);
       // Before the account check this was a 500: the insert hit the foreign key to the deleted user.
       expectError(
-        await t.http.post('/v1/conversations').set(auth).send({ channel: 'web' } satisfies CreateConversationRequest),
+        await t.http
+          .post('/v1/conversations')
+          .set(auth)
+          .send({ channel: 'web' } satisfies CreateConversationRequest),
         401,
         'unauthorized',
         gone,
@@ -196,7 +206,10 @@ describe('profiles (/v1/me)', () => {
     it('frees the email for a new account', async () => {
       const { auth, input, session } = await registerUser(t);
       await t.http.delete('/v1/me').set(auth).expect(204);
-      const again = await t.http.post('/v1/auth/register').send({ email: input.email, password: input.password } satisfies RegisterRequest).expect(201);
+      const again = await t.http
+        .post('/v1/auth/register')
+        .send({ email: input.email, password: input.password } satisfies RegisterRequest)
+        .expect(201);
       expect(again.body.user.id).not.toBe(session.user.id);
     });
   });

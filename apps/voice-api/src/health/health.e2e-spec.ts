@@ -37,7 +37,10 @@ describe('GET /health (real persistence-api)', () => {
   it('answers 200 with persistence-api, the outbox and the speech providers up, uncached, needing no sign-in', async () => {
     const res = await api.http.get('/health').expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toStrictEqual({ status: 'ok', checks: { 'persistence-api': up, outbox: up, ...providers } } satisfies Record<keyof HealthResponse, unknown>);
+    expect(res.body).toStrictEqual({ status: 'ok', checks: { 'persistence-api': up, outbox: up, ...providers } } satisfies Record<
+      keyof HealthResponse,
+      unknown
+    >);
   });
 
   it('takes more checks through HealthChecks.register, and names the failing one', async () => {
@@ -47,16 +50,24 @@ describe('GET /health (real persistence-api)', () => {
       const res = await api.http.get('/health').expect(503);
       expect(res.body).toStrictEqual({
         status: 'error',
-        checks: { 'persistence-api': up, outbox: up, ...providers, tts: { status: 'down', latencyMs: expect.any(Number), error: 'espeak-ng is not installed' } },
+        checks: {
+          'persistence-api': up,
+          outbox: up,
+          ...providers,
+          tts: { status: 'down', latencyMs: expect.any(Number), error: 'espeak-ng is not installed' },
+        },
       });
       expect(() => checks.register({ name: 'tts', check: async () => undefined })).toThrow('health check "tts" is registered twice');
     } finally {
-      checks.probes.splice(checks.probes.findIndex((p) => p.name === 'tts'), 1);
+      checks.probes.splice(
+        checks.probes.findIndex((p) => p.name === 'tts'),
+        1,
+      );
     }
     await api.http.get('/health').expect(200);
   });
 
-  it("reports the outbox down, and only then, when it cannot write its directory", async () => {
+  it('reports the outbox down, and only then, when it cannot write its directory', async () => {
     const pending = api.app.get(TranscriptOutbox).pendingDir;
     rmSync(pending, { recursive: true });
     writeFileSync(pending, 'a file where the directory was');
@@ -88,7 +99,11 @@ describe('GET /health while persistence-api cannot be reached', () => {
     expect(res.body).toStrictEqual({
       status: 'error',
       checks: {
-        'persistence-api': { status: 'down', latencyMs: expect.any(Number), error: expect.stringMatching(/^persistence-api is unreachable at .*: ECONNREFUSED$/) },
+        'persistence-api': {
+          status: 'down',
+          latencyMs: expect.any(Number),
+          error: expect.stringMatching(/^persistence-api is unreachable at .*: ECONNREFUSED$/),
+        },
         outbox: up,
         ...providers,
       },
@@ -112,6 +127,10 @@ describe('GET /health while persistence-api accepts connections but never answer
 
   it('answers 503 with its own bounded message instead of waiting', async () => {
     const res = await api.http.get('/health').expect(503);
-    expect(res.body.checks['persistence-api']).toEqual({ status: 'down', latencyMs: expect.any(Number), error: 'persistence-api did not answer GET /health within 700 ms' });
+    expect(res.body.checks['persistence-api']).toEqual({
+      status: 'down',
+      latencyMs: expect.any(Number),
+      error: 'persistence-api did not answer GET /health within 700 ms',
+    });
   });
 });

@@ -140,9 +140,9 @@ export class ClinicCall {
 
   private store(turn: FinishedTurn) {
     const { id, role, agent, text, interrupted, latency, createdAt } = turn;
-    this.outboxes.own.enqueueTurn(this.o.metadata.conversationId, { id, role, agent, text, interrupted, latency, createdAt }).catch((err: unknown) =>
-      this.o.log.error({ err: (err as Error).message }, 'could not queue a turn for storage'),
-    );
+    this.outboxes.own
+      .enqueueTurn(this.o.metadata.conversationId, { id, role, agent, text, interrupted, latency, createdAt })
+      .catch((err: unknown) => this.o.log.error({ err: (err as Error).message }, 'could not queue a turn for storage'));
   }
 }
 

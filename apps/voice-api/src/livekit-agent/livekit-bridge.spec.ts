@@ -233,7 +233,7 @@ describe('LiveKitBridge', () => {
 
     const packet = (message: unknown) => new TextEncoder().encode(JSON.stringify(message));
 
-    it('passes the caller\'s text and playback messages to the session, and stop to the call', () => {
+    it("passes the caller's text and playback messages to the session, and stop to the call", () => {
       const { bridge, texts, playbacks, stops } = setUp();
 
       bridge.receiveData(packet({ type: 'text', text: 'Is Tuesday free?' } satisfies ClientMessage), CALLER, LIVEKIT_CONTROL_TOPIC);

@@ -152,7 +152,7 @@ describe("LiveKit agents worker (protocol test against a local server speaking L
     await expect(worker.registered()).resolves.toBe('AW_test1');
   });
 
-  it('starts no inference process for LiveKit\'s own turn model (the pipeline detects turns itself)', async () => {
+  it("starts no inference process for LiveKit's own turn model (the pipeline detects turns itself)", async () => {
     await worker.registered();
     expect(execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' })).not.toContain('inference_proc');
   });
@@ -172,11 +172,22 @@ describe("LiveKit agents worker (protocol test against a local server speaking L
   });
 
   it('runs the assigned job in a job process of its own, with the job, its metadata and the room token', async () => {
-    service.send(new ServerMessage({ message: { case: 'assignment', value: { job: roomJob('AJ_good', JSON.stringify(metadata)), url: 'ws://127.0.0.1:9', token: 'room-token' } } }));
+    service.send(
+      new ServerMessage({
+        message: { case: 'assignment', value: { job: roomJob('AJ_good', JSON.stringify(metadata)), url: 'ws://127.0.0.1:9', token: 'room-token' } },
+      }),
+    );
 
     let ran: Record<string, unknown> | undefined;
     await waitFor(() => (ran = readJson(fixture.output)) !== undefined);
-    expect(ran).toEqual({ pid: expect.any(Number), jobId: 'AJ_good', metadata: JSON.stringify(metadata), url: 'ws://127.0.0.1:9', token: 'room-token', identity: 'agent-AJ_good' });
+    expect(ran).toEqual({
+      pid: expect.any(Number),
+      jobId: 'AJ_good',
+      metadata: JSON.stringify(metadata),
+      url: 'ws://127.0.0.1:9',
+      token: 'room-token',
+      identity: 'agent-AJ_good',
+    });
     expect(ran?.['pid']).not.toBe(process.pid);
   });
 

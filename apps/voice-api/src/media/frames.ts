@@ -1,9 +1,6 @@
 import { ClientMessage, MEDIA_FRAME_BYTES, type ErrorEvent } from '@voice/contracts/media';
 
-export type Inbound =
-  | { kind: 'audio'; frame: Int16Array }
-  | { kind: 'message'; message: ClientMessage }
-  | { kind: 'invalid'; error: ErrorEvent };
+export type Inbound = { kind: 'audio'; frame: Int16Array } | { kind: 'message'; message: ClientMessage } | { kind: 'invalid'; error: ErrorEvent };
 
 const invalid = (code: ErrorEvent['code'], message: string): Inbound => ({ kind: 'invalid', error: { type: 'error', code, message } });
 

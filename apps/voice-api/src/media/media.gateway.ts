@@ -44,8 +44,10 @@ export class MediaGateway implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit() {
     const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
-    fastify.get(MEDIA_PATH, { websocket: true, preValidation: (req, reply) => this.admit(req, reply) }, (socket, req) =>
-      void this.open(socket, (req as FastifyRequest & { admitted: Admitted }).admitted),
+    fastify.get(
+      MEDIA_PATH,
+      { websocket: true, preValidation: (req, reply) => this.admit(req, reply) },
+      (socket, req) => void this.open(socket, (req as FastifyRequest & { admitted: Admitted }).admitted),
     );
     this.sessions.ended$.subscribe(({ sessionId, reason }) => void this.connections.get(sessionId)?.end(reason));
   }
@@ -60,7 +62,11 @@ export class MediaGateway implements OnModuleInit, OnApplicationShutdown {
     const session = grant && this.sessions.find(grant.sessionId);
     if (!grant || !session || session.status !== 'active') {
       await reply.code(401).send({
-        error: { code: 'unauthorized', message: 'The media ticket is missing, expired or already used: start a new session (POST /v1/sessions).', requestId: req.id },
+        error: {
+          code: 'unauthorized',
+          message: 'The media ticket is missing, expired or already used: start a new session (POST /v1/sessions).',
+          requestId: req.id,
+        },
       });
       return;
     }
@@ -122,8 +128,8 @@ export class MediaGateway implements OnModuleInit, OnApplicationShutdown {
     if (turn.interrupted) this.metrics.bargeIns.inc();
     if (turn.role === 'agent') this.metrics.observeTurn(turn.latency);
     const { id, role, agent, text, interrupted, latency, createdAt } = turn;
-    this.outbox.enqueueTurn(conversationId, { id, role, agent, text, interrupted, latency, createdAt }).catch((err: unknown) =>
-      this.logger.error({ msg: 'could not queue a turn for storage', err: (err as Error).message, conversationId }),
-    );
+    this.outbox
+      .enqueueTurn(conversationId, { id, role, agent, text, interrupted, latency, createdAt })
+      .catch((err: unknown) => this.logger.error({ msg: 'could not queue a turn for storage', err: (err as Error).message, conversationId }));
   }
 }

@@ -124,7 +124,12 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     expect(stored.messages[4].text).toBe(booked.text);
 
     // The call's figures on the Prometheus endpoint.
-    const metricsText = (await api.http.get('/metrics').expect(200).expect('content-type', /^text\/plain/)).text;
+    const metricsText = (
+      await api.http
+        .get('/metrics')
+        .expect(200)
+        .expect('content-type', /^text\/plain/)
+    ).text;
     expect(metricsText).toMatch(/^voice_sessions_started_total\{transport="websocket"\} [1-9]/m);
     expect(metricsText).toMatch(/^voice_turns_total\{role="agent",interrupted="false"\} [1-9]/m);
     expect(metricsText).toMatch(/^voice_turn_latency_ms_count\{stage="voice_to_voice"\} [1-9]/m);

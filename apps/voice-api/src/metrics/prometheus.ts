@@ -26,7 +26,11 @@ export class Counter implements Metric {
   }
 
   expose(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`, ...[...this.values.values()].map((e) => `${this.name}${render(e.labels)} ${e.value}`)];
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} counter`,
+      ...[...this.values.values()].map((e) => `${this.name}${render(e.labels)} ${e.value}`),
+    ];
   }
 }
 

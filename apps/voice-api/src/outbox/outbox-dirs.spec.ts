@@ -24,7 +24,15 @@ function recording() {
 }
 
 const turn = (text: string) =>
-  ({ id: randomUUID(), role: 'agent', agent: 'receptionist', text, interrupted: false, latency: {}, createdAt: new Date().toISOString() }) satisfies AppendMessageRequest;
+  ({
+    id: randomUUID(),
+    role: 'agent',
+    agent: 'receptionist',
+    text,
+    interrupted: false,
+    latency: {},
+    createdAt: new Date().toISOString(),
+  }) satisfies AppendMessageRequest;
 
 /** What a job process whose persistence-api is down leaves behind: its directory with items pending. */
 async function leaveUndelivered(root: string, pid: number, host = 'this-host') {

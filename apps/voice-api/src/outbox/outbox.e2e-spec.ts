@@ -73,7 +73,9 @@ describe('transcript outbox against a real persistence-api that stops and restar
     await outbox.enqueueEnd(id);
     expect(outbox.pending()).toBe(7);
     expect(pendingFiles()).toHaveLength(7);
-    await eventually(() => expect(lines.filter((l) => l.level === 'warn' && /will retry the turn .* \(attempt 1\): persistence-api is unreachable/.test(l.msg))).toHaveLength(1));
+    await eventually(() =>
+      expect(lines.filter((l) => l.level === 'warn' && /will retry the turn .* \(attempt 1\): persistence-api is unreachable/.test(l.msg))).toHaveLength(1),
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(outbox.pending()).toBe(7);
 

@@ -35,8 +35,7 @@ export class OutboxLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     {
       provide: ProcessOutboxes,
       inject: [CONFIG, PersistenceClient],
-      useFactory: (config: VoiceApiConfig, client: PersistenceClient) =>
-        ProcessOutboxes.open(config.DATA_DIR, client, new Logger('TranscriptOutbox')),
+      useFactory: (config: VoiceApiConfig, client: PersistenceClient) => ProcessOutboxes.open(config.DATA_DIR, client, new Logger('TranscriptOutbox')),
     },
     { provide: TranscriptOutbox, inject: [ProcessOutboxes], useFactory: (outboxes: ProcessOutboxes) => outboxes.own },
     OutboxLifecycle,

@@ -100,7 +100,10 @@ describe('TranscriptOutbox (unit, fake target)', () => {
     await waitFor(() => outbox.pending() === 0);
     expect(target.delivered).toEqual([`${conversation}:good`]);
     expect(target.calls).toBe(2);
-    const [entry] = readFileSync(outbox.deadLetterFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [entry] = readFileSync(outbox.deadLetterFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(entry).toMatchObject({ status, error: `refused ${status}`, item: { kind: 'turn', message: { text: 'bad' } } });
   });
 
@@ -130,7 +133,13 @@ describe('TranscriptOutbox (unit, fake target)', () => {
   it('on start, discards half-written files, moves unreadable ones to the dead-letter file, and numbers on after the highest', async () => {
     const pending = join(dir, 'pending');
     mkdirSync(pending, { recursive: true });
-    const left = { seq: 41, kind: 'turn', conversationId: conversation, message: { ...turn('left over'), interrupted: false, latency: {} }, enqueuedAt: new Date().toISOString() };
+    const left = {
+      seq: 41,
+      kind: 'turn',
+      conversationId: conversation,
+      message: { ...turn('left over'), interrupted: false, latency: {} },
+      enqueuedAt: new Date().toISOString(),
+    };
     writeFileSync(join(pending, itemFileName(41)), JSON.stringify(left));
     writeFileSync(join(pending, `${itemFileName(42)}.tmp`), '{"seq":42,"kin');
     writeFileSync(join(pending, itemFileName(7)), 'not json');

@@ -279,7 +279,9 @@ export class TranscriptOutbox {
     try {
       await appendLineDurably(this.deadLetterFile, JSON.stringify(entry));
     } catch (writeError) {
-      this.logger.error({ msg: `transcript outbox cannot write ${this.deadLetterFile} (${(writeError as Error).message}); keeping the ${describeItem(item)} pending` });
+      this.logger.error({
+        msg: `transcript outbox cannot write ${this.deadLetterFile} (${(writeError as Error).message}); keeping the ${describeItem(item)} pending`,
+      });
       return 'retry';
     }
     this.logger.error({

@@ -150,7 +150,9 @@ describe('PersistenceClient (against a local server speaking persistence-api con
 
   it('says which setting to fix when the service secret is wrong, without echoing it', async () => {
     const wrong = 'a-wrong-secret-of-enough-length-000';
-    const error = (await client({ clientSecret: wrong }).createConversation({ userId }).catch((e: unknown) => e)) as PersistenceError;
+    const error = (await client({ clientSecret: wrong })
+      .createConversation({ userId })
+      .catch((e: unknown) => e)) as PersistenceError;
     expect(error).toMatchObject({ kind: 'status', status: 401 });
     expect(error.message).toMatch(/refused voice-api's service credential \(client id "voice-api"\): set VOICE_API_CLIENT_SECRET/);
     expect(error.message).not.toContain(wrong);
@@ -190,7 +192,9 @@ describe('PersistenceClient (against a local server speaking persistence-api con
     const c = client();
     await c.createConversation({ userId });
     await fake.stop();
-    const error = (await c.request('GET', '/v1/clinic/patients', { schema: z.unknown(), query: { phone: '+14155550101' } }).catch((e: unknown) => e)) as PersistenceError;
+    const error = (await c
+      .request('GET', '/v1/clinic/patients', { schema: z.unknown(), query: { phone: '+14155550101' } })
+      .catch((e: unknown) => e)) as PersistenceError;
     expect(error).toMatchObject({ kind: 'unreachable', transient: true });
     expect(error.message).toBe(`persistence-api is unreachable at ${fake.url} (GET /v1/clinic/patients): ECONNREFUSED`);
   });

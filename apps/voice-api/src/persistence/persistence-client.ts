@@ -1,10 +1,4 @@
-import {
-  Conversation,
-  Message,
-  type AppendMessageRequest,
-  type CreateConversationRequest,
-  type EndConversationRequest,
-} from '@voice/contracts/persistence';
+import { Conversation, Message, type AppendMessageRequest, type CreateConversationRequest, type EndConversationRequest } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { contractError, send, statusError, type HttpCall } from './http';

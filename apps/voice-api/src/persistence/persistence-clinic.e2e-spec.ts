@@ -78,7 +78,10 @@ describe('ClinicPort over persistence-api (real persistence-api, seeded clinic)'
 
   it("maps 404 to 'not_found' and 400 to 'invalid'", async () => {
     const missing = await failure(clinic.move(randomUUID(), `${date}T10:00:00.000Z`));
-    expect({ code: missing.code, message: missing.message }).toEqual({ code: 'not_found', message: expect.stringMatching(/answered 404 to PATCH \/v1\/clinic\/appointments\//) });
+    expect({ code: missing.code, message: missing.message }).toEqual({
+      code: 'not_found',
+      message: expect.stringMatching(/answered 404 to PATCH \/v1\/clinic\/appointments\//),
+    });
     const doctor = (await clinic.doctors())[0];
     const invalid = await failure(clinic.slots(doctor.id, 'next tuesday'));
     expect({ code: invalid.code, message: invalid.message }).toEqual({ code: 'invalid', message: expect.stringMatching(/answered 400 .*query\.date/) });

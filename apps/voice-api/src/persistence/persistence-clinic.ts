@@ -1,13 +1,5 @@
 import { ClinicError, type CallerIdentity, type ClinicErrorCode, type ClinicPort } from '@voice/agent/agents';
-import {
-  Appointment,
-  Claim,
-  Doctor,
-  Patient,
-  SlotsResponse,
-  type BookAppointmentRequest,
-  type MoveAppointmentRequest,
-} from '@voice/contracts/persistence';
+import { Appointment, Claim, Doctor, Patient, SlotsResponse, type BookAppointmentRequest, type MoveAppointmentRequest } from '@voice/contracts/persistence';
 import { z } from 'zod';
 import type { PersistenceClient } from './persistence-client';
 import { PersistenceError } from './persistence-error';

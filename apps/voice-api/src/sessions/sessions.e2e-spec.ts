@@ -202,7 +202,9 @@ describe('session time cap (SESSION_MAX_MINUTES, manual clock)', () => {
     expect(await ended).toEqual([expect.objectContaining({ sessionId: session.id, reason: 'timeout' })]);
     const after = Session.parse((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body);
     expect(after).toMatchObject({ status: 'ended', endedAt: session.expiresAt });
-    await eventually(async () => expect((await conversationOf(user, session.conversationId)).body).toMatchObject({ status: 'ended', endedAt: session.expiresAt }));
+    await eventually(async () =>
+      expect((await conversationOf(user, session.conversationId)).body).toMatchObject({ status: 'ended', endedAt: session.expiresAt }),
+    );
 
     const next = await start(api, user);
     expect(next.id).not.toBe(session.id);

@@ -23,9 +23,7 @@ import { TicketService } from './ticket.service';
       provide: LIVEKIT_ROOMS,
       inject: [CONFIG],
       useFactory: (config: VoiceApiConfig) =>
-        config.livekit
-          ? new LiveKitRooms({ ...config.livekit, tokenTtlSeconds: config.LIVEKIT_TOKEN_TTL, agentName: config.LIVEKIT_AGENT_NAME })
-          : null,
+        config.livekit ? new LiveKitRooms({ ...config.livekit, tokenTtlSeconds: config.LIVEKIT_TOKEN_TTL, agentName: config.LIVEKIT_AGENT_NAME }) : null,
     },
   ],
   exports: [SessionsService, TicketService, LIVEKIT_ROOMS],

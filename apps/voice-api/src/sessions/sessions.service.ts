@@ -106,7 +106,10 @@ export class SessionsService implements BeforeApplicationShutdown {
       this.sessions.set(record.id, record);
       record.cancelTimer = this.clock.setTimer(record.expiresAt - now, () => void this.end(record.id, 'timeout'));
       this.logger.log({ msg: 'voice session started', sessionId: record.id, conversationId: record.conversationId, transport: record.transport });
-      return { ...toSession(record), connection: connection.type === 'websocket' ? { ...connection, url: websocketUrl(wsBase, connection.ticket) } : connection };
+      return {
+        ...toSession(record),
+        connection: connection.type === 'websocket' ? { ...connection, url: websocketUrl(wsBase, connection.ticket) } : connection,
+      };
     } finally {
       this.releaseSlot(user.userId);
     }
@@ -153,9 +156,9 @@ export class SessionsService implements BeforeApplicationShutdown {
     if (record.transport === 'livekit' && this.livekit) {
       this.livekit.close(roomNameFor(id)).catch((err: unknown) => this.logger.warn({ msg: (err as Error).message, sessionId: id }));
     }
-    await this.outbox.enqueueEnd(record.conversationId, new Date(record.endedAt).toISOString()).catch((err: unknown) =>
-      this.logger.error({ msg: (err as Error).message, sessionId: id }),
-    );
+    await this.outbox
+      .enqueueEnd(record.conversationId, new Date(record.endedAt).toISOString())
+      .catch((err: unknown) => this.logger.error({ msg: (err as Error).message, sessionId: id }));
   }
 
   /** Ends every active session, so their conversations' ends reach the outbox before it flushes. */

@@ -24,9 +24,7 @@ export function chromiumArgs(wav: string): string[] {
 export function ensureChromium(): void {
   if (existsSync(CHROMIUM_PATH)) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(
-      `Chromium is missing (${CHROMIUM_PATH}). The browser tests drive Debian's Chromium; install it as root with:\n  sudo sh -c '${INSTALL}'`,
-    );
+    throw new Error(`Chromium is missing (${CHROMIUM_PATH}). The browser tests drive Debian's Chromium; install it as root with:\n  sudo sh -c '${INSTALL}'`);
   }
   process.stderr.write(`web-e2e: ${CHROMIUM_PATH} is missing; running \`${INSTALL}\`\n`);
   try {

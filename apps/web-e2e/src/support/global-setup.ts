@@ -115,7 +115,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.E2E_VOICE_URL = voiceUrl;
   process.env.E2E_BOOKING_DAY = day;
   process.env.E2E_SERVICE_SECRETS = JSON.stringify(secretValues([voiceApiClientSecret, jwtPrivateKey, redisUrl, databaseUrl(admin, name)]));
-  process.stderr.write(`web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${name}; logs in ${relative(ROOT, LOGS_DIR)}\n`);
+  process.stderr.write(
+    `web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${name}; logs in ${relative(ROOT, LOGS_DIR)}\n`,
+  );
 }
 
 /** Starts a service and records its pid before waiting for its health, so teardown stops it even if the wait fails. */

@@ -14,7 +14,9 @@ function run(command: string, args: string[], input?: Buffer): Buffer {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
     if (e.code === 'ENOENT') {
-      throw new Error(`${command} is missing: the fake microphone's speech is made with espeak-ng and sox. Install them with \`bash tools/dev/system-packages.sh\` (as root) or \`sudo apt-get install -y espeak-ng sox\``);
+      throw new Error(
+        `${command} is missing: the fake microphone's speech is made with espeak-ng and sox. Install them with \`bash tools/dev/system-packages.sh\` (as root) or \`sudo apt-get install -y espeak-ng sox\``,
+      );
     }
     throw new Error(`\`${command} ${args.join(' ')}\` failed: ${e.stderr?.toString() ?? e.message}`);
   }

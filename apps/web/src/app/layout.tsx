@@ -5,7 +5,10 @@ import { logout } from '@/lib/auth-actions';
 import { getSession } from '@/lib/session';
 import './globals.css';
 
-export const metadata: Metadata = { title: { default: 'Clinic voice desk', template: '%s · Clinic voice desk' }, description: 'Talk to the clinic front desk by voice.' };
+export const metadata: Metadata = {
+  title: { default: 'Clinic voice desk', template: '%s · Clinic voice desk' },
+  description: 'Talk to the clinic front desk by voice.',
+};
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

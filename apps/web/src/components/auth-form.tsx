@@ -30,7 +30,9 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next?: st
         error={state.errors.password}
         hint={mode === 'register' ? PASSWORD_POLICY : undefined}
       />
-      {mode === 'register' && <Field label="Display name" name="displayName" autoComplete="name" defaultValue={state.values.displayName} error={state.errors.displayName} />}
+      {mode === 'register' && (
+        <Field label="Display name" name="displayName" autoComplete="name" defaultValue={state.values.displayName} error={state.errors.displayName} />
+      )}
       <button type="submit" className="primary" disabled={pending}>
         {mode === 'login' ? 'Sign in' : 'Create account'}
       </button>

@@ -22,7 +22,15 @@ export function ProfileForm({ profile }: { profile: Profile }) {
         <Field label="Display name" name="displayName" defaultValue={profile.displayName ?? ''} error={state.errors.displayName} autoComplete="name" />
         <Field label="Language" name="language" defaultValue={profile.language} error={state.errors.language} hint="A language tag such as en or en-GB." />
         <Field label="Timezone" name="timezone" defaultValue={profile.timezone} error={state.errors.timezone} hint="An IANA time zone such as Europe/Berlin." />
-        <Field label="Phone" name="phone" type="tel" defaultValue={profile.phone ?? ''} error={state.errors.phone} autoComplete="tel" hint="In international form, e.g. +4915112345678." />
+        <Field
+          label="Phone"
+          name="phone"
+          type="tel"
+          defaultValue={profile.phone ?? ''}
+          error={state.errors.phone}
+          autoComplete="tel"
+          hint="In international form, e.g. +4915112345678."
+        />
         <Field label="Preferred voice" name="preferredVoice" defaultValue={profile.preferredVoice ?? ''} error={state.errors.preferredVoice} />
         <button type="submit" className="primary" disabled={pending}>
           Save
@@ -36,7 +44,13 @@ export function ProfileForm({ profile }: { profile: Profile }) {
       <section className="card danger-zone">
         <h2>Delete account</h2>
         <p>Removes your account, your profile and every conversation. This cannot be undone.</p>
-        <ConfirmButton label="Delete account" title="Delete your account?" body="Your profile and all your conversations are deleted for good." confirmLabel="Delete my account" onConfirm={deleteAccount} />
+        <ConfirmButton
+          label="Delete account"
+          title="Delete your account?"
+          body="Your profile and all your conversations are deleted for good."
+          confirmLabel="Delete my account"
+          onConfirm={deleteAccount}
+        />
       </section>
     </>
   );

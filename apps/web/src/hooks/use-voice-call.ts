@@ -29,8 +29,10 @@ const OPEN_TIMEOUT_MS = 10_000;
 
 function micError(err: unknown): string {
   const name = (err as DOMException)?.name;
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'Microphone access was denied. Allow it in your browser’s site settings, or type a message instead.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No microphone was found. Plug one in and choose it below, or type a message instead.';
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return 'Microphone access was denied. Allow it in your browser’s site settings, or type a message instead.';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return 'No microphone was found. Plug one in and choose it below, or type a message instead.';
   return 'The microphone could not be started. Check that no other app is using it, or type a message instead.';
 }
 
@@ -94,7 +96,15 @@ export function useVoiceCall() {
       case 'transcript':
         setTurns((all) => {
           const at = all.findIndex((t) => t.turnId === event.turnId && t.role === event.role);
-          const turn: Turn = { ...(at >= 0 ? all[at] : {}), turnId: event.turnId, role: event.role, agent: event.agent, text: event.text, final: event.final, interrupted: event.interrupted };
+          const turn: Turn = {
+            ...(at >= 0 ? all[at] : {}),
+            turnId: event.turnId,
+            role: event.role,
+            agent: event.agent,
+            text: event.text,
+            final: event.final,
+            interrupted: event.interrupted,
+          };
           return at >= 0 ? all.map((t, i) => (i === at ? turn : t)) : [...all, turn];
         });
         return;
@@ -158,8 +168,22 @@ export function useVoiceCall() {
         setAgent(body.agent);
         media.current =
           body.connection.type === 'websocket'
-            ? await openWebSocket(body.connection.url, { audio, deviceId, onEvent, onLevel: setLevel, onPlayed: setPlayedSamples, onClosed: (m) => (hangUpSession(), teardown(m)) })
-            : await openLiveKit(body.connection.url, body.connection.token, { audio, deviceId, onEvent, onLevel: setLevel, onPlayed: setPlayedSamples, onClosed: (m) => (hangUpSession(), teardown(m)) });
+            ? await openWebSocket(body.connection.url, {
+                audio,
+                deviceId,
+                onEvent,
+                onLevel: setLevel,
+                onPlayed: setPlayedSamples,
+                onClosed: (m) => (hangUpSession(), teardown(m)),
+              })
+            : await openLiveKit(body.connection.url, body.connection.token, {
+                audio,
+                deviceId,
+                onEvent,
+                onLevel: setLevel,
+                onPlayed: setPlayedSamples,
+                onClosed: (m) => (hangUpSession(), teardown(m)),
+              });
         await Promise.race([promise, new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), OPEN_TIMEOUT_MS))]);
         // A typed-only call skips the spoken greeting, so the first reply answers what was typed.
         if (audio) media.current?.send({ type: 'start' });
@@ -215,7 +239,25 @@ export function useVoiceCall() {
     return () => media.current?.close();
   }, []);
 
-  return { status, agentState, agent, turns, error, level, playedSamples, muted, microphoneOn, devices, deviceId, setDeviceId, start, end, sendText, setMuted, dismissError: () => setError(null) };
+  return {
+    status,
+    agentState,
+    agent,
+    turns,
+    error,
+    level,
+    playedSamples,
+    muted,
+    microphoneOn,
+    devices,
+    deviceId,
+    setDeviceId,
+    start,
+    end,
+    sendText,
+    setMuted,
+    dismissError: () => setError(null),
+  };
 }
 
 class MicrophoneError extends Error {}

@@ -19,7 +19,11 @@ function zodErrors(issues: { path: PropertyKey[]; message: string }[]): Record<s
   return out;
 }
 
-async function authenticate(path: string, body: unknown, onRefused: (status: number, error: { message: string; details?: { path: string; message: string }[] }) => Record<string, string>) {
+async function authenticate(
+  path: string,
+  body: unknown,
+  onRefused: (status: number, error: { message: string; details?: { path: string; message: string }[] }) => Record<string, string>,
+) {
   try {
     const res = await callApi<TokenResponse>('persistence-api', path, { method: 'POST', body });
     if (res.ok) {

@@ -8,16 +8,24 @@ const directive = (csp: string, name: string) =>
     ?.slice(1);
 
 describe('contentSecurityPolicy', () => {
-  it("connects to voice-api by WebSocket only, with the scheme of VOICE_API_URL", () => {
+  it('connects to voice-api by WebSocket only, with the scheme of VOICE_API_URL', () => {
     expect(connectOrigins({ voiceApiUrl: 'https://voice.example.net' })).toEqual(['wss://voice.example.net']);
     expect(connectOrigins({ voiceApiUrl: 'http://127.0.0.1:3002' })).toEqual(['ws://127.0.0.1:3002']);
   });
 
   it("allows LiveKit's wss and https origins however LIVEKIT_URL is written", () => {
     for (const livekitUrl of ['wss://demo.livekit.cloud', 'https://demo.livekit.cloud/', 'wss://demo.livekit.cloud:443']) {
-      expect(connectOrigins({ voiceApiUrl: 'https://voice.example.net', livekitUrl })).toEqual(['wss://voice.example.net', 'wss://demo.livekit.cloud', 'https://demo.livekit.cloud']);
+      expect(connectOrigins({ voiceApiUrl: 'https://voice.example.net', livekitUrl })).toEqual([
+        'wss://voice.example.net',
+        'wss://demo.livekit.cloud',
+        'https://demo.livekit.cloud',
+      ]);
     }
-    expect(connectOrigins({ voiceApiUrl: 'http://127.0.0.1:3002', livekitUrl: 'ws://127.0.0.1:7880' })).toEqual(['ws://127.0.0.1:3002', 'ws://127.0.0.1:7880', 'http://127.0.0.1:7880']);
+    expect(connectOrigins({ voiceApiUrl: 'http://127.0.0.1:3002', livekitUrl: 'ws://127.0.0.1:7880' })).toEqual([
+      'ws://127.0.0.1:3002',
+      'ws://127.0.0.1:7880',
+      'http://127.0.0.1:7880',
+    ]);
   });
 
   it('holds the nonce, frame-ancestors none, and no blob:, data: or eval in production', () => {

@@ -7,7 +7,6 @@ import { testTokens as tokens } from './test-tokens';
 /** A real Redis: CI's (127.0.0.1:6379) unless TEST_REDIS_URL says otherwise. */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-
 describe('RedisSessionStore (against a real Redis)', () => {
   const clients: Redis[] = [];
   const client = () => {
@@ -53,7 +52,12 @@ describe('RedisSessionStore (against a real Redis)', () => {
       await new Promise((r) => setTimeout(r, 100));
       return fromTokens(tokens(2));
     };
-    const results = await Promise.all([instanceA.refresh(id, refresh), instanceB.refresh(id, refresh), instanceA.refresh(id, refresh), instanceB.refresh(id, refresh)]);
+    const results = await Promise.all([
+      instanceA.refresh(id, refresh),
+      instanceB.refresh(id, refresh),
+      instanceA.refresh(id, refresh),
+      instanceB.refresh(id, refresh),
+    ]);
     expect(presented).toEqual(['refresh-1']);
     expect(results.map((r) => r?.accessToken)).toEqual(['access-2', 'access-2', 'access-2', 'access-2']);
     expect((await instanceB.get(id))?.refreshToken).toBe('refresh-2');

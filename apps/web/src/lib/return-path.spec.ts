@@ -9,7 +9,10 @@ describe('safeReturnPath', () => {
     expect(safeReturnPath('/history/0b0c')).toBe('/history/0b0c');
   });
 
-  it.each(['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '', undefined, 42])('refuses %p and goes to the chat', (next) => {
-    expect(safeReturnPath(next)).toBe('/chat');
-  });
+  it.each(['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '', undefined, 42])(
+    'refuses %p and goes to the chat',
+    (next) => {
+      expect(safeReturnPath(next)).toBe('/chat');
+    },
+  );
 });

@@ -21,7 +21,6 @@ function store(): SessionStore {
   return (holder[STORE_KEY] ??= REDIS_URL ? new RedisSessionStore(new Redis(REDIS_URL, { maxRetriesPerRequest: 2 }), idleMs) : new MemorySessionStore(idleMs));
 }
 
-
 export interface Session {
   id: string;
   user: StoredSession['user'];

@@ -1,12 +1,5 @@
 import { getBalance, getClaims } from './billing-tools';
-import {
-  bookAppointment,
-  cancelAppointment,
-  findFreeSlots,
-  listDoctors,
-  listMyAppointments,
-  moveAppointment,
-} from './scheduling-tools';
+import { bookAppointment, cancelAppointment, findFreeSlots, listDoctors, listMyAppointments, moveAppointment } from './scheduling-tools';
 import { transferTool, type AgentName, type Tool } from './tools';
 
 export const OPENING_HOURS = 'Monday to Friday, 8 AM to 6 PM; closed on weekends';
@@ -37,11 +30,7 @@ export const receptionist: AgentDefinition = {
     `You are the receptionist of a medical clinic. Greet callers, answer questions about opening hours, ` +
     `and hand the caller over: appointments (booking, availability, moving, cancelling) go to the scheduler, ` +
     `balances and insurance claims go to billing. ${VOICE_STYLE}`,
-  tools: [
-    openingHours,
-    transferTool('scheduler', 'for anything about appointments'),
-    transferTool('billing', 'for balances, payments and insurance claims'),
-  ],
+  tools: [openingHours, transferTool('scheduler', 'for anything about appointments'), transferTool('billing', 'for balances, payments and insurance claims')],
 };
 
 export const scheduler: AgentDefinition = {
@@ -65,12 +54,7 @@ export const scheduler: AgentDefinition = {
 export const billing: AgentDefinition = {
   name: 'billing',
   instructions: `You are the clinic's billing assistant: the caller's balance and the status of their insurance claims. ${VOICE_STYLE}`,
-  tools: [
-    getBalance,
-    getClaims,
-    transferTool('scheduler', 'for appointments'),
-    transferTool('receptionist', 'for anything else'),
-  ],
+  tools: [getBalance, getClaims, transferTool('scheduler', 'for appointments'), transferTool('receptionist', 'for anything else')],
 };
 
 export const AGENTS: Record<AgentName, AgentDefinition> = { receptionist, scheduler, billing };

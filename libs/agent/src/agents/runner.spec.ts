@@ -36,7 +36,15 @@ class MemoryClinic implements ClinicPort {
   }
   async book(input: { doctorId: string; startsAt: string }) {
     if (this.failBooking) throw this.failBooking;
-    const a: Appointment = { id: `appt-${this.booked.length + 1}`, doctorId: input.doctorId, patientId: patient.id, startsAt: input.startsAt, endsAt: input.startsAt, status: 'booked', reason: null };
+    const a: Appointment = {
+      id: `appt-${this.booked.length + 1}`,
+      doctorId: input.doctorId,
+      patientId: patient.id,
+      startsAt: input.startsAt,
+      endsAt: input.startsAt,
+      status: 'booked',
+      reason: null,
+    };
     this.booked.push(a);
     return a;
   }
@@ -53,7 +61,17 @@ class MemoryClinic implements ClinicPort {
     return a;
   }
   async claims(): Promise<Claim[]> {
-    return [{ id: 'c1', patientId: patient.id, reference: 'CLM-1042', status: 'approved', amountCents: 12000, submittedAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-05T00:00:00Z' }];
+    return [
+      {
+        id: 'c1',
+        patientId: patient.id,
+        reference: 'CLM-1042',
+        status: 'approved',
+        amountCents: 12000,
+        submittedAt: '2026-11-01T00:00:00Z',
+        updatedAt: '2026-11-05T00:00:00Z',
+      },
+    ];
   }
 }
 
@@ -69,7 +87,10 @@ function setup(llm?: LanguageModel) {
   const say = async (text: string) => {
     const events: RunnerEvent[] = [];
     for await (const e of runner.respond(text)) events.push(e);
-    const reply = events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('').trim();
+    const reply = events
+      .flatMap((e) => (e.type === 'text' ? [e.text] : []))
+      .join('')
+      .trim();
     return { events, reply, tools: events.flatMap((e) => (e.type === 'tool' ? [e.name] : [])) };
   };
   return { clinic, runner, say };

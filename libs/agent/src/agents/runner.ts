@@ -74,7 +74,11 @@ export class AgentRunner {
       let text = '';
       const calls: ToolCall[] = [];
       try {
-        for await (const event of this.options.llm.complete({ messages: [this.system(agent), ...this.history], tools: agent.tools.map((t) => t.spec), signal })) {
+        for await (const event of this.options.llm.complete({
+          messages: [this.system(agent), ...this.history],
+          tools: agent.tools.map((t) => t.spec),
+          signal,
+        })) {
           if (event.type === 'text') {
             text += event.text;
             yield { type: 'text', agent: agent.name, text: event.text };

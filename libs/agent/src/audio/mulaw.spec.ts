@@ -18,9 +18,7 @@ describe('G.711 μ-law', () => {
   });
 
   it('decodes the known code points', () => {
-    expect(mulawDecode(Uint8Array.from([0xff, 0x7f, 0x80, 0x00, 0xf0, 0x8f, 0x0f]))).toEqual(
-      Int16Array.from([0, 0, 32124, -32124, 120, 16764, -16764]),
-    );
+    expect(mulawDecode(Uint8Array.from([0xff, 0x7f, 0x80, 0x00, 0xf0, 0x8f, 0x0f]))).toEqual(Int16Array.from([0, 0, 32124, -32124, 120, 16764, -16764]));
     expect(mulawDecodeSample(0xce)).toBe(988);
   });
 
@@ -67,15 +65,11 @@ describe('G.711 μ-law', () => {
   });
 
   it('clips beyond ±32635 to the outermost levels', () => {
-    expect(mulawDecode(mulawEncode(Int16Array.from([32700, 32767, -32700, -32768])))).toEqual(
-      Int16Array.from([32124, 32124, -32124, -32124]),
-    );
+    expect(mulawDecode(mulawEncode(Int16Array.from([32700, 32767, -32700, -32768])))).toEqual(Int16Array.from([32124, 32124, -32124, -32124]));
   });
 
   it('keeps a speech-level sine within 38 dB signal-to-quantisation-noise', () => {
-    const sine = Int16Array.from({ length: 8000 }, (_, i) =>
-      Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)),
-    );
+    const sine = Int16Array.from({ length: 8000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
     const back = mulawDecode(mulawEncode(sine));
     let signal = 0;
     let noise = 0;

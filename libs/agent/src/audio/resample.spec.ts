@@ -1,9 +1,7 @@
 import { resample, Resampler, SUPPORTED_SAMPLE_RATES } from './resample';
 
 function sine(freq: number, rate: number, samples: number, amplitude = 10000): Int16Array {
-  return Int16Array.from({ length: samples }, (_, i) =>
-    Math.round(amplitude * Math.sin((2 * Math.PI * freq * i) / rate)),
-  );
+  return Int16Array.from({ length: samples }, (_, i) => Math.round(amplitude * Math.sin((2 * Math.PI * freq * i) / rate)));
 }
 
 /** Amplitude of the `freq` component (Goertzel), normalised so a sine of amplitude A gives A. */
@@ -37,12 +35,9 @@ function rmsOf(x: Int16Array): number {
 }
 
 /** The middle of a signal, away from the filter's start-up and tail. */
-const middle = (x: Int16Array, rate: number): Int16Array =>
-  x.subarray(Math.round(rate * 0.1), x.length - Math.round(rate * 0.1));
+const middle = (x: Int16Array, rate: number): Int16Array => x.subarray(Math.round(rate * 0.1), x.length - Math.round(rate * 0.1));
 
-const pairs = SUPPORTED_SAMPLE_RATES.flatMap((from) =>
-  SUPPORTED_SAMPLE_RATES.filter((to) => to !== from).map((to) => [from, to] as const),
-);
+const pairs = SUPPORTED_SAMPLE_RATES.flatMap((from) => SUPPORTED_SAMPLE_RATES.filter((to) => to !== from).map((to) => [from, to] as const));
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -121,9 +116,7 @@ describe('Resampler (streaming)', () => {
     [16000, 48000],
   ])('%i Hz → %i Hz in random-sized chunks equals the one-shot output, sample for sample', (from, to) => {
     const random = lcg(from + to);
-    const input = Int16Array.from({ length: from }, (_, i) =>
-      Math.round(8000 * Math.sin((2 * Math.PI * 700 * i) / from) + 3000 * (random() - 0.5)),
-    );
+    const input = Int16Array.from({ length: from }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 700 * i) / from) + 3000 * (random() - 0.5)));
     const oneShot = resample(input, from, to);
     const resampler = new Resampler(from, to);
     const parts: Int16Array[] = [];
@@ -147,8 +140,7 @@ describe('Resampler (streaming)', () => {
     const input = sine(440, 24000, 24000);
     const resampler = new Resampler(24000, 16000);
     const parts: Int16Array[] = [];
-    for (let offset = 0; offset < input.length; offset += 480)
-      parts.push(resampler.process(input.subarray(offset, offset + 480)));
+    for (let offset = 0; offset < input.length; offset += 480) parts.push(resampler.process(input.subarray(offset, offset + 480)));
     parts.push(resampler.flush());
     const out = Int16Array.from(parts.flatMap((p) => [...p]));
     // The largest sample-to-sample step of a 440 Hz sine of amplitude 10000 at 16 kHz is about 1730.

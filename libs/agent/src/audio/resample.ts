@@ -58,9 +58,7 @@ function filterBank(from: number, to: number): FilterBank {
   const up = to / g;
   const down = from / g;
   if (up > 4096) {
-    throw new RangeError(
-      `Resampler: ${from} Hz → ${to} Hz needs ${up} filter phases; use rates with a larger common divisor`,
-    );
+    throw new RangeError(`Resampler: ${from} Hz → ${to} Hz needs ${up} filter phases; use rates with a larger common divisor`);
   }
   // Cut-off as a fraction of the input Nyquist frequency.
   const cutoff = ROLLOFF * Math.min(1, to / from);
@@ -168,10 +166,7 @@ export class Resampler {
     const h = this.history;
     const available = this.historyStart + this.historyLength;
     // Outputs computable now: the last tap (input index i + halfWidth) must have arrived.
-    const ready = Math.max(
-      0,
-      Math.floor(((available - halfWidth) * up - this.phase - this.inputIndex * up - 1) / down) + 1,
-    );
+    const ready = Math.max(0, Math.floor(((available - halfWidth) * up - this.phase - this.inputIndex * up - 1) / down) + 1);
     const count = Math.min(ready, limit);
     const out = new Int16Array(Math.max(0, count));
     let i = this.inputIndex;

@@ -63,10 +63,7 @@ describe('WAV', () => {
   });
 
   it('takes the rest of the file when the data size is 0', () => {
-    const file = riff(
-      chunk('fmt ', fmt(1, 8000)),
-      Buffer.concat([Buffer.from('data\0\0\0\0', 'ascii'), pcm(1, -2, 3)]),
-    );
+    const file = riff(chunk('fmt ', fmt(1, 8000)), Buffer.concat([Buffer.from('data\0\0\0\0', 'ascii'), pcm(1, -2, 3)]));
     expect(decodeWav(file).samples).toEqual(Int16Array.from([1, -2, 3]));
   });
 
@@ -115,9 +112,7 @@ describe('WAV', () => {
   it('says what is wrong with files it cannot read', () => {
     expect(() => decodeWav(Buffer.from('OggS not a wave file'))).toThrow(/not a RIFF\/WAVE/);
     expect(() => decodeWav(riff(chunk('fmt ', fmt(1, 8000, 8)), chunk('data', Buffer.alloc(4))))).toThrow(/16-bit/);
-    expect(() => decodeWav(riff(chunk('fmt ', fmt(1, 8000, 16, 3)), chunk('data', Buffer.alloc(4))))).toThrow(
-      /format tag 3/,
-    );
+    expect(() => decodeWav(riff(chunk('fmt ', fmt(1, 8000, 16, 3)), chunk('data', Buffer.alloc(4))))).toThrow(/format tag 3/);
     expect(() => decodeWav(riff(chunk('fmt ', fmt(1, 8000))))).toThrow(/no "data" chunk/);
     expect(() => encodeWav(new Int16Array(1), 0)).toThrow(/sample rate/);
   });

@@ -56,10 +56,7 @@ export function decodeWav(data: Uint8Array): DecodedWav {
       const tag = view.getUint16(body, true);
       format = {
         // WAVE_FORMAT_EXTENSIBLE keeps the real format in the first two bytes of its sub-format GUID.
-        formatTag:
-          tag === WAVE_FORMAT_EXTENSIBLE && size >= 40 && body + 26 <= data.byteLength
-            ? view.getUint16(body + 24, true)
-            : tag,
+        formatTag: tag === WAVE_FORMAT_EXTENSIBLE && size >= 40 && body + 26 <= data.byteLength ? view.getUint16(body + 24, true) : tag,
         channels: view.getUint16(body + 2, true),
         sampleRate: view.getUint32(body + 4, true),
         bitsPerSample: view.getUint16(body + 14, true),

@@ -5,7 +5,11 @@ describe('providerMessage', () => {
     ['OpenAI / Azure', '{"error":{"message":"Invalid API key","type":"invalid_request_error"}}', 'Invalid API key'],
     ['Ollama', '{"error":"model \\"llama9\\" not found"}', 'model "llama9" not found'],
     ['Deepgram', '{"err_code":"INVALID_AUTH","err_msg":"Invalid credentials."}', 'Invalid credentials.'],
-    ['Cartesia (2026 form)', '{"error_code":"concurrency_limited","title":"Too many concurrent requests","message":"Over your plan limit."}', 'Over your plan limit.'],
+    [
+      'Cartesia (2026 form)',
+      '{"error_code":"concurrency_limited","title":"Too many concurrent requests","message":"Over your plan limit."}',
+      'Over your plan limit.',
+    ],
     ['plain text', '  Invalid API key\n', 'Invalid API key'],
     ['empty body', '', 'fallback'],
   ])('reads the message of %s', (_name, body, expected) => {

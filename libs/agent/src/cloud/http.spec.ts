@@ -26,7 +26,9 @@ describe('cloudFetch', () => {
   it('refuses to start when the caller has already aborted', async () => {
     const abort = new AbortController();
     abort.abort();
-    await expect(cloudFetch({ provider: 'Test Provider', url: 'http://127.0.0.1:9/', headers: {}, timeoutMs: 1000, signal: abort.signal, secrets: [] })).rejects.toMatchObject({
+    await expect(
+      cloudFetch({ provider: 'Test Provider', url: 'http://127.0.0.1:9/', headers: {}, timeoutMs: 1000, signal: abort.signal, secrets: [] }),
+    ).rejects.toMatchObject({
       name: 'AbortError',
     });
   });

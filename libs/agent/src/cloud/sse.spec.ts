@@ -16,7 +16,8 @@ async function parse(text: string, sizes: number[]): Promise<SseEvent[]> {
 }
 
 describe('parseSse', () => {
-  const stream = ': comment\r\n\r\nevent: delta\r\ndata: {"text":"caf\u00e9 \u2615"}\r\n\r\ndata: first line\ndata: second line\n\nid: 7\nretry: 10\ndata:no-space\n\ndata: [DONE]';
+  const stream =
+    ': comment\r\n\r\nevent: delta\r\ndata: {"text":"caf\u00e9 \u2615"}\r\n\r\ndata: first line\ndata: second line\n\nid: 7\nretry: 10\ndata:no-space\n\ndata: [DONE]';
 
   it.each([[[1]], [[2, 3]], [[7]], [[1000]]])('gives the same events whatever the chunk sizes (%j), CRLF and split UTF-8 included', async (sizes) => {
     expect(await parse(stream, sizes)).toEqual([

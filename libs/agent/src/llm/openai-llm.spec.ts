@@ -102,8 +102,15 @@ describe('OpenAI LLM (protocol test against a local server speaking the OpenAI c
   it('assembles one tool call whose id, name and arguments arrive over several chunks', async () => {
     server = await startLocalServer((_req, res) => {
       startSse(res);
-      res.write(chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_abc', type: 'function', function: { name: 'find_free_slots', arguments: '' } }] }));
-      for (const piece of ['{"doc', 'tor":"Smith",', '"date":"2026-', '03-12"}']) res.write(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+      res.write(
+        chunk({
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ index: 0, id: 'call_abc', type: 'function', function: { name: 'find_free_slots', arguments: '' } }],
+        }),
+      );
+      for (const piece of ['{"doc', 'tor":"Smith",', '"date":"2026-', '03-12"}'])
+        res.write(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
       res.write(chunk({}, 'tool_calls'));
       res.end(DONE);
     });
@@ -153,7 +160,11 @@ describe('OpenAI LLM (protocol test against a local server speaking the OpenAI c
     expect(body['messages']).toEqual([
       { role: 'system', content: 'You book appointments.' },
       { role: 'user', content: 'Is Dr Smith free on Thursday?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'find_free_slots', arguments: '{"date":"2026-03-12"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'find_free_slots', arguments: '{"date":"2026-03-12"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: '{"slots":["10:00"]}' },
       { role: 'assistant', content: 'Ten o’clock is free.' },
     ]);
@@ -168,7 +179,9 @@ describe('OpenAI LLM (protocol test against a local server speaking the OpenAI c
         req.headers['api-key'] === KEY &&
         req.headers['authorization'] === undefined;
       if (!azureForm) {
-        res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist.' } }));
+        res
+          .writeHead(404, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist.' } }));
         return;
       }
       startSse(res);
@@ -191,19 +204,28 @@ describe('OpenAI LLM (protocol test against a local server speaking the OpenAI c
       }
       startSse(res);
       // Ollama sends each tool call whole, in one chunk.
-      res.write(chunk({ tool_calls: [{ id: 'call_x', index: 0, type: 'function', function: { name: 'find_free_slots', arguments: '{"date":"2026-03-12"}' } }] }));
+      res.write(
+        chunk({ tool_calls: [{ id: 'call_x', index: 0, type: 'function', function: { name: 'find_free_slots', arguments: '{"date":"2026-03-12"}' } }] }),
+      );
       res.write(chunk({}, 'tool_calls'));
       res.end(DONE);
     });
     const llm = new OpenAiLlm({ baseUrl: `${server.origin}/v1`, model: 'llama3.1' });
 
-    expect(await collect(llm.complete(request()))).toEqual([{ type: 'tool_call', call: { id: 'call_x', name: 'find_free_slots', arguments: { date: '2026-03-12' } } }]);
+    expect(await collect(llm.complete(request()))).toEqual([
+      { type: 'tool_call', call: { id: 'call_x', name: 'find_free_slots', arguments: { date: '2026-03-12' } } },
+    ]);
     expect(await llm.check()).toMatchObject({ status: 'up' });
     expect(await new OpenAiLlm({ model: 'gpt-4o-mini' }).check()).toMatchObject({ status: 'down' });
   });
 
   it.each([
-    [429, { 'Content-Type': 'application/json' }, JSON.stringify({ error: { message: `Rate limit reached for gpt-4o-mini (key ${KEY})`, type: 'requests', code: 'rate_limit_exceeded' } }), 'OpenAI LLM: 429 Rate limit reached for gpt-4o-mini (key ***)'],
+    [
+      429,
+      { 'Content-Type': 'application/json' },
+      JSON.stringify({ error: { message: `Rate limit reached for gpt-4o-mini (key ${KEY})`, type: 'requests', code: 'rate_limit_exceeded' } }),
+      'OpenAI LLM: 429 Rate limit reached for gpt-4o-mini (key ***)',
+    ],
     [500, { 'Content-Type': 'text/plain' }, 'upstream exploded', 'OpenAI LLM: 500 upstream exploded'],
   ])('turns HTTP %i into an error with the status and the provider message, never the key', async (status, headers, body, message) => {
     server = await startLocalServer((_req, res) => void res.writeHead(status, headers).end(body));

@@ -37,7 +37,8 @@ export class OpenAiLlm implements LanguageModel {
 
   async check(): Promise<ProviderCheck> {
     if (!this.options.model && !this.options.azureApiVersion) return { status: 'down', detail: `${this.provider}: no model configured` };
-    if (this.options.apiKey) return { status: 'up', detail: `${this.provider}: API key set (model ${this.options.model || 'per deployment'} at ${this.baseUrl})` };
+    if (this.options.apiKey)
+      return { status: 'up', detail: `${this.provider}: API key set (model ${this.options.model || 'per deployment'} at ${this.baseUrl})` };
     if (this.options.azureApiVersion || this.baseUrl === OPENAI_BASE_URL) {
       return { status: 'down', detail: `${this.provider}: API key missing for ${this.baseUrl}` };
     }
@@ -133,7 +134,10 @@ class ToolCallAssembler {
     this.parts.clear();
     for (const [, part] of ordered) {
       if (!part.name) throw new ProviderError(this.provider, 'stream ended with a tool call that has no function name');
-      yield { type: 'tool_call', call: { id: part.id ?? `call_${++this.emitted}`, name: part.name, arguments: this.parseArguments(part.name, part.arguments) } };
+      yield {
+        type: 'tool_call',
+        call: { id: part.id ?? `call_${++this.emitted}`, name: part.name, arguments: this.parseArguments(part.name, part.arguments) },
+      };
     }
   }
 

@@ -61,7 +61,10 @@ export class TurnDetector {
     }
     if (this.silentMs < this.options.endOfUtteranceMs) return [{ type: 'audio', frame }];
     this.reset();
-    return [{ type: 'audio', frame }, { type: 'end', lastSpeechAt: this.lastSpeechAt }];
+    return [
+      { type: 'audio', frame },
+      { type: 'end', lastSpeechAt: this.lastSpeechAt },
+    ];
   }
 
   reset(): void {

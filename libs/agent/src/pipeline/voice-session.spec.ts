@@ -36,7 +36,11 @@ function startSession() {
     stt,
     tts: new EspeakTts({}),
     vad: new EnergyVad(),
-    runner: new AgentRunner({ llm: new OfflineLlm({ timezone: 'UTC' }), ctx: { clinic, caller: { userId: 'u1' }, timezone: 'UTC', now: () => new Date() }, log }),
+    runner: new AgentRunner({
+      llm: new OfflineLlm({ timezone: 'UTC' }),
+      ctx: { clinic, caller: { userId: 'u1' }, timezone: 'UTC', now: () => new Date() },
+      log,
+    }),
     vadThreshold: 0.5,
     endOfUtteranceMs: 400,
     greeting: 'Hello, how can I help?',
@@ -141,10 +145,21 @@ function startFakeSession(tts: TextToSpeech) {
   const events: ServerEvent[] = [];
   const turns: FinishedTurn[] = [];
   const session = new VoiceSession({
-    stt: { name: 'none', startUtterance: () => { throw new Error('no speech in this test'); }, check: async () => ({ status: 'up', detail: '' }), close: async () => undefined },
+    stt: {
+      name: 'none',
+      startUtterance: () => {
+        throw new Error('no speech in this test');
+      },
+      check: async () => ({ status: 'up', detail: '' }),
+      close: async () => undefined,
+    },
     vad: { name: 'none', process: () => 0, reset: () => undefined, close: async () => undefined },
     tts,
-    runner: new AgentRunner({ llm: new OfflineLlm({ timezone: 'UTC' }), ctx: { clinic, caller: { userId: 'u1' }, timezone: 'UTC', now: () => new Date() }, log }),
+    runner: new AgentRunner({
+      llm: new OfflineLlm({ timezone: 'UTC' }),
+      ctx: { clinic, caller: { userId: 'u1' }, timezone: 'UTC', now: () => new Date() },
+      log,
+    }),
     vadThreshold: 0.5,
     endOfUtteranceMs: 400,
     greeting: GREETING_WORDS,

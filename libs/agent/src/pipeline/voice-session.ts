@@ -100,14 +100,16 @@ export class VoiceSession {
   pushAudio(frame: Int16Array): void {
     if (this.closed) return;
     const arrivedAt = performance.now();
-    this.frames = this.frames.then(async () => {
-      const probability = await this.o.vad.process(frame);
-      for (const event of this.detector.update(frame, probability, arrivedAt)) {
-        if (event.type === 'start') this.onSpeechStart(event.preRoll);
-        else if (event.type === 'audio') this.utterance?.push(event.frame);
-        else void this.onSpeechEnd(event.lastSpeechAt);
-      }
-    }).catch((err: unknown) => this.o.log.error({ err }, 'audio frame failed'));
+    this.frames = this.frames
+      .then(async () => {
+        const probability = await this.o.vad.process(frame);
+        for (const event of this.detector.update(frame, probability, arrivedAt)) {
+          if (event.type === 'start') this.onSpeechStart(event.preRoll);
+          else if (event.type === 'audio') this.utterance?.push(event.frame);
+          else void this.onSpeechEnd(event.lastSpeechAt);
+        }
+      })
+      .catch((err: unknown) => this.o.log.error({ err }, 'audio frame failed'));
   }
 
   /** Typed input: a final user turn, without STT. */
@@ -304,7 +306,14 @@ export class VoiceSession {
     }
     if (reply.abort.signal.aborted) return;
     spoken.endMs = reply.audioMs;
-    this.o.sendEvent({ type: 'transcript', turnId: reply.id, role: 'agent', agent: reply.agent, text: reply.sentences.map((s) => s.text).join(' '), final: false });
+    this.o.sendEvent({
+      type: 'transcript',
+      turnId: reply.id,
+      role: 'agent',
+      agent: reply.agent,
+      text: reply.sentences.map((s) => s.text).join(' '),
+      final: false,
+    });
   }
 
   private onFirstAudio(reply: Reply) {

@@ -84,12 +84,19 @@ export class MediaClient {
   }
 
   /** The first event (already received or still to come) that matches. */
-  waitFor<T extends Event['type']>(type: T, match: (e: Extract<Event, { type: T }>) => boolean = () => true, timeoutMs = 20_000): Promise<Extract<Event, { type: T }>> {
+  waitFor<T extends Event['type']>(
+    type: T,
+    match: (e: Extract<Event, { type: T }>) => boolean = () => true,
+    timeoutMs = 20_000,
+  ): Promise<Extract<Event, { type: T }>> {
     const test = (e: Event) => e.type === type && match(e as Extract<Event, { type: T }>);
     const seen = this.events.find((x) => test(x.event));
     if (seen) return Promise.resolve(seen.event as Extract<Event, { type: T }>);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms; got: ${this.events.map((x) => x.event.type).join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${type} event within ${timeoutMs} ms; got: ${this.events.map((x) => x.event.type).join(', ')}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         match: test,
         resolve: (e) => {

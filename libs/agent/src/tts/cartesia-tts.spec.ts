@@ -1,6 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import { pcm16Bytes } from '../cloud/pcm16';
-import { clientGone, firstDifference, joinPcm, oddPieces, startLocalServer, synthesizeSpeech, writeSlowly, type LocalServer } from '../cloud/testing/local-server';
+import {
+  clientGone,
+  firstDifference,
+  joinPcm,
+  oddPieces,
+  startLocalServer,
+  synthesizeSpeech,
+  writeSlowly,
+  type LocalServer,
+} from '../cloud/testing/local-server';
 import { CartesiaTts } from './cartesia-tts';
 
 const KEY = 'sk_car_test_0123456789';
@@ -35,7 +44,12 @@ describe('Cartesia TTS (protocol test against a local server speaking the Cartes
         output_format: { container: 'raw', encoding: 'pcm_s16le', sample_rate: 24000 },
         language: 'en',
       };
-      if (req.method !== 'POST' || req.url !== '/tts/bytes' || req.headers['content-type'] !== 'application/json' || JSON.stringify(body) !== JSON.stringify(expected)) {
+      if (
+        req.method !== 'POST' ||
+        req.url !== '/tts/bytes' ||
+        req.headers['content-type'] !== 'application/json' ||
+        JSON.stringify(body) !== JSON.stringify(expected)
+      ) {
         res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`Bad Request: unexpected ${req.method} ${req.url} ${req.body.toString('utf8')}`);
         return;
       }

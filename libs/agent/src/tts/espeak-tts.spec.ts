@@ -82,7 +82,7 @@ describe('EspeakTts (real espeak-ng)', () => {
     expect(chunks).toEqual([]);
   });
 
-  it('fails with espeak-ng\'s own message for an unknown voice', async () => {
+  it("fails with espeak-ng's own message for an unknown voice", async () => {
     const bad = new EspeakTts({ voice: 'nosuchvoice' });
     await expect(bad.synthesize('Hello').next()).rejects.toThrow(/espeak-ng TTS: exited with code 1: .*voice does not exist/);
   });

@@ -37,7 +37,13 @@ export class EspeakTts implements TextToSpeech {
   async check(): Promise<ProviderCheck> {
     try {
       const { stdout } = await run(this.binary, ['--version'], { timeout: 5_000 });
-      return { status: 'up', detail: stdout.trim().split('\n')[0].replace(/\s+Data at:.*$/, '') };
+      return {
+        status: 'up',
+        detail: stdout
+          .trim()
+          .split('\n')[0]
+          .replace(/\s+Data at:.*$/, ''),
+      };
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       return {

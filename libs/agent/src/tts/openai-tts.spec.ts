@@ -1,5 +1,14 @@
 import { pcm16Bytes } from '../cloud/pcm16';
-import { clientGone, firstDifference, joinPcm, oddPieces, startLocalServer, synthesizeSpeech, writeSlowly, type LocalServer } from '../cloud/testing/local-server';
+import {
+  clientGone,
+  firstDifference,
+  joinPcm,
+  oddPieces,
+  startLocalServer,
+  synthesizeSpeech,
+  writeSlowly,
+  type LocalServer,
+} from '../cloud/testing/local-server';
 import { OpenAiTts } from './openai-tts';
 
 const KEY = 'sk-test-tts-0123456789';
@@ -19,7 +28,9 @@ describe('OpenAI TTS (protocol test against a local server speaking the OpenAI a
   async function startSpeechServer(send: (res: import('node:http').ServerResponse) => Promise<void>): Promise<LocalServer> {
     return startLocalServer(async (req, res) => {
       if (req.headers['authorization'] !== `Bearer ${KEY}`) {
-        res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+        res
+          .writeHead(401, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
         return;
       }
       const body = JSON.parse(req.body.toString('utf8')) as Record<string, unknown>;
@@ -32,7 +43,9 @@ describe('OpenAI TTS (protocol test against a local server speaking the OpenAI a
         body['input'] === TEXT &&
         body['response_format'] === 'pcm';
       if (!wellFormed) {
-        res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { message: `unexpected request ${req.url} ${req.body.toString('utf8')}` } }));
+        res
+          .writeHead(400, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `unexpected request ${req.url} ${req.body.toString('utf8')}` } }));
         return;
       }
       res.writeHead(200, { 'Content-Type': 'audio/pcm', 'Transfer-Encoding': 'chunked' });

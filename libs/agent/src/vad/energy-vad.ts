@@ -79,8 +79,7 @@ export class EnergyVad implements VoiceActivityDetector {
     const level = dbfs(frame);
     const floor = this.trackFloor(level);
     const snr = level - floor;
-    const p =
-      sigmoid((snr - this.o.snrThresholdDb) / (this.o.softnessDb / 2)) * sigmoid((level - this.o.minSpeechDbfs) / 2);
+    const p = sigmoid((snr - this.o.snrThresholdDb) / (this.o.softnessDb / 2)) * sigmoid((level - this.o.minSpeechDbfs) / 2);
     this.recentP[this.frames % this.recentP.length] = p;
     this.frames++;
     let held = 0;

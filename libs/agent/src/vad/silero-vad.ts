@@ -31,11 +31,9 @@ export function defaultSileroModelPath(): string {
   try {
     entry = require.resolve('@livekit/agents-plugin-silero');
   } catch (error) {
-    throw new Error(
-      'SileroVad: @livekit/agents-plugin-silero is not installed, so there is no Silero model; ' +
-        'install it or pass options.modelPath',
-      { cause: error },
-    );
+    throw new Error('SileroVad: @livekit/agents-plugin-silero is not installed, so there is no Silero model; ' + 'install it or pass options.modelPath', {
+      cause: error,
+    });
   }
   return join(dirname(entry), 'silero_vad.onnx');
 }
@@ -108,9 +106,7 @@ export class SileroVad implements VoiceActivityDetector {
     for (const name of ['input', 'state', 'sr']) {
       if (!session.inputNames.includes(name)) {
         await releaseSession(modelPath);
-        throw new Error(
-          `SileroVad: ${modelPath} is not a Silero v5 model (inputs ${session.inputNames.join(', ')}; expected input, state, sr)`,
-        );
+        throw new Error(`SileroVad: ${modelPath} is not a Silero v5 model (inputs ${session.inputNames.join(', ')}; expected input, state, sr)`);
       }
     }
     return new SileroVad(ort, session, modelPath);
@@ -167,9 +163,7 @@ export class SileroVad implements VoiceActivityDetector {
     const output = result['output'];
     const stateN = result['stateN'];
     if (!output || !stateN) {
-      throw new Error(
-        `SileroVad: unexpected model outputs (${Object.keys(result).join(', ')}); expected output, stateN`,
-      );
+      throw new Error(`SileroVad: unexpected model outputs (${Object.keys(result).join(', ')}); expected output, stateN`);
     }
     this.state.set(stateN.data as Float32Array);
     return (output.data as Float32Array)[0];

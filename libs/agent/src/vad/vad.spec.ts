@@ -223,9 +223,7 @@ describe('SileroVad', () => {
   });
 
   it('says which file it could not load', async () => {
-    await expect(SileroVad.load({ modelPath: '/nonexistent/silero.onnx' })).rejects.toThrow(
-      /\/nonexistent\/silero\.onnx/,
-    );
+    await expect(SileroVad.load({ modelPath: '/nonexistent/silero.onnx' })).rejects.toThrow(/\/nonexistent\/silero\.onnx/);
   });
 });
 

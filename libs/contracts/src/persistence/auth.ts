@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { ServiceScope } from './common';
 
 export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_POLICY =
-  `Password must be at least ${PASSWORD_MIN_LENGTH} characters and contain at least one letter and one digit.`;
+export const PASSWORD_POLICY = `Password must be at least ${PASSWORD_MIN_LENGTH} characters and contain at least one letter and one digit.`;
 
 export const Email = z
   .string()
@@ -15,27 +14,18 @@ export const Email = z
 export const Password = z
   .string()
   .max(128, 'must be at most 128 characters')
-  .refine(
-    (p) => p.length >= PASSWORD_MIN_LENGTH && /\p{L}/u.test(p) && /\d/.test(p),
-    PASSWORD_POLICY,
-  );
+  .refine((p) => p.length >= PASSWORD_MIN_LENGTH && /\p{L}/u.test(p) && /\d/.test(p), PASSWORD_POLICY);
 
 export const DisplayName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 
-export const RegisterRequest = z
-  .object({ email: Email, password: Password, displayName: DisplayName.optional() })
-  .strict();
+export const RegisterRequest = z.object({ email: Email, password: Password, displayName: DisplayName.optional() }).strict();
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
-export const LoginRequest = z
-  .object({ email: Email, password: z.string().min(1, 'is required').max(128, 'must be at most 128 characters') })
-  .strict();
+export const LoginRequest = z.object({ email: Email, password: z.string().min(1, 'is required').max(128, 'must be at most 128 characters') }).strict();
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
 /** Refresh and logout take the refresh token in the body, or from the refresh cookie when omitted. */
-export const RefreshRequest = z
-  .object({ refreshToken: z.string().min(20, 'is not a valid refresh token').max(200).optional() })
-  .strict();
+export const RefreshRequest = z.object({ refreshToken: z.string().min(20, 'is not a valid refresh token').max(200).optional() }).strict();
 export type RefreshRequest = z.infer<typeof RefreshRequest>;
 
 export const UserSummary = z.object({
@@ -82,8 +72,7 @@ export const AccessTokenClaims = z.discriminatedUnion('typ', [
   z.object({ typ: z.literal('service'), sub: z.string(), scope: z.string() }),
 ]);
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
-export const parseScopes = (scope: string): ServiceScope[] =>
-  scope.split(' ').filter((s): s is ServiceScope => ServiceScope.safeParse(s).success);
+export const parseScopes = (scope: string): ServiceScope[] => scope.split(' ').filter((s): s is ServiceScope => ServiceScope.safeParse(s).success);
 
 export const Jwk = z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string() }).loose();
 export const JwksResponse = z.object({ keys: z.array(Jwk) });

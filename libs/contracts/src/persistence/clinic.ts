@@ -58,7 +58,10 @@ export const BookAppointmentRequest = z
     startsAt: IsoDateTime,
     reason: z.string().trim().max(500).optional(),
     patientId: Id.optional(),
-    patient: z.object({ name: z.string().trim().min(1).max(100), phone: PhoneNumber }).strict().optional(),
+    patient: z
+      .object({ name: z.string().trim().min(1).max(100), phone: PhoneNumber })
+      .strict()
+      .optional(),
     /** Service clients booking for a signed-in user: that user's own patient record (created on first use). */
     userId: Id.optional(),
   })
@@ -72,9 +75,7 @@ export type BookAppointmentRequest = z.infer<typeof BookAppointmentRequest>;
 export const MoveAppointmentRequest = z.object({ startsAt: IsoDateTime }).strict();
 export type MoveAppointmentRequest = z.infer<typeof MoveAppointmentRequest>;
 
-export const AppointmentsQuery = z
-  .object({ patientId: Id.optional(), doctorId: Id.optional(), from: IsoDateTime.optional() })
-  .strict();
+export const AppointmentsQuery = z.object({ patientId: Id.optional(), doctorId: Id.optional(), from: IsoDateTime.optional() }).strict();
 export type AppointmentsQuery = z.infer<typeof AppointmentsQuery>;
 
 export const ClaimStatus = z.enum(['submitted', 'processing', 'approved', 'denied', 'paid']);

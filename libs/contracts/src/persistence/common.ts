@@ -13,9 +13,7 @@ export const PhoneNumber = z
   .trim()
   .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +14155550123');
 
-export const AgentName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lowercase agent name such as "receptionist"');
+export const AgentName = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lowercase agent name such as "receptionist"');
 
 export const Channel = z.enum(['web', 'phone', 'whatsapp']);
 export type Channel = z.infer<typeof Channel>;

@@ -11,9 +11,7 @@ const isTimeZone = (tz: string) => {
   }
 };
 
-export const Language = z
-  .string()
-  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as "en" or "en-US"');
+export const Language = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as "en" or "en-US"');
 /** Stored in its canonical spelling: "europe/berlin" becomes "Europe/Berlin". */
 export const TimeZone = z
   .string()

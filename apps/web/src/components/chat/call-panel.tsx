@@ -42,7 +42,11 @@ export function CallPanel() {
         </button>
         <label className="inline">
           <span>Microphone</span>
-          <select value={call.deviceId} onChange={(e) => void call.setDeviceId(e.target.value)} disabled={call.status === 'connecting' || call.status === 'ending'}>
+          <select
+            value={call.deviceId}
+            onChange={(e) => void call.setDeviceId(e.target.value)}
+            disabled={call.status === 'connecting' || call.status === 'ending'}
+          >
             <option value="">System default</option>
             {call.devices.map((d, i) => (
               <option key={d.deviceId || i} value={d.deviceId}>
@@ -52,7 +56,12 @@ export function CallPanel() {
           </select>
         </label>
         <div className="level" aria-hidden="true">
-          <div className="level-fill" data-testid="level-meter" data-level={call.level.toFixed(4)} style={{ transform: `scaleX(${Math.min(1, call.level * 4)})` }} />
+          <div
+            className="level-fill"
+            data-testid="level-meter"
+            data-level={call.level.toFixed(4)}
+            style={{ transform: `scaleX(${Math.min(1, call.level * 4)})` }}
+          />
         </div>
       </div>
 
@@ -86,7 +95,15 @@ export function CallPanel() {
         <label htmlFor="message" className="sr-only">
           Message
         </label>
-        <input id="message" name="message" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Type a message" autoComplete="off" maxLength={2000} />
+        <input
+          id="message"
+          name="message"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          placeholder="Type a message"
+          autoComplete="off"
+          maxLength={2000}
+        />
         <button type="submit" className="primary" disabled={!draft.trim() || call.status === 'connecting'}>
           Send
         </button>

@@ -23,7 +23,11 @@ export function ConfirmButton({ label, title, body, confirmLabel, onConfirm }: C
       <dialog ref={dialog} aria-labelledby="confirm-title">
         <h2 id="confirm-title">{title}</h2>
         <p>{body}</p>
-        {error && <p role="alert" className="form-error">{error}</p>}
+        {error && (
+          <p role="alert" className="form-error">
+            {error}
+          </p>
+        )}
         <div className="dialog-actions">
           <button type="button" onClick={() => dialog.current?.close()}>
             Cancel

@@ -60,7 +60,9 @@ export async function startFakeDeepgram(options: FakeDeepgramOptions): Promise<F
     const url = new URL(req.url ?? '/', 'http://localhost');
     const refuse = (status: number, reason: string, message: string): void => {
       const body = JSON.stringify({ err_code: reason, err_msg: message });
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\ndg-error: ${message}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\ndg-error: ${message}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
     };
     if (url.pathname !== '/v1/listen') return refuse(404, 'Not Found', `no route ${url.pathname}`);
     if (req.headers['authorization'] !== `Token ${options.apiKey}`) return refuse(401, 'Unauthorized', 'Invalid credentials.');

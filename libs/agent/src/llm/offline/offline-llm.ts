@@ -53,7 +53,7 @@ export class OfflineLlm implements LanguageModel {
     const tools = new Set(request.tools.map((t) => t.name));
     const situation = this.read(request.messages);
     const policy = tools.has('find_free_slots') ? schedulerStep : tools.has('get_balance') ? billingStep : receptionistStep;
-    const step: Step = situation ? policy(situation) : { say: "Hello! How can I help you today?" };
+    const step: Step = situation ? policy(situation) : { say: 'Hello! How can I help you today?' };
     if (request.signal?.aborted) return;
     if ('tool' in step) {
       yield { type: 'tool_call', call: { id: `call_${++this.calls}`, name: step.tool, arguments: step.args ?? {} } };
@@ -74,7 +74,10 @@ export class OfflineLlm implements LanguageModel {
     const dayFrom = earlier.find((u) => u.day);
     return {
       utterance,
-      intent: earlier.slice(0, 3).map((u) => PRIMARY.find((i) => u.intents.has(i))).find(Boolean),
+      intent: earlier
+        .slice(0, 3)
+        .map((u) => PRIMARY.find((i) => u.intents.has(i)))
+        .find(Boolean),
       since: results.filter((r) => r.index > last).map((r) => r.seen),
       latest: new Map(results.map((r) => [r.seen.name, r.seen])),
       doctor: earlier.find((u) => u.doctor)?.doctor,

@@ -64,7 +64,9 @@ export function billingStep(s: Situation): Step {
   if (last?.result['error']) return { say: apology(last) };
   if (last?.name === 'get_balance') {
     const cents = Number(last.result['balanceCents']);
-    return { say: cents > 0 ? `Your outstanding balance is ${String(last.result['balance'])}. ${ANYTHING_ELSE}` : `You have no outstanding balance. ${ANYTHING_ELSE}` };
+    return {
+      say: cents > 0 ? `Your outstanding balance is ${String(last.result['balance'])}. ${ANYTHING_ELSE}` : `You have no outstanding balance. ${ANYTHING_ELSE}`,
+    };
   }
   if (last?.name === 'get_claims') {
     const claims = last.result['claims'] as { reference: string; status: string; amount: string }[];
@@ -98,7 +100,7 @@ export function schedulerStep(s: Situation): Step {
   const offer = s.latest.get('find_free_slots')?.result as FreeSlots | undefined;
   const choosing = s.utterance.intents.has('yes') || s.utterance.intents.has('first') || s.utterance.time;
   if (offer && choosing && !s.utterance.doctor && (!s.utterance.day || s.date === offer.date)) return choose(s, offer);
-  if (!s.doctor) return has(s, ['book', 'availability']) || s.utterance.day ? { tool: 'list_doctors' } : small(s) ?? help();
+  if (!s.doctor) return has(s, ['book', 'availability']) || s.utterance.day ? { tool: 'list_doctors' } : (small(s) ?? help());
   if (!s.date) return { say: `What day would you like to see Doctor ${titled(s.doctor)}?` };
   return { tool: 'find_free_slots', args: { doctor: s.doctor, date: s.date } };
 }
@@ -165,7 +167,7 @@ function choose(s: Situation, offer: FreeSlots, justSearched = false): Step {
   const slots = offer.slots.filter((x) => !u.partOfDay || (u.partOfDay === 'morning') === x.localTime < '12:00');
   if (offer.slots.length === 0) return { say: `Sorry, ${offer.doctor} has no free times ${on(offer.spokenDate)}. Would another day work?` };
   const exact = wanted ? offer.slots.find((x) => x.localTime === wanted) : undefined;
-  const pick = exact ?? (!wanted && !justSearched && (u.intents.has('yes') || u.intents.has('first')) ? slots[0] ?? offer.slots[0] : undefined);
+  const pick = exact ?? (!wanted && !justSearched && (u.intents.has('yes') || u.intents.has('first')) ? (slots[0] ?? offer.slots[0]) : undefined);
   if (pick) {
     const appointments = s.latest.get('list_my_appointments')?.result['appointments'] as Described[] | undefined;
     if (s.intent === 'move' && appointments?.length) {

@@ -20,13 +20,14 @@ export function modelPaths(modelDir: string): ModelPaths {
 /** Throws a message naming what is missing, so /health can say which file to install. */
 export async function assertModelUsable(modelDir: string): Promise<ModelPaths> {
   const paths = modelPaths(modelDir);
-  for (const [what, path] of [['acoustic model', join(paths.hmmDir, 'mdef')], ['dictionary', paths.dictPath]] as const) {
+  for (const [what, path] of [
+    ['acoustic model', join(paths.hmmDir, 'mdef')],
+    ['dictionary', paths.dictPath],
+  ] as const) {
     try {
       await access(path);
     } catch {
-      throw new Error(
-        `Pocketsphinx STT: ${what} not found at ${path}; install pocketsphinx-en-us or point modelDir at a model folder`,
-      );
+      throw new Error(`Pocketsphinx STT: ${what} not found at ${path}; install pocketsphinx-en-us or point modelDir at a model folder`);
     }
   }
   return paths;
@@ -46,11 +47,7 @@ export interface GrammarFiles {
  */
 export async function writeGrammarFiles(grammar: string, model: ModelPaths, cacheDir: string): Promise<GrammarFiles> {
   const source = await stat(model.dictPath);
-  const hash = createHash('sha256')
-    .update(grammar)
-    .update(`\0${model.dictPath}\0${source.size}\0${source.mtimeMs}\0${cacheDir}`)
-    .digest('hex')
-    .slice(0, 16);
+  const hash = createHash('sha256').update(grammar).update(`\0${model.dictPath}\0${source.size}\0${source.mtimeMs}\0${cacheDir}`).digest('hex').slice(0, 16);
   const earlier = written.get(hash);
   // A tmp cleaner may have removed the files since; write them again then.
   if (earlier && (await exists(await earlier.catch(() => undefined)))) return earlier;

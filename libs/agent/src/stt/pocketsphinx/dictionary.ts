@@ -22,7 +22,10 @@ export async function buildGrammarDictionary(words: readonly string[], sourceDic
     if (space <= 0) continue;
     const word = line.slice(0, space).replace(/\(\d+\)$/, '');
     if (!wanted.has(word)) continue;
-    const phones = line.slice(space + 1).replace(/#.*$/, '').trim();
+    const phones = line
+      .slice(space + 1)
+      .replace(/#.*$/, '')
+      .trim();
     if (phones) found.set(word, [...(found.get(word) ?? []), phones]);
   }
 

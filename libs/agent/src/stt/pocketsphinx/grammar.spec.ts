@@ -44,16 +44,15 @@ describe('buildClinicGrammar', () => {
   });
 
   it('offers each doctor by first name, last name and both, without the title', () => {
-    expect(nameWords('Dr. Anne-Marie O\'Neil')).toEqual(['anne', 'marie', "o'neil"]);
-    expect(nameAlternatives(['Dr. Alice Smith', 'Doctor Brian Jones'])).toEqual(
-      ['alice', 'alice smith', 'brian', 'brian jones', 'jones', 'smith'],
-    );
+    expect(nameWords("Dr. Anne-Marie O'Neil")).toEqual(['anne', 'marie', "o'neil"]);
+    expect(nameAlternatives(['Dr. Alice Smith', 'Doctor Brian Jones'])).toEqual(['alice', 'alice smith', 'brian', 'brian jones', 'jones', 'smith']);
     expect(grammar).toMatch(/<name> = [^;]*\balice smith\b/);
     expect(words.has('dr')).toBe(false);
   });
 
   it('lists the words of any JSGF text, leaving out comments, tags and weights', () => {
-    const custom = '#JSGF V1.0;\ngrammar g; // greetings\n/* not <words> = here; */\npublic <a> = /2/ hello {greet} | (good | fine) [morning]* <b>;\n<b> = there+;\n';
+    const custom =
+      '#JSGF V1.0;\ngrammar g; // greetings\n/* not <words> = here; */\npublic <a> = /2/ hello {greet} | (good | fine) [morning]* <b>;\n<b> = there+;\n';
     expect(grammarWords(custom)).toEqual(['fine', 'good', 'hello', 'morning', 'there']);
   });
 

@@ -11,20 +11,25 @@ export interface ClinicGrammarInput {
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const HOURS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
-const MINUTES = [
-  'oh five', 'ten', 'fifteen', 'twenty', 'twenty five', 'thirty',
-  'thirty five', 'forty', 'forty five', 'fifty', 'fifty five',
-];
+const MINUTES = ['oh five', 'ten', 'fifteen', 'twenty', 'twenty five', 'thirty', 'thirty five', 'forty', 'forty five', 'fifty', 'fifty five'];
 const TITLES = new Set(['dr', 'doctor', 'prof', 'professor', 'mr', 'mrs', 'ms', 'miss']);
 
 /** Fixed rules; `<name>` is generated from the doctors. */
 const RULES: Record<string, string> = {
   utterance: '[<opener>] <request> [<closer>] | <opener> [<closer>] | <closer>',
   opener: 'hello | hi | hey | good morning | good afternoon | good evening | yes | yeah | yep | no | okay | sure',
-  closer: 'please | thank you [very much] | thanks [a lot] | that\'s all [thank you] | that is all | goodbye | bye',
+  closer: "please | thank you [very much] | thanks [a lot] | that's all [thank you] | that is all | goodbye | bye",
   request: [
-    '<booking>', '<availability>', '<choosing>', '<moving>', '<cancelling>', '<my_appointments>',
-    '<opening_hours>', '<billing>', '<handoff>', '<closing>',
+    '<booking>',
+    '<availability>',
+    '<choosing>',
+    '<moving>',
+    '<cancelling>',
+    '<my_appointments>',
+    '<opening_hours>',
+    '<billing>',
+    '<handoff>',
+    '<closing>',
   ].join(' | '),
 
   want: "i would like to | i'd like to | i want to | i need to | can i | could i | may i | i wanna",
@@ -46,7 +51,7 @@ const RULES: Record<string, string> = {
   booking: [
     '[<want> | <ask>] (book | schedule | make) [me] [<appointment>] [<with_doctor>] [<when>]',
     '[<want>] see <doctor> [<when>]',
-    "[<want>] (get | have) <appointment> [<with_doctor>] [<when>]",
+    '[<want>] (get | have) <appointment> [<with_doctor>] [<when>]',
   ].join(' | '),
   availability: [
     'when is <doctor> (available | free) [<when>]',
@@ -71,21 +76,16 @@ const RULES: Record<string, string> = {
     'what are my appointments',
     'do i have an appointment [<on_day>]',
   ].join(' | '),
-  opening_hours: [
-    'what are your (opening hours | hours)',
-    'when are you open [<on_day>]',
-    'are you open [<on_day>]',
-  ].join(' | '),
+  opening_hours: ['what are your (opening hours | hours)', 'when are you open [<on_day>]', 'are you open [<on_day>]'].join(' | '),
   billing: [
     "(what is | what's) my balance",
     'how much do i owe',
     "(what is | what's) the status of my claim",
     'i have a (billing question | question about my bill)',
   ].join(' | '),
-  handoff: [
-    '[<want>] (talk | speak) to (the receptionist | the front desk | billing | scheduling | someone)',
-    'i need to schedule [<appointment>]',
-  ].join(' | '),
+  handoff: ['[<want>] (talk | speak) to (the receptionist | the front desk | billing | scheduling | someone)', 'i need to schedule [<appointment>]'].join(
+    ' | ',
+  ),
   closing: "that's all | that is all | goodbye | bye | bye bye",
 };
 
@@ -138,7 +138,10 @@ export function grammarWords(jsgf: string): string[] {
   for (const statement of bare.split(';')) {
     const eq = statement.indexOf('=');
     if (eq < 0) continue;
-    const body = statement.slice(eq + 1).replace(/<[^>]*>/g, ' ').replace(/[()[\]|*+]/g, ' ');
+    const body = statement
+      .slice(eq + 1)
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/[()[\]|*+]/g, ' ');
     for (const word of body.split(/\s+/)) if (word) words.add(word);
   }
   return [...words].sort();

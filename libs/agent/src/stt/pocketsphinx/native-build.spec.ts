@@ -34,9 +34,9 @@ describe('the warm decoder build (real gcc and pkg-config)', () => {
   });
 
   it('says to install gcc when there is no compiler', async () => {
-    await expect(
-      ensureDecoderBinary({ sourcePath: DEFAULT_DECODER_SOURCE, cacheDir, compiler: join(cacheDir, 'no-such-gcc') }),
-    ).rejects.toThrow(/no-such-gcc not found; install a C compiler \(apt-get install gcc\) to build the warm decoder/);
+    await expect(ensureDecoderBinary({ sourcePath: DEFAULT_DECODER_SOURCE, cacheDir, compiler: join(cacheDir, 'no-such-gcc') })).rejects.toThrow(
+      /no-such-gcc not found; install a C compiler \(apt-get install gcc\) to build the warm decoder/,
+    );
   });
 
   it('passes on what the compiler said when the build fails', async () => {

@@ -40,10 +40,19 @@ export async function ensureDecoderBinary(options: DecoderBuildOptions): Promise
   const flags = await pocketsphinxFlags();
   await ensurePrivateDir(options.cacheDir);
   const compiler = options.compiler ?? 'gcc';
-  const hash = createHash('sha256').update(`${source}\0${flags.join(' ')}\0${compiler}`).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(`${source}\0${flags.join(' ')}\0${compiler}`)
+    .digest('hex')
+    .slice(0, 16);
   const binaryPath = join(options.cacheDir, `pocketsphinx-warm-${hash}`);
   const earlier = building.get(binaryPath);
-  if (earlier && (await earlier.then((built) => isExecutable(built.path), () => false))) {
+  if (
+    earlier &&
+    (await earlier.then(
+      (built) => isExecutable(built.path),
+      () => false,
+    ))
+  ) {
     return { path: binaryPath, compilerOutput: '' };
   }
   const pending = compileIfMissing(compiler, options.sourcePath, binaryPath, flags);
@@ -85,8 +94,7 @@ async function askPkgConfig(): Promise<string[]> {
       throw new Error('Pocketsphinx STT: pkg-config not found; install pkg-config (apt-get install pkg-config)');
     }
     throw new Error(
-      'Pocketsphinx STT: pkg-config does not know pocketsphinx/sphinxbase; install the headers ' +
-        '(apt-get install libpocketsphinx-dev libsphinxbase-dev)',
+      'Pocketsphinx STT: pkg-config does not know pocketsphinx/sphinxbase; install the headers ' + '(apt-get install libpocketsphinx-dev libsphinxbase-dev)',
     );
   }
 }

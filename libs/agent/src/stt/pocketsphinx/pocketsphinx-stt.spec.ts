@@ -66,11 +66,27 @@ const SENTENCES: [string, string, string[]][] = [
     ['book', 'alice', 'smith', 'tuesday'],
   ],
   ['Is doctor Brian Jones free on Friday afternoon', 'is doctor brian jones free on friday afternoon', ['brian', 'jones', 'free', 'friday', 'afternoon']],
-  ['Can I cancel my appointment with doctor Carmen Lopez on Monday', 'can i cancel my appointment with doctor carmen lopez on monday', ['cancel', 'carmen', 'lopez', 'monday']],
-  ['Please move my appointment to Thursday at two thirty p.m.', 'please move my appointment to thursday at two thirty p.m.', ['move', 'thursday', 'two', 'thirty', 'p.m.']],
-  ['When is doctor David Brown available next Wednesday', 'when is doctor david brown available next wednesday', ['david', 'brown', 'available', 'next', 'wednesday']],
+  [
+    'Can I cancel my appointment with doctor Carmen Lopez on Monday',
+    'can i cancel my appointment with doctor carmen lopez on monday',
+    ['cancel', 'carmen', 'lopez', 'monday'],
+  ],
+  [
+    'Please move my appointment to Thursday at two thirty p.m.',
+    'please move my appointment to thursday at two thirty p.m.',
+    ['move', 'thursday', 'two', 'thirty', 'p.m.'],
+  ],
+  [
+    'When is doctor David Brown available next Wednesday',
+    'when is doctor david brown available next wednesday',
+    ['david', 'brown', 'available', 'next', 'wednesday'],
+  ],
   ['At eleven fifteen', 'at eleven fifteen', ['eleven', 'fifteen']],
-  ["Book me with doctor Smith tomorrow at nine o'clock", "book me with doctor smith tomorrow at nine o'clock", ['book', 'smith', 'tomorrow', 'nine', "o'clock"]],
+  [
+    "Book me with doctor Smith tomorrow at nine o'clock",
+    "book me with doctor smith tomorrow at nine o'clock",
+    ['book', 'smith', 'tomorrow', 'nine', "o'clock"],
+  ],
   ['What are your opening hours', 'what are your opening hours', ['opening', 'hours']],
   ['How much do I owe', 'how much do i owe', ['owe']],
   ['What is the status of my claim', 'what is the status of my claim', ['status', 'claim']],
@@ -116,8 +132,7 @@ describe('PocketsphinxStt on espeak-ng speech (real pocketsphinx, warm decoder)'
     }
     const wer = errors / total;
     console.info(
-      `pocketsphinx word error rate on ${SENTENCES.length} espeak-ng sentences: ${(wer * 100).toFixed(1)}% (${errors}/${total})\n` +
-        wrong.join('\n'),
+      `pocketsphinx word error rate on ${SENTENCES.length} espeak-ng sentences: ${(wer * 100).toFixed(1)}% (${errors}/${total})\n` + wrong.join('\n'),
     );
     expect(misses).toEqual([]);
     expect(wer).toBeLessThan(0.1);
@@ -186,9 +201,7 @@ describe('PocketsphinxStt on espeak-ng speech (real pocketsphinx, warm decoder)'
     const pid = await stt.decoderPid();
     await new Promise((resolve) => setTimeout(resolve, 100)); // let the frames reach the decoder
     process.kill(pid as number, 'SIGKILL');
-    await expect(utterance.finish()).rejects.toThrow(
-      new RegExp(`decoder \\(pid ${pid}\\) stopped during an utterance: it was killed by SIGKILL`),
-    );
+    await expect(utterance.finish()).rejects.toThrow(new RegExp(`decoder \\(pid ${pid}\\) stopped during an utterance: it was killed by SIGKILL`));
     const { text } = await recognise(stt, speak('What are your opening hours'));
     expect(text).toBe('what are your opening hours');
     const newPid = await stt.decoderPid();

@@ -147,12 +147,7 @@ export class PocketsphinxStt implements SpeechToText {
     const prepared = await this.prepare();
     const decoder = await DecoderProcess.start({
       binaryPath: prepared.binaryPath,
-      decoderArgs: [
-        '-hmm', prepared.hmmDir,
-        '-dict', prepared.grammar.dictPath,
-        '-jsgf', prepared.grammar.jsgfPath,
-        ...(this.options.decoderArgs ?? []),
-      ],
+      decoderArgs: ['-hmm', prepared.hmmDir, '-dict', prepared.grammar.dictPath, '-jsgf', prepared.grammar.jsgfPath, ...(this.options.decoderArgs ?? [])],
       interimMs: this.options.interimMs ?? 200,
       logFile: this.options.logFile,
       startTimeoutMs: this.options.startTimeoutMs ?? 15_000,
@@ -177,8 +172,7 @@ export class PocketsphinxStt implements SpeechToText {
     const details = decoder.recentErrors.length ? ` (${decoder.recentErrors.join('; ')})` : '';
     head.fail(
       new Error(
-        `Pocketsphinx STT: the decoder (pid ${decoder.pid}) stopped during an utterance: ${reason}${details}; ` +
-          'the next utterance starts a new one',
+        `Pocketsphinx STT: the decoder (pid ${decoder.pid}) stopped during an utterance: ${reason}${details}; ` + 'the next utterance starts a new one',
       ),
     );
   }

@@ -21,6 +21,9 @@ export async function POST(request: Request) {
     return Response.json({ error: { ...res.error, message: MESSAGES[res.status] ?? res.error.message } }, { status: res.status });
   } catch (err) {
     if (!(err instanceof ServiceUnavailableError)) throw err;
-    return Response.json({ error: { code: 'service_unavailable', message: 'The voice service cannot be reached right now. Please try again in a minute.' } }, { status: 503 });
+    return Response.json(
+      { error: { code: 'service_unavailable', message: 'The voice service cannot be reached right now. Please try again in a minute.' } },
+      { status: 503 },
+    );
   }
 }

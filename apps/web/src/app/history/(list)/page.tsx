@@ -95,7 +95,9 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       )}
 
       {page.items.length === 0 ? (
-        <p className="empty card">{search.cursor || FILTERS.some((k) => search[k]) ? 'No conversations match these filters.' : 'No conversations yet. Start a call on the Chat page.'}</p>
+        <p className="empty card">
+          {search.cursor || FILTERS.some((k) => search[k]) ? 'No conversations match these filters.' : 'No conversations yet. Start a call on the Chat page.'}
+        </p>
       ) : (
         <ul className="conversations">
           {page.items.map((c) => (
