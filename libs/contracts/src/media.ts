@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TurnLatency } from './persistence/conversations';
 
 /**
  * The WebSocket voice protocol between a client and voice-api.
@@ -62,18 +63,7 @@ export const AgentStateEvent = z.object({ type: z.literal('agent_state'), state:
 /** Drop every queued agent audio frame now (the caller spoke over the agent). */
 export const ClearEvent = z.object({ type: z.literal('clear'), turnId: TurnId });
 
-export const TurnMetrics = z
-  .object({
-    endOfUtteranceMs: z.number().nonnegative(),
-    sttMs: z.number().nonnegative(),
-    llmFirstTokenMs: z.number().nonnegative(),
-    ttsFirstByteMs: z.number().nonnegative(),
-    voiceToVoiceMs: z.number().nonnegative(),
-  })
-  .partial();
-export type TurnMetrics = z.infer<typeof TurnMetrics>;
-
-export const TurnMetricsEvent = z.object({ type: z.literal('turn_metrics'), turnId: TurnId, metrics: TurnMetrics });
+export const TurnMetricsEvent = z.object({ type: z.literal('turn_metrics'), turnId: TurnId, metrics: TurnLatency });
 export const ErrorEvent = z.object({
   type: z.literal('error'),
   code: z.enum(['bad_frame', 'bad_message', 'provider_error', 'session_ended', 'internal']),

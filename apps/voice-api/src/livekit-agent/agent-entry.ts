@@ -14,9 +14,11 @@ import {
 import { ConfigError } from '@voice/config/core';
 import { loadVoiceApiConfig, type VoiceApiConfig } from '@voice/config/voice-api';
 import { MEDIA_FRAME_MS, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
-import { ClinicCall } from './clinic-call';
+import type { VoiceCall } from '../call/voice-call';
+import { domainAgentNames } from '../domain';
 import { parseJobMetadata } from './job-metadata';
 import { LiveKitBridge } from './livekit-bridge';
+import { LiveKitJob } from './livekit-job';
 
 /** How long the agent waits in the room for the caller before giving up on the call. */
 const CALLER_JOIN_TIMEOUT_MS = 60_000;
@@ -31,7 +33,7 @@ const CALLER_SUBSCRIBE_WAIT_MS = 3_000;
  * which loads this file's compiled form by path.
  */
 async function entry(ctx: JobContext): Promise<void> {
-  const parsed = parseJobMetadata(ctx.job.metadata);
+  const parsed = parseJobMetadata(ctx.job.metadata, domainAgentNames);
   if (!parsed.ok) {
     log().error({ jobId: ctx.job.id, room: ctx.job.room?.name }, `refusing the job: ${parsed.problem}`);
     ctx.shutdown('invalid job metadata');
@@ -48,18 +50,26 @@ async function entry(ctx: JobContext): Promise<void> {
     return;
   }
 
-  const call = await ClinicCall.open({ config, metadata: meta, agent: parsed.agent, log: logger });
-  const hangUp = (reason: string) =>
-    void call
-      .end(reason)
+  const job = await LiveKitJob.open(config, logger);
+  /** Set once the room is joined and the call is open. */
+  const live: { call?: VoiceCall; bridge?: LiveKitBridge } = {};
+  let over = false;
+  const hangUp = (reason: string) => {
+    if (over) return;
+    over = true;
+    void (live.call ? live.call.end(reason) : job.endConversation(meta.conversationId))
       .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'ending the call failed'))
       .finally(() => ctx.shutdown(reason));
+  };
   const source = new AudioSource(MEDIA_SAMPLE_RATE, 1, SOURCE_QUEUE_MS);
   const timeLimit = setTimeout(() => hangUp('session time limit'), config.SESSION_MAX_MINUTES * 60_000);
   timeLimit.unref();
   ctx.addShutdownCallback(async () => {
     clearTimeout(timeLimit);
-    await call.close();
+    // Leaving is not ending: when the worker shuts down, LiveKit may hand the call to another worker.
+    await live.call?.release();
+    await live.bridge?.close();
+    await job.close();
     await source.close();
   });
 
@@ -81,14 +91,15 @@ async function entry(ctx: JobContext): Promise<void> {
   const heard = firstOf(room, RoomEvent.LocalTrackSubscribed, CALLER_SUBSCRIBE_WAIT_MS);
   await local.publishTrack(LocalAudioTrack.createAudioTrack('agent-voice', source), new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
 
-  const bridge = new LiveKitBridge({ callerIdentity: meta.userId, audioOut: source, dataOut: local, log: logger, onStop: () => hangUp('caller hung up') });
-  room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => bridge.receiveData(payload, participant?.identity, topic));
+  const port = new LiveKitBridge({ callerIdentity: meta.userId, audioOut: source, dataOut: local, log: logger, onStop: hangUp });
+  live.bridge = port;
+  room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => port.receiveData(payload, participant?.identity, topic));
   let listening: string | undefined;
   const listen = (track: RemoteTrack | undefined) => {
     if (!track || track.kind !== TrackKind.KIND_AUDIO || track.sid === listening) return;
     listening = track.sid;
     const stream = new AudioStream(track, { sampleRate: MEDIA_SAMPLE_RATE, numChannels: 1, frameSizeMs: MEDIA_FRAME_MS });
-    bridge.pumpAudio(stream).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'caller audio stream failed'));
+    port.pumpAudio(stream).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'caller audio stream failed'));
   };
   room.on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
     if (participant.identity === meta.userId) listen(track);
@@ -96,9 +107,16 @@ async function entry(ctx: JobContext): Promise<void> {
   for (const publication of caller.trackPublications.values()) listen(publication.track as RemoteTrack | undefined);
 
   // The greeting waits (briefly) for the caller to subscribe to the agent's voice, so its start is heard.
-  await Promise.all([call.attach(bridge), heard]);
-  call.begin();
-  logger.info({ agent: parsed.agent ?? 'default' }, 'agent joined the call');
+  const [opened] = await Promise.all([
+    job.openCall({ sessionId: meta.sessionId, conversationId: meta.conversationId, caller: { userId: meta.userId }, agent: parsed.agent }, port),
+    heard,
+  ]);
+  live.call = opened;
+  if (over) return void (await opened.release());
+  port.attach(opened);
+  opened.announce();
+  opened.start();
+  logger.info({ agent: opened.agent }, 'agent joined the call');
 }
 
 /**

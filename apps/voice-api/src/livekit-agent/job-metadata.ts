@@ -1,4 +1,4 @@
-import { AGENT_NAMES, type AgentName } from '@voice/agent/agents';
+import type { AgentName } from '@voice/contracts/persistence';
 import { z } from 'zod';
 import type { DispatchMetadata } from '../sessions/livekit-rooms';
 
@@ -15,8 +15,8 @@ const JobMetadata = z.object({
 
 export type JobMetadataResult = { ok: true; metadata: DispatchMetadata; agent?: AgentName } | { ok: false; problem: string };
 
-/** Reads a job's metadata; the problem, when there is one, is fit for a log line (it never repeats the metadata). */
-export function parseJobMetadata(raw: string | undefined): JobMetadataResult {
+/** Reads a job's metadata, whose agent must be one of `agentNames`; the problem, when there is one, is fit for a log line (it never repeats the metadata). */
+export function parseJobMetadata(raw: string | undefined, agentNames: readonly AgentName[]): JobMetadataResult {
   if (!raw) return { ok: false, problem: 'the job has no metadata (expected JSON {sessionId, conversationId, userId})' };
   let json: unknown;
   try {
@@ -31,7 +31,6 @@ export function parseJobMetadata(raw: string | undefined): JobMetadataResult {
   }
   const { agent, ...metadata } = parsed.data;
   if (agent === undefined) return { ok: true, metadata };
-  const known = AGENT_NAMES.find((name) => name === agent);
-  if (!known) return { ok: false, problem: `the job metadata names an unknown agent (expected one of ${AGENT_NAMES.join(', ')})` };
-  return { ok: true, metadata, agent: known };
+  if (!agentNames.includes(agent)) return { ok: false, problem: `the job metadata names an unknown agent (expected one of ${agentNames.join(', ')})` };
+  return { ok: true, metadata, agent };
 }

@@ -1,5 +1,6 @@
 import { AudioFrame } from '@livekit/rtc-node';
 import { LIVEKIT_CONTROL_TOPIC, LIVEKIT_EVENTS_TOPIC, MEDIA_SAMPLE_RATE, type ServerEvent } from '@voice/contracts/media';
+import type { CallPort } from '../call/call-port';
 import { readFrame } from '../media/frames';
 import { CallerAudio, type PcmFrame } from './caller-audio';
 
@@ -14,7 +15,7 @@ export interface DataOut {
   publishData(data: Uint8Array, options: { reliable: boolean; topic: string; destination_identities: string[] }): Promise<void>;
 }
 
-/** What the bridge drives: a VoiceSession. */
+/** What the bridge drives: a VoiceCall. */
 export interface SessionControls {
   pushAudio(frame: Int16Array): void;
   pushText(text: string): void;
@@ -31,18 +32,18 @@ export interface LiveKitBridgeOptions {
   audioOut: AudioOut;
   dataOut: DataOut;
   log: BridgeLog;
-  /** The caller sent {"type":"stop"}: end the call as if they had left. */
-  onStop(): void;
+  /** The call is over: the caller sent {"type":"stop"}, or the call hung up. */
+  onStop(reason: string): void;
 }
 
 const encoder = new TextEncoder();
 
 /**
- * Glue between a LiveKit room and a VoiceSession: the caller's microphone in, the agent's voice
- * out, events and control messages over reliable data packets. It only sees the narrow
- * interfaces above, so it runs in tests without a LiveKit server.
+ * The LiveKit transport adapter, between a room and a VoiceCall: the caller's microphone in, the
+ * agent's voice out, events and control messages over reliable data packets. It only sees the
+ * narrow interfaces above, so it runs in tests without a LiveKit server.
  */
-export class LiveKitBridge {
+export class LiveKitBridge implements CallPort {
   private session?: SessionControls;
   private audio: Promise<void> = Promise.resolve();
   private events: Promise<void> = Promise.resolve();
@@ -54,12 +55,12 @@ export class LiveKitBridge {
 
   constructor(private readonly o: LiveKitBridgeOptions) {}
 
-  /** Connects the session; audio and messages that arrive before this are dropped. */
+  /** Connects the call; audio and messages that arrive before this are dropped. */
   attach(session: SessionControls): void {
     this.session = session;
   }
 
-  /** VoiceSession's sendAudio: one 20 ms 16 kHz frame, captured in order. */
+  /** One 20 ms 16 kHz frame of the agent's voice, captured in order. */
   sendAudio(frame: Int16Array): void {
     if (this.closed) return;
     const generation = this.generation;
@@ -70,7 +71,7 @@ export class LiveKitBridge {
       .catch((err: unknown) => this.o.log.warn({ err: errorMessage(err) }, 'agent audio frame could not be played'));
   }
 
-  /** VoiceSession's sendEvent: a `clear` also stops playback at once. */
+  /** An event for the caller; a `clear` also stops playback at once. */
   sendEvent(event: ServerEvent): void {
     if (this.closed) return;
     if (event.type === 'clear') {
@@ -120,10 +121,15 @@ export class LiveKitBridge {
       case 'playback':
         return this.session?.reportPlayback(message.turnId, message.playedMs);
       case 'stop':
-        return this.o.onStop();
+        return this.o.onStop('caller hung up');
       case 'start':
         return; // the agent starts when the caller joins; nothing to do
     }
+  }
+
+  /** The call hung up: the job ends (closing the bridge on its way out). */
+  hangUp(reason: string): void {
+    this.o.onStop(reason);
   }
 
   /** Resolves once every frame and event handed over so far has been passed on (or dropped by a `clear`). */

@@ -1,5 +1,6 @@
 import { Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type VoiceApiConfig } from '../config';
+import { MetricsService } from '../metrics/metrics.service';
 import type { LiveKitWorker } from './worker-runner';
 
 /**
@@ -11,7 +12,10 @@ export class LiveKitWorkerService implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger('LiveKitWorker');
   private worker?: LiveKitWorker;
 
-  constructor(@InjectConfig() private readonly config: VoiceApiConfig) {}
+  constructor(
+    @InjectConfig() private readonly config: VoiceApiConfig,
+    private readonly metrics: MetricsService,
+  ) {}
 
   onApplicationBootstrap() {
     if (!this.config.livekit) return;
@@ -24,7 +28,7 @@ export class LiveKitWorkerService implements OnApplicationBootstrap, OnApplicati
       // Loaded only here: @livekit/agents takes about 1.2 s and 86 MB to load (measured), which a
       // WebSocket-only deployment should not pay.
       const runner = require('./worker-runner') as typeof import('./worker-runner');
-      this.worker = new runner.LiveKitWorker(runner.workerOptionsFromConfig(this.config, log));
+      this.worker = new runner.LiveKitWorker({ ...runner.workerOptionsFromConfig(this.config, log), metrics: this.metrics });
       this.worker.start();
     } catch (err) {
       // The HTTP API still serves; LiveKit calls get no agent until this is fixed.

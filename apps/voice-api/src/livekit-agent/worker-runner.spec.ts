@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DispatchMetadata } from '../sessions/livekit-rooms';
+import type { CallTransport } from '../call/call-port';
 import { AGENT_PARTICIPANT_NAME, LiveKitWorker } from './worker-runner';
 
 const API_KEY = 'APItestkey';
@@ -71,10 +72,14 @@ function writeFixtureAgent(dir: string): { path: string; output: string } {
   writeFileSync(
     path,
     `const { writeFileSync } = require('node:fs');
+const { createConnection } = require('node:net');
 const agent = {
   entry: async (ctx) => {
     const { job, url, token, acceptArguments } = ctx.info;
     writeFileSync(${JSON.stringify(output)}, JSON.stringify({ pid: process.pid, jobId: job.id, metadata: job.metadata, url, token, identity: acceptArguments.identity }));
+    // A call's first report, as RelayedCallMetrics sends it, to its parent's relay (metrics/call-metrics-relay.ts).
+    const relay = createConnection(require('node:path').join(require('node:os').tmpdir(), 'voice-metrics-' + process.ppid + '.sock'));
+    await new Promise((resolve) => relay.end('{"kind":"started","transport":"livekit"}\\n', resolve));
     ctx.shutdown('fixture done');
   },
 };
@@ -107,6 +112,7 @@ describe("LiveKit agents worker (protocol test against a local server speaking L
   const fixture = writeFixtureAgent(dir);
   const service = new FakeAgentService();
   const logs: string[] = [];
+  const callsStarted: CallTransport[] = [];
   let worker: LiveKitWorker;
   const metadata = { sessionId: randomUUID(), conversationId: randomUUID(), userId: randomUUID() } satisfies DispatchMetadata;
 
@@ -119,6 +125,7 @@ describe("LiveKit agents worker (protocol test against a local server speaking L
       agentPath: fixture.path,
       logLevel: 'error',
       log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
+      metrics: { callStarted: (transport) => void callsStarted.push(transport), callEnded: () => undefined, turnFinished: () => undefined },
     });
     worker.start();
   });
@@ -189,6 +196,11 @@ describe("LiveKit agents worker (protocol test against a local server speaking L
       identity: 'agent-AJ_good',
     });
     expect(ran?.['pid']).not.toBe(process.pid);
+  });
+
+  it("counts the job process's call in the worker's metrics, through the relay of its parent process", async () => {
+    await waitFor(() => callsStarted.length > 0);
+    expect(callsStarted).toEqual(['livekit']);
   });
 
   it.each([

@@ -2,6 +2,9 @@ import { AgentServer, InferenceRunner, initializeLogger, ServerOptions, type Job
 import type { VoiceApiConfig } from '@voice/config/voice-api';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CallMetrics } from '../call/call-metrics';
+import { domainAgentNames } from '../domain';
+import { CallMetricsRelay } from '../metrics/call-metrics-relay';
 import { parseJobMetadata } from './job-metadata';
 
 /** The compiled job entry beside this file; job processes load it by path. */
@@ -32,6 +35,8 @@ export interface LiveKitWorkerOptions {
   /** Load (0–1, CPU by default) at which the worker tells LiveKit to send jobs elsewhere. */
   loadThreshold?: number;
   log: WorkerLog;
+  /** Where the calls of the job processes are counted (voice-api's /metrics); none: not counted. */
+  metrics?: CallMetrics;
 }
 
 /** The worker's settings from voice-api's configuration; throws naming the variables when LiveKit is not configured. */
@@ -57,6 +62,7 @@ export function workerOptionsFromConfig(config: VoiceApiConfig, log: WorkerLog):
  */
 export class LiveKitWorker {
   private server?: AgentServer;
+  private relay?: Promise<CallMetricsRelay | undefined>;
   private running?: Promise<void>;
   private readonly workerId: Promise<string>;
   private resolveWorkerId: (id: string) => void = () => undefined;
@@ -95,7 +101,10 @@ export class LiveKitWorker {
       this.resolveWorkerId(id);
     });
     this.server = server;
-    this.running = server.run().catch((err: unknown) => this.o.log.error(`the LiveKit agents worker stopped: ${(err as Error).message}`));
+    this.relay = this.relayMetrics();
+    this.running = this.relay
+      .then(() => server.run())
+      .catch((err: unknown) => this.o.log.error(`the LiveKit agents worker stopped: ${(err as Error).message}`));
   }
 
   /** Resolves with LiveKit's id for this worker once it has registered. */
@@ -115,13 +124,25 @@ export class LiveKitWorker {
     this.server = undefined;
     await server.close();
     await this.running;
+    await (await this.relay)?.close();
+  }
+
+  /** Listening before any job process is forked, so each finds it (at its parent pid's path) from its first report. */
+  private async relayMetrics(): Promise<CallMetricsRelay | undefined> {
+    if (!this.o.metrics) return undefined;
+    try {
+      return await CallMetricsRelay.listen(this.o.metrics, (problem) => this.o.log.warn(problem));
+    } catch (err) {
+      this.o.log.warn(`LiveKit calls will be missing from /metrics: the metrics relay did not start (${(err as Error).message})`);
+      return undefined;
+    }
   }
 }
 
 /** Accepts the jobs dispatched by POST /v1/sessions; declines any whose metadata is not a session's, so no agent joins for it. */
 export function jobRequestHandler(log: WorkerLog): (request: JobRequest) => Promise<void> {
   return async (request) => {
-    const parsed = parseJobMetadata(request.job.metadata);
+    const parsed = parseJobMetadata(request.job.metadata, domainAgentNames);
     if (!parsed.ok) {
       log.error(`declined LiveKit job ${request.id} in room ${request.room?.name ?? '(none)'}: ${parsed.problem}`);
       await request.reject();

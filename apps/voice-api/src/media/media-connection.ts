@@ -1,6 +1,7 @@
 import type { ServerEvent } from '@voice/contracts/media';
-import type { VoiceSession } from '@voice/agent/pipeline';
 import type { WebSocket } from 'ws';
+import type { CallPort } from '../call/call-port';
+import type { VoiceCall } from '../call/voice-call';
 import { pcmToBuffer, readFrame } from './frames';
 
 export interface ConnectionLog {
@@ -8,25 +9,35 @@ export interface ConnectionLog {
 }
 
 /**
- * One WebSocket carrying one voice session: audio and control in, audio and events out. A bad
- * frame costs an `error` event, never the call.
+ * The WebSocket transport adapter: one socket, one call. Binary frames are caller audio, text frames
+ * the protocol's control messages (libs/contracts/src/media.ts); agent audio and events go back the
+ * same way. A bad frame costs an `error` event, never the call.
  */
-export class MediaConnection {
+export class MediaConnection implements CallPort {
+  private call?: VoiceCall;
   private started = false;
   private closed = false;
+  private hungUp = false;
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly session: VoiceSession,
     private readonly log: ConnectionLog,
-    private readonly onHangUp: () => void,
   ) {
     socket.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
-    socket.on('close', () => void this.close());
+    socket.on('close', () => {
+      this.hungUp = true;
+      void this.call?.end('caller hung up');
+    });
     socket.on('error', (err) => this.log.warn({ err: err.message }, 'media socket error'));
   }
 
-  send(event: ServerEvent): void {
+  /** Connects the call: frames that arrive before this are dropped. */
+  attach(call: VoiceCall): void {
+    this.call = call;
+    if (this.hungUp) void call.end('caller hung up');
+  }
+
+  sendEvent(event: ServerEvent): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(event));
   }
 
@@ -34,21 +45,27 @@ export class MediaConnection {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(pcmToBuffer(frame), { binary: true });
   }
 
-  /** Ends the call from our side (session ended elsewhere, or shutdown). */
+  hangUp(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(1000, reason);
+  }
+
+  /** Ends the call from our side (the session ended elsewhere, or shutdown), telling the caller why. */
   async end(reason: string): Promise<void> {
     if (this.closed) return;
-    this.send({ type: 'error', code: 'session_ended', message: `The session has ended (${reason}).` });
-    await this.close();
-    this.socket.close(1000, 'session ended');
+    this.sendEvent({ type: 'error', code: 'session_ended', message: `The session has ended (${reason}).` });
+    await this.call?.end(reason);
   }
 
   private onMessage(data: Buffer, isBinary: boolean) {
-    if (this.closed) return;
+    const call = this.call;
+    if (this.closed || !call) return;
     const inbound = readFrame(data, isBinary);
-    if (inbound.kind === 'invalid') return this.send(inbound.error);
+    if (inbound.kind === 'invalid') return this.sendEvent(inbound.error);
     if (inbound.kind === 'audio') {
-      if (this.started) this.session.pushAudio(inbound.frame);
-      else this.send({ type: 'error', code: 'bad_frame', message: 'Send {"type":"start"} before audio. The frame was dropped.' });
+      if (this.started) call.pushAudio(inbound.frame);
+      else this.sendEvent({ type: 'error', code: 'bad_frame', message: 'Send {"type":"start"} before audio. The frame was dropped.' });
       return;
     }
     const message = inbound.message;
@@ -56,23 +73,16 @@ export class MediaConnection {
       case 'start':
         if (!this.started) {
           this.started = true;
-          this.session.start();
+          call.start();
         }
         return;
       case 'text':
         this.started = true;
-        return this.session.pushText(message.text);
+        return call.pushText(message.text);
       case 'playback':
-        return this.session.reportPlayback(message.turnId, message.playedMs);
+        return call.reportPlayback(message.turnId, message.playedMs);
       case 'stop':
-        void this.close().then(() => this.socket.close(1000, 'stopped'));
+        void call.end('caller stopped');
     }
-  }
-
-  private async close() {
-    if (this.closed) return;
-    this.closed = true;
-    await this.session.stop();
-    this.onHangUp();
   }
 }

@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { GREETING } from '@voice/agent/agents';
+import { GREETING } from '@voice/clinic/agents';
 import { Resampler } from '@voice/agent/audio';
 import { heardText } from '@voice/agent/pipeline';
 import { concat, MediaClient, silence, speak } from '@voice/agent/testing';
@@ -11,7 +11,7 @@ import { ManualClock } from '../../test/manual-clock';
 import { startPersistenceApi, TEST_SERVICE_SECRET, type PersistenceProcess } from '../../test/persistence-process';
 import { conversationOf, eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
-import { VoiceProviders } from './voice-providers';
+import { VoiceProviders } from '../call/voice-providers';
 
 jest.setTimeout(120_000);
 
@@ -131,9 +131,9 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
         .expect('content-type', /^text\/plain/)
     ).text;
     expect(metricsText).toMatch(/^voice_sessions_started_total\{transport="websocket"\} [1-9]/m);
-    expect(metricsText).toMatch(/^voice_turns_total\{role="agent",interrupted="false"\} [1-9]/m);
-    expect(metricsText).toMatch(/^voice_turn_latency_ms_count\{stage="voice_to_voice"\} [1-9]/m);
-    expect(metricsText).toMatch(/^voice_turn_latency_ms_bucket\{stage="stt",le="\+Inf"\} [1-9]/m);
+    expect(metricsText).toMatch(/^voice_turns_total\{role="agent",interrupted="false",transport="websocket"\} [1-9]/m);
+    expect(metricsText).toMatch(/^voice_turn_latency_ms_count\{stage="voice_to_voice",transport="websocket"\} [1-9]/m);
+    expect(metricsText).toMatch(/^voice_turn_latency_ms_bucket\{le="\+Inf",stage="stt",transport="websocket"\} [1-9]/m);
 
     // Nothing secret in the logs of a whole call: not the caller's token, the ticket, voice-api's
     // client secret, nor the service token it got with it (sent to persistence-api during the call).

@@ -10,7 +10,7 @@ export class MetricsController {
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('cache-control', 'no-store')
-  expose(): string {
-    return this.metrics.registry.expose();
+  expose(): Promise<string> {
+    return this.metrics.expose();
   }
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { TurnMetrics } from '@voice/contracts/media';
-import { Counter, Gauge, Histogram, Registry } from './prometheus';
+import type { TurnLatency } from '@voice/contracts/persistence';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CallMetrics, TurnFigures } from '../call/call-metrics';
+import type { CallTransport } from '../call/call-port';
 
 const LATENCY_BUCKETS_MS = [25, 50, 100, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000, 10000];
-const STAGES: Record<keyof TurnMetrics, string> = {
+const STAGES: Record<keyof TurnLatency, string> = {
   endOfUtteranceMs: 'end_of_utterance',
   sttMs: 'stt',
   llmFirstTokenMs: 'llm_first_token',
@@ -11,39 +13,82 @@ const STAGES: Record<keyof TurnMetrics, string> = {
   voiceToVoiceMs: 'voice_to_voice',
 };
 
-/** Per-turn latency and session counters, exposed on GET /metrics. */
+/**
+ * voice-api's Prometheus figures on GET /metrics: Node's process metrics, and per call, labelled with
+ * the transport it came by, the calls, turns, barge-ins and per-turn latency. Calls in LiveKit job
+ * processes reach it through CallMetricsRelay.
+ */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements CallMetrics {
   readonly registry = new Registry();
-  private readonly turnLatency = this.registry.register(
-    new Histogram('voice_turn_latency_ms', 'Per-turn latency by pipeline stage, in milliseconds.', LATENCY_BUCKETS_MS),
-  );
-  readonly sessionsStarted = this.registry.register(new Counter('voice_sessions_started_total', 'Voice sessions started, by transport.'));
-  readonly turns = this.registry.register(new Counter('voice_turns_total', 'Finished turns, by role and whether they were interrupted.'));
-  readonly bargeIns = this.registry.register(new Counter('voice_barge_ins_total', 'Agent replies cut off by the caller.'));
-  private activeMedia = 0;
+  private readonly started = new Counter({
+    name: 'voice_sessions_started_total',
+    help: 'Voice calls started, by transport.',
+    labelNames: ['transport'],
+    registers: [this.registry],
+  });
+  private readonly active = new Gauge({
+    name: 'voice_calls_active',
+    help: 'Calls in progress, by transport.',
+    labelNames: ['transport'],
+    registers: [this.registry],
+  });
+  private readonly turns = new Counter({
+    name: 'voice_turns_total',
+    help: 'Finished turns, by role and whether they were interrupted.',
+    labelNames: ['role', 'interrupted', 'transport'],
+    registers: [this.registry],
+  });
+  private readonly bargeIns = new Counter({
+    name: 'voice_barge_ins_total',
+    help: 'Agent replies cut off by the caller.',
+    labelNames: ['transport'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'voice_turn_latency_ms',
+    help: 'Per-turn latency by pipeline stage, in milliseconds.',
+    labelNames: ['stage', 'transport'],
+    buckets: LATENCY_BUCKETS_MS,
+    registers: [this.registry],
+  });
 
   constructor() {
-    this.registry.register(new Gauge('voice_media_connections', 'Open WebSocket media connections.', () => this.activeMedia));
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Other modules add gauges they own (the outbox's backlog, for one). */
   gauge(name: string, help: string, read: () => number): void {
-    this.registry.register(new Gauge(name, help, read));
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
   }
 
-  observeTurn(metrics: TurnMetrics): void {
-    for (const [field, stage] of Object.entries(STAGES) as [keyof TurnMetrics, string][]) {
-      const value = metrics[field];
-      if (value !== undefined) this.turnLatency.observe(value, { stage });
+  expose(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  callStarted(transport: CallTransport): void {
+    this.started.inc({ transport });
+    this.active.inc({ transport });
+  }
+
+  callEnded(transport: CallTransport): void {
+    this.active.dec({ transport });
+  }
+
+  turnFinished(transport: CallTransport, turn: TurnFigures): void {
+    this.turns.inc({ role: turn.role, interrupted: String(turn.interrupted), transport });
+    if (turn.interrupted) this.bargeIns.inc({ transport });
+    if (turn.role !== 'agent') return;
+    for (const [field, stage] of Object.entries(STAGES) as [keyof TurnLatency, string][]) {
+      const value = turn.latency[field];
+      if (value !== undefined) this.latency.observe({ stage, transport }, value);
     }
-  }
-
-  mediaOpened(): void {
-    this.activeMedia++;
-  }
-
-  mediaClosed(): void {
-    this.activeMedia--;
   }
 }

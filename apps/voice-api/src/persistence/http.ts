@@ -70,7 +70,8 @@ function transportError(err: unknown, call: HttpCall): PersistenceError {
 export function statusError(call: HttpCall, status: number, body: unknown): PersistenceError {
   const parsed = ErrorBody.safeParse(body);
   const detail = parsed.success ? `: ${parsed.data.error.message}` : '';
-  return new PersistenceError('status', `persistence-api answered ${status} to ${describe(call)}${detail}`, status, parsed.data?.error.code);
+  const error = parsed.data?.error;
+  return new PersistenceError('status', `persistence-api answered ${status} to ${describe(call)}${detail}`, status, error?.code, error?.details?.map((d) => d.path));
 }
 
 export function contractError(call: HttpCall, status: number, problem: string): PersistenceError {

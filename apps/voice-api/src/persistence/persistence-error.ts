@@ -1,3 +1,5 @@
+import type { ErrorCode } from '@voice/contracts/errors';
+
 /**
  * Why a call to persistence-api failed:
  * - unreachable: no connection (refused, reset, DNS);
@@ -14,10 +16,17 @@ export class PersistenceError extends Error {
     message: string,
     readonly status?: number,
     /** The `error.code` persistence-api answered with, when it did. */
-    readonly code?: string,
+    readonly code?: ErrorCode,
+    /** The paths of the fields persistence-api refused (`body.userId`), for a validation error. */
+    readonly fields: string[] = [],
   ) {
     super(message);
     this.name = 'PersistenceError';
+  }
+
+  /** persistence-api refused the request because of this field (by its error code and details, never its wording). */
+  refused(field: string): boolean {
+    return this.code === 'validation_failed' && this.fields.includes(field);
   }
 
   /** Nothing came back, or persistence-api itself failed: worth trying again later. */

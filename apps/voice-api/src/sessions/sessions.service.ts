@@ -192,7 +192,7 @@ export class SessionsService implements BeforeApplicationShutdown {
       return await this.persistence.createConversation({ userId: user.userId, ...input });
     } catch (err) {
       if (!(err instanceof PersistenceError)) throw err;
-      if (err.kind === 'status' && err.status === 400 && /userId/.test(err.message)) {
+      if (err.refused('body.userId')) {
         throw ApiError.unauthorized('This account no longer exists: sign in again');
       }
       this.logger.warn({ msg: `cannot create the conversation for a new session: ${err.message}` });

@@ -1,5 +1,3 @@
-export * from './calendar';
-export * from './clinic-port';
-export * from './definitions';
+export * from './agent-set';
 export * from './runner';
 export * from './tools';

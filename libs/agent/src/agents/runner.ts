@@ -1,8 +1,7 @@
+import type { AgentName } from '@voice/contracts/persistence';
 import type { ChatMessage, LanguageModel, ToolCall } from '../llm/llm';
-import { localDate, weekdayOf } from './calendar';
-import { ClinicError } from './clinic-port';
-import { AGENTS, type AgentDefinition } from './definitions';
-import { ToolInputError, type AgentName, type ToolContext } from './tools';
+import { findAgent, type AgentDefinition, type AgentSet, type ToolFailure } from './agent-set';
+import { ToolInputError } from './tools';
 
 export type RunnerEvent =
   /** A piece of the active agent's reply, as the model streams it. */
@@ -15,39 +14,45 @@ export interface RunnerLog {
   error(data: Record<string, unknown>, message: string): void;
 }
 
-export interface AgentRunnerOptions {
+export interface AgentRunnerOptions<Ctx> {
   llm: LanguageModel;
-  ctx: ToolContext;
+  agents: AgentSet<Ctx>;
+  ctx: Ctx;
+  /** The agent the conversation starts with; the set's `start` when absent. */
   agent?: AgentName;
   log: RunnerLog;
   /** Model calls per reply before giving up (tool loops). */
   maxSteps?: number;
 }
 
-export const APOLOGY = "I'm sorry, I'm having trouble with that right now. Could you try again in a moment?";
+/** What a voice call needs of its agents: AgentRunner, whatever its tools' context. */
+export interface AgentConversation {
+  readonly agent: AgentName;
+  greet(text: string): void;
+  amendLastReply(heard: string): void;
+  respond(userText: string, signal?: AbortSignal): AsyncIterable<RunnerEvent>;
+}
 
-const CLINIC_ERRORS: Record<ClinicError['code'], string> = {
-  conflict: 'that time was just taken by someone else',
-  not_found: 'the clinic has no such record',
-  invalid: 'the clinic system refused the request',
-  unavailable: 'the clinic system is not reachable right now',
-};
+const crashed = (err: unknown): ToolFailure => ({ result: { error: 'the tool failed' }, level: 'error', message: 'tool crashed', data: { err } });
 
 /**
- * Runs the conversation's agents: one model call after another until the active agent has
+ * Runs a conversation's agents: one model call after another until the active agent has
  * spoken, executing tool calls and hand-offs on the way. Tool failures go back to the model
  * as results, and a failing model becomes a spoken apology: the call never dies here.
  */
-export class AgentRunner {
+export class AgentRunner<Ctx = unknown> implements AgentConversation {
   private readonly history: ChatMessage[] = [];
-  private active: AgentName;
+  private active: AgentDefinition<Ctx>;
 
-  constructor(private readonly options: AgentRunnerOptions) {
-    this.active = options.agent ?? 'receptionist';
+  constructor(private readonly options: AgentRunnerOptions<Ctx>) {
+    const name = options.agent ?? options.agents.start;
+    const agent = findAgent(options.agents, name);
+    if (!agent) throw new RangeError(`no agent named "${name}" (the agents are ${Object.keys(options.agents.agents).join(', ')})`);
+    this.active = agent;
   }
 
   get agent(): AgentName {
-    return this.active;
+    return this.active.name;
   }
 
   /** The agent's opening line, recorded so the model knows it was said. */
@@ -67,18 +72,15 @@ export class AgentRunner {
   }
 
   async *respond(userText: string, signal?: AbortSignal): AsyncGenerator<RunnerEvent> {
+    const { llm, log, agents } = this.options;
     this.history.push({ role: 'user', content: userText });
     const maxSteps = this.options.maxSteps ?? 6;
     for (let step = 0; step < maxSteps; step++) {
-      const agent = AGENTS[this.active];
+      const agent = this.active;
       let text = '';
       const calls: ToolCall[] = [];
       try {
-        for await (const event of this.options.llm.complete({
-          messages: [this.system(agent), ...this.history],
-          tools: agent.tools.map((t) => t.spec),
-          signal,
-        })) {
+        for await (const event of llm.complete({ messages: [this.system(agent), ...this.history], tools: agent.tools.map((t) => t.spec), signal })) {
           if (event.type === 'text') {
             text += event.text;
             yield { type: 'text', agent: agent.name, text: event.text };
@@ -86,8 +88,8 @@ export class AgentRunner {
         }
       } catch (err) {
         if (signal?.aborted) return;
-        this.options.log.error({ err, agent: agent.name, llm: this.options.llm.name }, 'language model failed; apologising');
-        yield* this.say(agent.name, text ? ` ${APOLOGY}` : APOLOGY, text);
+        log.error({ err, agent: agent.name, llm: llm.name }, 'language model failed; apologising');
+        yield* this.say(agent.name, text ? ` ${agents.apology}` : agents.apology, text);
         return;
       }
       if (calls.length === 0) {
@@ -101,14 +103,15 @@ export class AgentRunner {
         const { content, handoff, ok } = await this.runTool(agent, call);
         this.history.push({ role: 'tool', toolCallId: call.id, content });
         yield { type: 'tool', agent: agent.name, name: call.name, ok, ms: Math.round(performance.now() - started) };
-        if (handoff && handoff !== this.active) {
-          yield { type: 'handoff', from: this.active, to: handoff };
-          this.active = handoff;
+        const next = handoff && handoff !== this.active.name ? findAgent(agents, handoff) : undefined;
+        if (next) {
+          yield { type: 'handoff', from: this.active.name, to: next.name };
+          this.active = next;
         }
       }
     }
-    this.options.log.warn({ agent: this.active, maxSteps }, 'agent kept calling tools; apologising');
-    yield* this.say(this.active, APOLOGY, '');
+    log.warn({ agent: this.active.name, maxSteps }, 'agent kept calling tools; apologising');
+    yield* this.say(this.active.name, agents.apology, '');
   }
 
   private *say(agent: AgentName, text: string, before: string): Generator<RunnerEvent> {
@@ -116,18 +119,12 @@ export class AgentRunner {
     yield { type: 'text', agent, text };
   }
 
-  private system(agent: AgentDefinition): ChatMessage {
-    const { timezone, now, caller } = this.options.ctx;
-    const today = localDate(now(), timezone);
-    return {
-      role: 'system',
-      content:
-        `${agent.instructions}\nToday is ${weekdayOf(today)} ${today} in the clinic's time zone (${timezone}).` +
-        (caller.name ? ` The caller is ${caller.name}.` : ''),
-    };
+  private system(agent: AgentDefinition<Ctx>): ChatMessage {
+    const situation = this.options.agents.situation?.(this.options.ctx);
+    return { role: 'system', content: situation ? `${agent.instructions}\n${situation}` : agent.instructions };
   }
 
-  private async runTool(agent: AgentDefinition, call: ToolCall): Promise<{ content: string; handoff?: AgentName; ok: boolean }> {
+  private async runTool(agent: AgentDefinition<Ctx>, call: ToolCall): Promise<{ content: string; handoff?: AgentName; ok: boolean }> {
     const tool = agent.tools.find((t) => t.spec.name === call.name);
     if (!tool) return { content: JSON.stringify({ error: `no tool named ${call.name}` }), ok: false };
     try {
@@ -135,13 +132,9 @@ export class AgentRunner {
       return { content: JSON.stringify(outcome.result), handoff: outcome.handoff, ok: true };
     } catch (err) {
       if (err instanceof ToolInputError) return { content: JSON.stringify({ error: err.message }), ok: false };
-      if (err instanceof ClinicError) {
-        const log = err.code === 'unavailable' ? this.options.log.error : this.options.log.warn;
-        log.call(this.options.log, { tool: call.name, code: err.code, reason: err.message }, 'clinic tool failed');
-        return { content: JSON.stringify({ error: CLINIC_ERRORS[err.code], code: err.code }), ok: false };
-      }
-      this.options.log.error({ err, tool: call.name }, 'tool crashed');
-      return { content: JSON.stringify({ error: CLINIC_ERRORS.unavailable, code: 'unavailable' }), ok: false };
+      const failure = this.options.agents.toolFailure?.(err) ?? crashed(err);
+      this.options.log[failure.level]({ tool: call.name, ...failure.data }, failure.message);
+      return { content: JSON.stringify(failure.result), ok: false };
     }
   }
 }

@@ -1,17 +1,5 @@
+import type { AgentName } from '@voice/contracts/persistence';
 import type { ToolSpec } from '../llm/llm';
-import type { CallerIdentity, ClinicPort } from './clinic-port';
-
-export type AgentName = 'receptionist' | 'scheduler' | 'billing';
-export const AGENT_NAMES: readonly AgentName[] = ['receptionist', 'scheduler', 'billing'];
-
-/** What a tool may use: the clinic, who is calling, and the clinic's calendar. */
-export interface ToolContext {
-  clinic: ClinicPort;
-  caller: CallerIdentity;
-  /** The clinic's IANA time zone: "Tuesday" and "9:30" mean Tuesday and 9:30 there. */
-  timezone: string;
-  now: () => Date;
-}
 
 export interface ToolOutcome {
   /** JSON the model reads back. */
@@ -20,9 +8,10 @@ export interface ToolOutcome {
   handoff?: AgentName;
 }
 
-export interface Tool {
+/** A function the model may call; `Ctx` is whatever the agent set gives its tools. */
+export interface Tool<Ctx> {
   spec: ToolSpec;
-  run(args: Record<string, unknown>, ctx: ToolContext): Promise<ToolOutcome>;
+  run(args: Record<string, unknown>, ctx: Ctx): Promise<ToolOutcome>;
 }
 
 /** Thrown for arguments a model got wrong; the message goes back to the model, not to a log. */
@@ -35,7 +24,8 @@ export function stringArg(args: Record<string, unknown>, name: string, required 
   return undefined;
 }
 
-export function transferTool(to: AgentName, when: string): Tool {
+/** A tool that hands the conversation to another agent of the same set. */
+export function transferTool(to: AgentName, when: string): Tool<unknown> {
   return {
     spec: {
       name: `transfer_to_${to}`,

@@ -1,3 +1,2 @@
 export * from './llm';
-export * from './offline';
 export * from './openai-llm';

@@ -1,6 +1,7 @@
-import { MEDIA_SAMPLE_RATE, type AgentState, type ServerEvent, type TurnMetrics } from '@voice/contracts/media';
+import { MEDIA_SAMPLE_RATE, type AgentState, type ServerEvent } from '@voice/contracts/media';
+import type { AgentName, AppendMessageRequest, TurnLatency } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
-import type { AgentRunner, RunnerLog } from '../agents/runner';
+import type { AgentConversation, RunnerLog } from '../agents/runner';
 import { FrameChunker } from '../audio/frames';
 import { Resampler } from '../audio/resample';
 import type { SpeechToText, SttUtterance } from '../stt/stt';
@@ -11,14 +12,12 @@ import { Playout } from './playout';
 import { SentenceSplitter } from './sentence-splitter';
 import { TurnDetector } from './turn-detector';
 
-/** A finished turn, ready to be stored: what was said (or heard, when cut off) and its figures. */
-export interface FinishedTurn {
-  id: string;
+/** A finished turn, ready to be stored as it is (an append-message request): what was said (or heard, when cut off) and its figures. */
+export interface FinishedTurn extends AppendMessageRequest {
   role: 'user' | 'agent';
-  agent?: string;
-  text: string;
+  agent?: AgentName;
   interrupted: boolean;
-  latency: TurnMetrics;
+  latency: TurnLatency;
   createdAt: string;
 }
 
@@ -26,7 +25,7 @@ export interface VoiceSessionOptions {
   stt: SpeechToText;
   tts: TextToSpeech;
   vad: VoiceActivityDetector;
-  runner: AgentRunner;
+  runner: AgentConversation;
   vadThreshold: number;
   endOfUtteranceMs: number;
   greeting?: string;
@@ -50,11 +49,11 @@ interface Timing {
 /** One agent reply in flight: its text by sentence, its audio position, its figures. */
 interface Reply {
   id: string;
-  agent: string;
+  agent: AgentName;
   abort: AbortController;
   sentences: SpokenSentence[];
   audioMs: number;
-  metrics: TurnMetrics;
+  metrics: TurnLatency;
   timing?: Timing;
   startedAt: number;
   firstAudioAt?: number;

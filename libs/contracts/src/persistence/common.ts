@@ -14,6 +14,7 @@ export const PhoneNumber = z
   .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +14155550123');
 
 export const AgentName = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lowercase agent name such as "receptionist"');
+export type AgentName = z.infer<typeof AgentName>;
 
 export const Channel = z.enum(['web', 'phone', 'whatsapp']);
 export type Channel = z.infer<typeof Channel>;

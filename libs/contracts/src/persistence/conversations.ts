@@ -7,7 +7,7 @@ export type MessageRole = z.infer<typeof MessageRole>;
 
 const Ms = z.number().int('must be a whole number of milliseconds').min(0).max(600_000);
 
-/** Per-turn latency figures in milliseconds, as measured by the voice pipeline. */
+/** Per-turn latency figures in milliseconds, as measured by the voice pipeline: sent live as `turn_metrics` and stored with the message. */
 export const TurnLatency = z
   .object({
     endOfUtteranceMs: Ms,

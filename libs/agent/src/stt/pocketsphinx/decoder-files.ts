@@ -3,7 +3,7 @@ import { access, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir } from './cache-dir';
 import { buildGrammarDictionary } from './dictionary';
-import { grammarWords } from './grammar';
+import { grammarWords } from './jsgf';
 
 export interface ModelPaths {
   /** Acoustic model folder (holds `mdef`). */

@@ -1,2 +1,2 @@
-export { buildClinicGrammar, grammarWords, nameAlternatives, type ClinicGrammarInput } from './grammar';
+export { grammarWords } from './jsgf';
 export { DEFAULT_MODEL_DIR, PocketsphinxStt, type PocketsphinxSttOptions } from './pocketsphinx-stt';

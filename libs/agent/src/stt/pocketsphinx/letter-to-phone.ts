@@ -1,5 +1,5 @@
 /**
- * A rough English spelling-to-CMU-phones guess for words the dictionary lacks (mostly doctors' names).
+ * A rough English spelling-to-CMU-phones guess for words the dictionary lacks (mostly people's names).
  * It only has to be close enough for a grammar with a handful of names to pick the right one; a name
  * that matters and comes out badly deserves a real entry in a supplementary dictionary instead.
  */

@@ -2,17 +2,14 @@ import type { ProviderCheck, SpeechToText, SttUtterance, UtteranceOptions } from
 import { defaultCacheDir } from './cache-dir';
 import { assertModelUsable, writeGrammarFiles, type GrammarFiles } from './decoder-files';
 import { DecoderProcess } from './decoder-process';
-import { buildClinicGrammar } from './grammar';
 import { DEFAULT_DECODER_SOURCE, ensureDecoderBinary } from './native-build';
 import { PocketsphinxUtterance, type UtteranceHost } from './pocketsphinx-utterance';
 
 export interface PocketsphinxSttOptions {
   /** Holds `en-us/` (acoustic model) and `cmudict-en-us.dict`. Default: Debian's pocketsphinx-en-us. */
   modelDir?: string;
-  /** Doctors the callers may name ("Dr. Alice Smith"); used for the default clinic grammar. */
-  doctorNames?: string[];
-  /** JSGF text to decode against instead of the clinic grammar; its words may be missing from the dictionary. */
-  grammar?: string;
+  /** JSGF text to decode against (public rule `<utterance>`): what callers may say. Words missing from the dictionary get spellings from the letter-to-phone rules. */
+  grammar: string;
   /** Where the compiled decoder and the grammar files are kept (private to this user). Default `<os tmpdir>/voice-agent-pocketsphinx-<uid>`. */
   cacheDir?: string;
   /** The decoder's C source. Default `libs/agent/native/pocketsphinx-warm.c`. */
@@ -42,7 +39,7 @@ interface Prepared {
 /**
  * Offline speech to text: a pocketsphinx decoder kept warm in a child process (model and grammar load
  * once, about 60 ms; then `finish()` answers about 5 ms after the last frame), decoding against a JSGF
- * grammar of what callers say to the clinic.
+ * grammar of what callers may say (the domain library supplies it).
  *
  * One process per instance, so one per session: about 21 MB resident after start, 25 MB after some
  * decoding (the acoustic model is mmapped, so a little of that is shared between sessions). One
@@ -62,7 +59,7 @@ export class PocketsphinxStt implements SpeechToText {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly options: PocketsphinxSttOptions = {}) {
+  constructor(private readonly options: PocketsphinxSttOptions) {
     this.host = {
       release: (utterance) => this.release(utterance),
       finishTimeoutMs: options.finishTimeoutMs ?? 10_000,
@@ -196,8 +193,7 @@ export class PocketsphinxStt implements SpeechToText {
       cacheDir,
       compiler: this.options.compiler,
     });
-    const grammarText = this.options.grammar ?? buildClinicGrammar({ doctorNames: this.options.doctorNames ?? [] });
-    const grammar = await writeGrammarFiles(grammarText, model, cacheDir);
+    const grammar = await writeGrammarFiles(this.options.grammar, model, cacheDir);
     return { binaryPath: binary.path, hmmDir: model.hmmDir, grammar };
   }
 }

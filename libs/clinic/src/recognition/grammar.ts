@@ -2,7 +2,7 @@
  * The JSGF grammar for what callers say to the clinic front desk. Pocketsphinx decodes against it
  * instead of a generic language model: with the grammar about 1 word in 13 comes back wrong, with the
  * generic model about 9 in 10. Keep the phrasings in step with the keywords the offline agent reads
- * (`llm/offline/intents.ts`): a phrase the grammar lacks can never be recognised.
+ * (`offline/intents.ts`): a phrase the grammar lacks can never be recognised.
  */
 export interface ClinicGrammarInput {
   /** As stored, e.g. "Dr. Alice Smith"; titles are dropped. */
@@ -125,24 +125,4 @@ export function buildClinicGrammar(input: ClinicGrammarInput): string {
     lines.push(`${rule === 'utterance' ? 'public ' : ''}<${rule}> = ${body};`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Every word a JSGF text can produce (rule references, operators and the header left out). */
-export function grammarWords(jsgf: string): string[] {
-  const words = new Set<string>();
-  const bare = jsgf
-    .replace(/\/\*[\s\S]*?\*\//g, ' ') // comments
-    .replace(/\/\/.*$/gm, ' ')
-    .replace(/\{[^}]*\}/g, ' ') // tags
-    .replace(/\/[0-9.]+\//g, ' '); // weights
-  for (const statement of bare.split(';')) {
-    const eq = statement.indexOf('=');
-    if (eq < 0) continue;
-    const body = statement
-      .slice(eq + 1)
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/[()[\]|*+]/g, ' ');
-    for (const word of body.split(/\s+/)) if (word) words.add(word);
-  }
-  return [...words].sort();
 }

@@ -1,6 +1,6 @@
-import { spokenTime } from '../../agents/calendar';
+import { spokenTime } from '../calendar/calendar';
 import type { Intent } from './intents';
-import type { SeenResult, Situation } from './offline-llm';
+import type { SeenResult, Situation } from './situation';
 
 export type Step = { tool: string; args?: Record<string, unknown> } | { say: string };
 

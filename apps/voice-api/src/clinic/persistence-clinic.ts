@@ -1,8 +1,8 @@
-import { ClinicError, type CallerIdentity, type ClinicErrorCode, type ClinicPort } from '@voice/agent/agents';
+import { ClinicError, type CallerIdentity, type ClinicErrorCode, type ClinicPort } from '@voice/clinic/agents';
 import { Appointment, Claim, Doctor, Patient, SlotsResponse, type BookAppointmentRequest, type MoveAppointmentRequest } from '@voice/contracts/persistence';
 import { z } from 'zod';
-import type { PersistenceClient } from './persistence-client';
-import { PersistenceError } from './persistence-error';
+import type { PersistenceClient } from '../persistence/persistence-client';
+import { PersistenceError } from '../persistence/persistence-error';
 
 const CODE_BY_STATUS: Record<number, ClinicErrorCode> = { 400: 'invalid', 404: 'not_found', 409: 'conflict' };
 

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SpeechToText, SttResult, SttUtterance } from '../stt';
-import { PocketsphinxStt } from './pocketsphinx-stt';
+import { PocketsphinxStt, type SpeechToText, type SttResult, type SttUtterance } from '@voice/agent/stt';
+import { buildClinicGrammar } from './grammar';
 
 /**
  * espeak-ng says `text`; sox makes it 16 kHz mono PCM16 without dither (-D), so the audio is the same
@@ -105,7 +105,7 @@ describe('PocketsphinxStt on espeak-ng speech (real pocketsphinx, warm decoder)'
   beforeAll(async () => {
     cacheDir = await mkdtemp(join(tmpdir(), 'pocketsphinx-stt-'));
     stt = new PocketsphinxStt({
-      doctorNames: ['Dr. Alice Smith', 'Dr. Brian Jones', 'Dr. Carmen Lopez', 'Dr. David Brown'],
+      grammar: buildClinicGrammar({ doctorNames: ['Dr. Alice Smith', 'Dr. Brian Jones', 'Dr. Carmen Lopez', 'Dr. David Brown'] }),
       cacheDir,
     });
   });
@@ -237,7 +237,7 @@ describe('PocketsphinxStt check and close (real processes)', () => {
   jest.setTimeout(60_000);
 
   it('is down, naming the missing file, when the model folder does not exist', async () => {
-    const stt = new PocketsphinxStt({ modelDir: '/nonexistent/pocketsphinx-model' });
+    const stt = new PocketsphinxStt({ grammar: buildClinicGrammar({ doctorNames: [] }), modelDir: '/nonexistent/pocketsphinx-model' });
     const check = await stt.check();
     expect(check).toEqual({ status: 'down', detail: expect.stringContaining('/nonexistent/pocketsphinx-model/en-us/mdef') });
     await expect(stt.startUtterance().finish()).rejects.toThrow(/acoustic model not found/);
@@ -245,7 +245,7 @@ describe('PocketsphinxStt check and close (real processes)', () => {
   });
 
   it('gives up on a decoder that stops answering, and starts a new one', async () => {
-    const stt = new PocketsphinxStt({ doctorNames: ['Dr. Alice Smith'], finishTimeoutMs: 500 });
+    const stt = new PocketsphinxStt({ grammar: buildClinicGrammar({ doctorNames: ['Dr. Alice Smith'] }), finishTimeoutMs: 500 });
     try {
       expect((await stt.check()).status).toBe('up');
       const pid = (await stt.decoderPid()) as number;
@@ -262,7 +262,7 @@ describe('PocketsphinxStt check and close (real processes)', () => {
   });
 
   it('kills its decoder on close and refuses utterances afterwards', async () => {
-    const stt = new PocketsphinxStt({ doctorNames: ['Dr. Alice Smith'] });
+    const stt = new PocketsphinxStt({ grammar: buildClinicGrammar({ doctorNames: ['Dr. Alice Smith'] }) });
     expect((await stt.check()).status).toBe('up');
     const pid = (await stt.decoderPid()) as number;
     expect(isRunning(pid)).toBe(true);

@@ -1,8 +1,8 @@
-import { ClinicError } from '@voice/agent/agents';
+import { ClinicError } from '@voice/clinic/agents';
 import { randomUUID } from 'node:crypto';
 import { freePort, TEST_SERVICE_SECRET } from '../../test/persistence-process';
 import { persistenceUrl, registerUser } from '../../test/users';
-import { PersistenceClient } from './persistence-client';
+import { PersistenceClient } from '../persistence/persistence-client';
 import { PersistenceClinic } from './persistence-clinic';
 
 const clientFor = (baseUrl: string, timeoutMs = 3_000) =>

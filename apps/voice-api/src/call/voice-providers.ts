@@ -1,15 +1,12 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { MEDIA_FRAME_SAMPLES } from '@voice/contracts/media';
-import type { ClinicPort } from '@voice/agent/agents';
-import { OfflineLlm, OpenAiLlm, type LanguageModel } from '@voice/agent/llm';
-import { buildClinicGrammar, DeepgramStt, OpenAiStt, PocketsphinxStt, type ProviderCheck, type SpeechToText } from '@voice/agent/stt';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { OpenAiLlm, type LanguageModel } from '@voice/agent/llm';
+import { DeepgramStt, OpenAiStt, PocketsphinxStt, type ProviderCheck, type SpeechToText } from '@voice/agent/stt';
 import { CartesiaTts, EspeakTts, OpenAiTts, type TextToSpeech } from '@voice/agent/tts';
 import { createVad, type VoiceActivityDetector } from '@voice/agent/vad';
+import { MEDIA_FRAME_SAMPLES } from '@voice/contracts/media';
 import { InjectConfig, type VoiceApiConfig } from '../config';
-import { InjectClinicPort } from '../persistence/persistence.module';
-
-/** Doctor names change rarely; the offline recogniser's grammar is rebuilt at most this often. */
-const GRAMMAR_TTL_MS = 5 * 60_000;
+import type { CallDomain } from './call-domain';
+import { InjectCallDomain } from './call-domain.token';
 
 /**
  * The speech stages chosen by env. The model and the synthesiser are shared by every session;
@@ -19,17 +16,15 @@ const GRAMMAR_TTL_MS = 5 * 60_000;
 export class VoiceProviders implements OnApplicationShutdown {
   readonly llm: LanguageModel;
   readonly tts: TextToSpeech;
-  private readonly logger = new Logger('VoiceProviders');
-  private grammar?: { text: string; builtAt: number };
 
   constructor(
     @InjectConfig() private readonly config: VoiceApiConfig,
-    @InjectClinicPort() private readonly clinic: ClinicPort,
+    @InjectCallDomain() readonly domain: CallDomain,
   ) {
     this.llm =
       config.LLM_PROVIDER === 'openai'
         ? new OpenAiLlm({ apiKey: config.LLM_API_KEY, baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, azureApiVersion: config.LLM_AZURE_API_VERSION })
-        : new OfflineLlm({ timezone: config.CLINIC_TIMEZONE });
+        : domain.offlineLlm();
     this.tts =
       config.TTS_PROVIDER === 'cartesia'
         ? new CartesiaTts({ apiKey: config.CARTESIA_API_KEY, baseUrl: config.CARTESIA_URL, model: config.CARTESIA_MODEL, voiceId: config.CARTESIA_VOICE_ID })
@@ -42,7 +37,7 @@ export class VoiceProviders implements OnApplicationShutdown {
     const c = this.config;
     if (c.STT_PROVIDER === 'deepgram') return new DeepgramStt({ apiKey: c.DEEPGRAM_API_KEY, baseUrl: c.DEEPGRAM_URL, model: c.DEEPGRAM_MODEL });
     if (c.STT_PROVIDER === 'openai') return new OpenAiStt({ apiKey: c.OPENAI_API_KEY, baseUrl: c.OPENAI_BASE_URL, model: c.OPENAI_STT_MODEL });
-    return new PocketsphinxStt({ modelDir: c.POCKETSPHINX_MODEL_DIR, grammar: await this.clinicGrammar() });
+    return new PocketsphinxStt({ modelDir: c.POCKETSPHINX_MODEL_DIR, grammar: await this.domain.recognitionGrammar() });
   }
 
   createVad(): Promise<VoiceActivityDetector> {
@@ -94,20 +89,5 @@ export class VoiceProviders implements OnApplicationShutdown {
     await this.tts.close();
     await (await this.probeStt?.catch(() => undefined))?.close();
     await (await this.probeVad?.catch(() => undefined))?.close();
-  }
-
-  /** The recogniser's grammar covers the clinic's own doctors; without them it still knows every other phrase. */
-  private async clinicGrammar(): Promise<string> {
-    if (this.grammar && Date.now() - this.grammar.builtAt < GRAMMAR_TTL_MS) return this.grammar.text;
-    let doctorNames: string[] = [];
-    try {
-      doctorNames = (await this.clinic.doctors()).map((d) => d.name);
-    } catch (err) {
-      this.logger.warn({ msg: 'doctor names unavailable for the speech grammar; using the generic one', reason: (err as Error).message });
-      if (this.grammar) return this.grammar.text;
-    }
-    const text = buildClinicGrammar({ doctorNames });
-    if (doctorNames.length) this.grammar = { text, builtAt: Date.now() };
-    return text;
   }
 }

@@ -1,4 +1,4 @@
-import { isWeekday, type Weekday } from '../../agents/calendar';
+import { isWeekday, type Weekday } from '../calendar/calendar';
 
 export type Intent =
   | 'book'

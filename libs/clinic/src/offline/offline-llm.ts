@@ -1,35 +1,13 @@
-import { addDays, localDate, nextWeekday, type Weekday } from '../../agents/calendar';
-import type { ProviderCheck } from '../../stt/stt';
-import type { ChatMessage, CompletionRequest, LanguageModel, LlmEvent } from '../llm';
+import type { ChatMessage, CompletionRequest, LanguageModel, LlmEvent } from '@voice/agent/llm';
+import type { ProviderCheck } from '@voice/agent/stt';
+import { addDays, localDate, nextWeekday, type Weekday } from '../calendar/calendar';
 import { parseUtterance, type Intent, type ParsedUtterance } from './intents';
 import { billingStep, receptionistStep, schedulerStep, type Step } from './policies';
+import type { SeenResult, Situation } from './situation';
 
 export interface OfflineLlmOptions {
   timezone: string;
   now?: () => Date;
-}
-
-/** A tool result the model has seen, with the call that produced it. */
-export interface SeenResult {
-  name: string;
-  args: Record<string, unknown>;
-  result: Record<string, unknown>;
-}
-
-/** Everything a policy reads: the caller's last words, what happened since, and what came before. */
-export interface Situation {
-  utterance: ParsedUtterance;
-  /** Intent carried over from earlier turns when this one has none ("Thursday at ten" after "move my appointment"). */
-  intent?: Intent;
-  /** Tool results since the caller last spoke, oldest first (hand-offs excluded). */
-  since: SeenResult[];
-  /** The most recent result of each tool over the whole conversation. */
-  latest: Map<string, SeenResult>;
-  /** Doctor named in this or an earlier utterance. */
-  doctor?: string;
-  /** Clinic-local YYYY-MM-DD the caller meant, if they named a day (now or before). */
-  date?: string;
-  today: string;
 }
 
 const PRIMARY: Intent[] = ['cancel', 'move', 'my_appointments', 'book', 'availability', 'hours', 'balance', 'claims', 'billing', 'scheduling', 'receptionist'];

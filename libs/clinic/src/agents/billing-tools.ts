@@ -1,9 +1,9 @@
-import type { Tool } from './tools';
+import type { ClinicTool } from './context';
 
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 const noArgs = { type: 'object', properties: {}, additionalProperties: false };
 
-export const getBalance: Tool = {
+export const getBalance: ClinicTool = {
   spec: { name: 'get_balance', description: "The caller's outstanding balance with the clinic.", parameters: noArgs },
   async run(_args, ctx) {
     const patient = await ctx.clinic.patient(ctx.caller);
@@ -11,7 +11,7 @@ export const getBalance: Tool = {
   },
 };
 
-export const getClaims: Tool = {
+export const getClaims: ClinicTool = {
   spec: { name: 'get_claims', description: "The caller's insurance claims and their status, newest first.", parameters: noArgs },
   async run(_args, ctx) {
     const patient = await ctx.clinic.patient(ctx.caller);

@@ -1,7 +1,8 @@
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
-import { localDate, localTime, spokenDate, spokenTime } from './calendar';
+import { localDate, localTime, spokenDate, spokenTime } from '../calendar/calendar';
 import type { ClinicPort, CallerIdentity } from './clinic-port';
-import { stringArg, ToolInputError, type Tool, type ToolContext } from './tools';
+import { stringArg, ToolInputError } from '@voice/agent/agents';
+import type { ClinicContext, ClinicTool } from './context';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -32,7 +33,7 @@ async function patientOf(clinic: ClinicPort, caller: CallerIdentity) {
   return patient;
 }
 
-function describe(a: Appointment, doctors: Doctor[], ctx: ToolContext) {
+function describe(a: Appointment, doctors: Doctor[], ctx: ClinicContext) {
   const today = localDate(ctx.now(), ctx.timezone);
   const start = new Date(a.startsAt);
   return {
@@ -55,12 +56,12 @@ const object = (properties: Record<string, unknown>, required: string[]) => ({
 const doctorParam = { type: 'string', description: 'The doctor as the caller named them, e.g. "Smith" or "Alice Smith".' };
 const startsAtParam = { type: 'string', description: 'startsAt of a slot exactly as find_free_slots returned it.' };
 
-export const listDoctors: Tool = {
+export const listDoctors: ClinicTool = {
   spec: { name: 'list_doctors', description: "List the clinic's doctors and their specialties.", parameters: object({}, []) },
   run: async (_args, ctx) => ({ result: (await ctx.clinic.doctors()).map((d) => ({ name: d.name, specialty: d.specialty })) }),
 };
 
-export const findFreeSlots: Tool = {
+export const findFreeSlots: ClinicTool = {
   spec: {
     name: 'find_free_slots',
     description: "Free appointment times of one doctor on one date (the clinic's local date).",
@@ -82,7 +83,7 @@ export const findFreeSlots: Tool = {
   },
 };
 
-export const bookAppointment: Tool = {
+export const bookAppointment: ClinicTool = {
   spec: {
     name: 'book_appointment',
     description: 'Book the caller into a free slot. Only after the caller chose or confirmed the time.',
@@ -100,7 +101,7 @@ export const bookAppointment: Tool = {
   },
 };
 
-export const listMyAppointments: Tool = {
+export const listMyAppointments: ClinicTool = {
   spec: { name: 'list_my_appointments', description: "The caller's upcoming appointments.", parameters: object({}, []) },
   async run(_args, ctx) {
     const patient = await ctx.clinic.patient(ctx.caller);
@@ -110,7 +111,7 @@ export const listMyAppointments: Tool = {
   },
 };
 
-export const moveAppointment: Tool = {
+export const moveAppointment: ClinicTool = {
   spec: {
     name: 'move_appointment',
     description: "Move one of the caller's appointments to another free slot of the same doctor.",
@@ -123,7 +124,7 @@ export const moveAppointment: Tool = {
   },
 };
 
-export const cancelAppointment: Tool = {
+export const cancelAppointment: ClinicTool = {
   spec: {
     name: 'cancel_appointment',
     description: "Cancel one of the caller's appointments.",

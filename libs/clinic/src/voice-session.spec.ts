@@ -1,15 +1,15 @@
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
 import type { ServerEvent } from '@voice/contracts/media';
-import { AgentRunner } from '../agents/runner';
-import type { ClinicPort } from '../agents/clinic-port';
-import { OfflineLlm } from '../llm/offline/offline-llm';
-import { buildClinicGrammar } from '../stt/pocketsphinx/grammar';
-import { PocketsphinxStt } from '../stt/pocketsphinx/pocketsphinx-stt';
-import { concat, silence, speak } from '../testing/speech';
-import { EspeakTts } from '../tts/espeak-tts';
-import type { TextToSpeech } from '../tts/tts';
-import { EnergyVad } from '../vad/energy-vad';
-import { VoiceSession, type FinishedTurn } from './voice-session';
+import { AgentRunner } from '@voice/agent/agents';
+import { VoiceSession, type FinishedTurn } from '@voice/agent/pipeline';
+import { PocketsphinxStt } from '@voice/agent/stt';
+import { concat, silence, speak } from '@voice/agent/testing';
+import { EspeakTts, type TextToSpeech } from '@voice/agent/tts';
+import { EnergyVad } from '@voice/agent/vad';
+import type { ClinicPort } from './agents/clinic-port';
+import { CLINIC_AGENTS } from './agents/definitions';
+import { OfflineLlm } from './offline/offline-llm';
+import { buildClinicGrammar } from './recognition/grammar';
 
 const smith: Doctor = { id: '00000000-0000-4000-8000-000000000001', name: 'Dr. Alice Smith', specialty: 'General practice' };
 
@@ -38,6 +38,7 @@ function startSession() {
     vad: new EnergyVad(),
     runner: new AgentRunner({
       llm: new OfflineLlm({ timezone: 'UTC' }),
+      agents: CLINIC_AGENTS,
       ctx: { clinic, caller: { userId: 'u1' }, timezone: 'UTC', now: () => new Date() },
       log,
     }),
@@ -157,6 +158,7 @@ function startFakeSession(tts: TextToSpeech) {
     tts,
     runner: new AgentRunner({
       llm: new OfflineLlm({ timezone: 'UTC' }),
+      agents: CLINIC_AGENTS,
       ctx: { clinic, caller: { userId: 'u1' }, timezone: 'UTC', now: () => new Date() },
       log,
     }),

@@ -1,17 +1,13 @@
 import { getBalance, getClaims } from './billing-tools';
 import { bookAppointment, cancelAppointment, findFreeSlots, listDoctors, listMyAppointments, moveAppointment } from './scheduling-tools';
-import { transferTool, type AgentName, type Tool } from './tools';
+import { transferTool, type AgentDefinition, type AgentSet } from '@voice/agent/agents';
+import { localDate, weekdayOf } from '../calendar/calendar';
+import { clinicToolFailure } from './clinic-errors';
+import type { ClinicContext, ClinicTool } from './context';
 
 export const OPENING_HOURS = 'Monday to Friday, 8 AM to 6 PM; closed on weekends';
 
-export interface AgentDefinition {
-  name: AgentName;
-  /** The system prompt a cloud model gets; the offline model follows the same rules in code. */
-  instructions: string;
-  tools: Tool[];
-}
-
-const openingHours: Tool = {
+const openingHours: ClinicTool = {
   spec: {
     name: 'get_opening_hours',
     description: "The clinic's opening hours.",
@@ -24,7 +20,7 @@ const VOICE_STYLE =
   'You are on a phone call: answer in one or two short spoken sentences, no lists, no markdown, no emojis. ' +
   'Say times like "9:30 AM" and dates like "Tuesday". Never invent doctors, times or amounts: use the tools.';
 
-export const receptionist: AgentDefinition = {
+export const receptionist: AgentDefinition<ClinicContext> = {
   name: 'receptionist',
   instructions:
     `You are the receptionist of a medical clinic. Greet callers, answer questions about opening hours, ` +
@@ -33,7 +29,7 @@ export const receptionist: AgentDefinition = {
   tools: [openingHours, transferTool('scheduler', 'for anything about appointments'), transferTool('billing', 'for balances, payments and insurance claims')],
 };
 
-export const scheduler: AgentDefinition = {
+export const scheduler: AgentDefinition<ClinicContext> = {
   name: 'scheduler',
   instructions:
     `You are the clinic's scheduler. Find free slots with find_free_slots (resolve weekdays to dates in the clinic's ` +
@@ -51,12 +47,27 @@ export const scheduler: AgentDefinition = {
   ],
 };
 
-export const billing: AgentDefinition = {
+export const billing: AgentDefinition<ClinicContext> = {
   name: 'billing',
   instructions: `You are the clinic's billing assistant: the caller's balance and the status of their insurance claims. ${VOICE_STYLE}`,
   tools: [getBalance, getClaims, transferTool('scheduler', 'for appointments'), transferTool('receptionist', 'for anything else')],
 };
 
-export const AGENTS: Record<AgentName, AgentDefinition> = { receptionist, scheduler, billing };
-
 export const GREETING = 'Hello, thank you for calling the clinic. How can I help you today?';
+export const APOLOGY = "I'm sorry, I'm having trouble with that right now. Could you try again in a moment?";
+
+/** The clinic's front desk: the receptionist greets and routes, the scheduler books, billing answers money questions. */
+export const CLINIC_AGENTS: AgentSet<ClinicContext> = {
+  agents: { receptionist, scheduler, billing },
+  start: 'receptionist',
+  greeting: GREETING,
+  apology: APOLOGY,
+  situation: ({ timezone, now, caller }) => {
+    const today = localDate(now(), timezone);
+    return `Today is ${weekdayOf(today)} ${today} in the clinic's time zone (${timezone}).` + (caller.name ? ` The caller is ${caller.name}.` : '');
+  },
+  toolFailure: clinicToolFailure,
+};
+
+/** Names of the clinic's agents, the one a conversation starts with first. */
+export const CLINIC_AGENT_NAMES = Object.keys(CLINIC_AGENTS.agents);

@@ -1,0 +1,75 @@
+import { Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { CONFIG, InjectConfig, type VoiceApiConfig } from '../config';
+import { createCallDomain } from '../domain';
+import { HealthChecks } from '../health/health-checks';
+import { MetricsService } from '../metrics/metrics.service';
+import { OutboxModule } from '../outbox/outbox.module';
+import { TranscriptOutbox } from '../outbox/transcript-outbox';
+import { PersistenceClient } from '../persistence/persistence-client';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { CALL_DOMAIN, InjectCallDomain } from './call-domain.token';
+import type { CallDomain } from './call-domain';
+import type { CallPort } from './call-port';
+import { VoiceCall, type CallDependencies, type CallSetup } from './voice-call';
+import { VoiceProviders } from './voice-providers';
+
+/** Opens calls for this process's transport adapters, with the process's providers, outbox and metrics. */
+@Injectable()
+export class VoiceCalls {
+  private readonly deps: CallDependencies;
+
+  constructor(
+    @InjectConfig() config: VoiceApiConfig,
+    @InjectCallDomain() readonly domain: CallDomain,
+    providers: VoiceProviders,
+    outbox: TranscriptOutbox,
+    metrics: MetricsService,
+  ) {
+    this.deps = { config, providers, domain, outbox, metrics };
+  }
+
+  open(setup: CallSetup, port: CallPort): Promise<VoiceCall> {
+    return VoiceCall.open(this.deps, setup, port);
+  }
+}
+
+/** Puts the voice detector and the configured speech stages on /health (and so in the start-up log). */
+@Injectable()
+export class ProviderChecks implements OnModuleInit {
+  constructor(
+    private readonly providers: VoiceProviders,
+    private readonly health: HealthChecks,
+  ) {}
+
+  onModuleInit() {
+    for (const probe of this.providers.checks()) {
+      this.health.register({
+        name: probe.name,
+        check: async () => {
+          const result = await probe.check();
+          if (result.status === 'down') throw new Error(result.detail);
+          return result.detail;
+        },
+      });
+    }
+  }
+}
+
+const domainLogger = new Logger('CallDomain');
+
+@Module({
+  imports: [PersistenceModule, OutboxModule],
+  providers: [
+    {
+      provide: CALL_DOMAIN,
+      inject: [CONFIG, PersistenceClient],
+      useFactory: (config: VoiceApiConfig, persistence: PersistenceClient) =>
+        createCallDomain(config, persistence, { warn: (data, msg) => domainLogger.warn({ ...data, msg }) }),
+    },
+    VoiceProviders,
+    VoiceCalls,
+    ProviderChecks,
+  ],
+  exports: [VoiceCalls, VoiceProviders, CALL_DOMAIN],
+})
+export class CallModule {}

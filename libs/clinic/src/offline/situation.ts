@@ -1,0 +1,24 @@
+import type { Intent, ParsedUtterance } from './intents';
+
+/** A tool result the model has seen, with the call that produced it. */
+export interface SeenResult {
+  name: string;
+  args: Record<string, unknown>;
+  result: Record<string, unknown>;
+}
+
+/** Everything a policy reads: the caller's last words, what happened since, and what came before. */
+export interface Situation {
+  utterance: ParsedUtterance;
+  /** Intent carried over from earlier turns when this one has none ("Thursday at ten" after "move my appointment"). */
+  intent?: Intent;
+  /** Tool results since the caller last spoke, oldest first (hand-offs excluded). */
+  since: SeenResult[];
+  /** The most recent result of each tool over the whole conversation. */
+  latest: Map<string, SeenResult>;
+  /** Doctor named in this or an earlier utterance. */
+  doctor?: string;
+  /** Clinic-local YYYY-MM-DD the caller meant, if they named a day (now or before). */
+  date?: string;
+  today: string;
+}
