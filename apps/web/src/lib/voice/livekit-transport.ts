@@ -1,5 +1,6 @@
-import { LIVEKIT_CONTROL_TOPIC, LIVEKIT_EVENTS_TOPIC, type ServerEvent } from '@voice/contracts/media';
+import { LIVEKIT_CONTROL_TOPIC, LIVEKIT_EVENTS_TOPIC } from '@voice/contracts/media';
 import { MicrophoneError } from './microphone';
+import { parseServerEvent } from './server-event';
 import { probeTrack } from './track-probe';
 import type { CallTransport, TransportOptions } from './transport';
 
@@ -34,7 +35,9 @@ export async function openLiveKitTransport(url: string, token: string, o: Transp
   };
 
   room.on(RoomEvent.DataReceived, (payload, _participant, _kind, topic) => {
-    if (topic === LIVEKIT_EVENTS_TOPIC) o.onEvent(JSON.parse(decoder.decode(payload)) as ServerEvent);
+    if (topic !== LIVEKIT_EVENTS_TOPIC) return;
+    const event = parseServerEvent(decoder.decode(payload));
+    if (event) o.onEvent(event);
   });
   room.on(RoomEvent.TrackSubscribed, (track) => {
     if (track.kind !== Track.Kind.Audio) return;

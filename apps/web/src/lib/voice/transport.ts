@@ -14,7 +14,7 @@ export interface TransportOptions {
   audio: boolean;
   /** The microphone to capture ('' = the system default). */
   deviceId: string;
-  /** Each event from voice-api. */
+  /** Each event from voice-api that matches the contract. */
   onEvent(event: ServerEvent): void;
   /** The call ended from the other side; `message` says why when it was not a normal end. */
   onClosed(message?: string): void;

@@ -1,5 +1,6 @@
-import { MEDIA_SAMPLE_RATE, type ClientMessage, type ServerEvent } from '@voice/contracts/media';
+import { MEDIA_SAMPLE_RATE, type ClientMessage } from '@voice/contracts/media';
 import { openMicrophone } from './microphone';
+import { parseServerEvent } from './server-event';
 import { OPEN_TIMEOUT_MS, type CallTransport, type TransportOptions } from './transport';
 
 /** voice-api's own transport: 20 ms PCM16 frames up, agent audio and JSON events down. */
@@ -36,7 +37,8 @@ export async function openWebSocketTransport(url: string, o: TransportOptions): 
       playback.port.postMessage({ type: 'audio', samples: e.data }, [e.data]);
       return;
     }
-    const event = JSON.parse(e.data) as ServerEvent;
+    const event = parseServerEvent(e.data);
+    if (!event) return;
     if (event.type === 'clear') {
       clearedTurn = event.turnId;
       playback.port.postMessage({ type: 'clear' });
