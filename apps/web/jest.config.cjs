@@ -1,6 +1,6 @@
 const preset = require('../../jest.preset.cjs');
 
-/** Unit tests of the server-side helpers; the pages are tested in a real browser by apps/web-e2e. */
+/** Unit tests of the server-side helpers and the call's transcript logic; the pages are tested in a real browser by apps/web-e2e. */
 module.exports = {
   ...preset,
   rootDir: __dirname,

@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useVoiceCall, type Turn } from '@/hooks/use-voice-call';
+import { useVoiceCall } from '@/hooks/use-voice-call';
+import type { Turn } from '@/lib/voice/turns';
 
 const STATE_LABEL: Record<string, string> = { idle: 'Idle', connecting: 'Connecting', listening: 'Listening', thinking: 'Thinking', speaking: 'Speaking' };
 const AGENT_LABEL: Record<string, string> = { receptionist: 'Receptionist', scheduler: 'Scheduler', billing: 'Billing' };
