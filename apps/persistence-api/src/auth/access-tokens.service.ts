@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { InjectConfig, type PersistenceApiConfig } from '../config';
 import { SigningKeysService } from './signing-keys.service';
 
 /** Issues short-lived ES256 access tokens; other services verify them from the JWKS. */
 @Injectable()
 export class AccessTokensService {
+  private privateKey?: Promise<CryptoKey>;
+
   constructor(
-    private readonly jwt: JwtService,
     private readonly keys: SigningKeysService,
     @InjectConfig() private readonly config: PersistenceApiConfig,
   ) {}
@@ -16,16 +17,17 @@ export class AccessTokensService {
     return this.config.ACCESS_TOKEN_TTL_SECONDS;
   }
 
-  private sign(payload: Record<string, unknown>, subject: string) {
-    return this.jwt.signAsync(payload, {
-      algorithm: 'ES256',
-      privateKey: this.keys.privateKeyPem,
-      keyid: this.keys.jwk.kid,
-      issuer: this.config.JWT_ISSUER,
-      audience: this.config.JWT_AUDIENCE,
-      subject,
-      expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS,
-    });
+  private async sign(payload: Record<string, unknown>, subject: string) {
+    this.privateKey ??= importPKCS8(this.keys.privateKeyPem, 'ES256');
+    const issuedAt = Math.floor(Date.now() / 1000);
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: this.keys.jwk.kid })
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + this.config.ACCESS_TOKEN_TTL_SECONDS)
+      .setAudience(this.config.JWT_AUDIENCE)
+      .setIssuer(this.config.JWT_ISSUER)
+      .setSubject(subject)
+      .sign(await this.privateKey);
   }
 
   forUser(user: { id: string; email: string }) {

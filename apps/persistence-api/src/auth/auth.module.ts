@@ -1,5 +1,4 @@
 import { Logger, Module, type FactoryProvider } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import Redis from 'ioredis';
@@ -38,7 +37,7 @@ const failureLog: FactoryProvider<FailureLog> = {
 };
 
 @Module({
-  imports: [PassportModule, JwtModule.register({}), TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity, ServiceClientEntity])],
+  imports: [PassportModule, TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity, ServiceClientEntity])],
   controllers: [AuthController],
   providers: [
     SigningKeysService,
