@@ -71,7 +71,13 @@ export function statusError(call: HttpCall, status: number, body: unknown): Pers
   const parsed = ErrorBody.safeParse(body);
   const detail = parsed.success ? `: ${parsed.data.error.message}` : '';
   const error = parsed.data?.error;
-  return new PersistenceError('status', `persistence-api answered ${status} to ${describe(call)}${detail}`, status, error?.code, error?.details?.map((d) => d.path));
+  return new PersistenceError(
+    'status',
+    `persistence-api answered ${status} to ${describe(call)}${detail}`,
+    status,
+    error?.code,
+    error?.details?.map((d) => d.path),
+  );
 }
 
 export function contractError(call: HttpCall, status: number, problem: string): PersistenceError {
