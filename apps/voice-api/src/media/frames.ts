@@ -1,3 +1,4 @@
+import { bytesToInt16 } from '@voice/agent/audio';
 import { ClientMessage, MEDIA_FRAME_BYTES, type ErrorEvent } from '@voice/contracts/media';
 
 export type Inbound = { kind: 'audio'; frame: Int16Array } | { kind: 'message'; message: ClientMessage } | { kind: 'invalid'; error: ErrorEvent };
@@ -10,10 +11,8 @@ export function readFrame(data: Buffer, isBinary: boolean): Inbound {
     if (data.length !== MEDIA_FRAME_BYTES) {
       return invalid('bad_frame', `Audio frames must be ${MEDIA_FRAME_BYTES} bytes (20 ms of 16 kHz mono PCM16); got ${data.length}. The frame was dropped.`);
     }
-    // Copy: socket buffers are often views into a larger pool at an odd offset.
-    const frame = new Int16Array(MEDIA_FRAME_BYTES / 2);
-    for (let i = 0; i < frame.length; i++) frame[i] = data.readInt16LE(i * 2);
-    return { kind: 'audio', frame };
+    // A copy: socket buffers are views into a pool that is reused.
+    return { kind: 'audio', frame: bytesToInt16(data).slice() };
   }
   let json: unknown;
   try {
@@ -28,10 +27,4 @@ export function readFrame(data: Buffer, isBinary: boolean): Inbound {
     return invalid('bad_message', `Invalid message, ${where}${issue.message}. Expected one of start, stop, text, playback.`);
   }
   return { kind: 'message', message: parsed.data };
-}
-
-export function pcmToBuffer(frame: Int16Array): Buffer {
-  const out = Buffer.allocUnsafe(frame.length * 2);
-  for (let i = 0; i < frame.length; i++) out.writeInt16LE(frame[i], i * 2);
-  return out;
 }

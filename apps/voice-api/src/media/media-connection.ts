@@ -1,8 +1,9 @@
+import { int16ToBytes } from '@voice/agent/audio';
 import type { ServerEvent } from '@voice/contracts/media';
 import type { WebSocket } from 'ws';
 import type { CallPort } from '../call/call-port';
 import type { VoiceCall } from '../call/voice-call';
-import { pcmToBuffer, readFrame } from './frames';
+import { readFrame } from './frames';
 
 export interface ConnectionLog {
   warn(data: Record<string, unknown>, message: string): void;
@@ -42,7 +43,7 @@ export class MediaConnection implements CallPort {
   }
 
   sendAudio(frame: Int16Array): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(pcmToBuffer(frame), { binary: true });
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(int16ToBytes(frame), { binary: true });
   }
 
   hangUp(reason: string): void {

@@ -11,7 +11,7 @@ interface Library {
 const lend: Tool<Library> = {
   spec: { name: 'lend_book', description: 'Lend a book', parameters: { type: 'object', properties: { title: { type: 'string' } } } },
   run: async (args, ctx) => {
-    const title = stringArg(args, 'title')!;
+    const title = stringArg(args, 'title') ?? '';
     if (title === 'Lost') throw new Error('shelf not found');
     ctx.loans.push(title);
     return { result: { lent: title } };

@@ -1,4 +1,5 @@
-import { bytesToInt16, concatInt16, FrameChunker, int16ToBytes, rms } from './frames';
+import { concatInt16, FrameChunker, rms } from './frames';
+import { bytesToInt16, int16ToBytes } from './pcm16';
 import { dbfs, durationMs, samplesForMs, SILENCE_DBFS } from './levels';
 
 const ramp = (n: number, start = 0): Int16Array => Int16Array.from({ length: n }, (_, i) => start + i);

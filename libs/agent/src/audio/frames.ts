@@ -1,7 +1,4 @@
 import { MEDIA_FRAME_SAMPLES } from '@voice/contracts/media';
-import { endianness } from 'node:os';
-
-const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
 /**
  * Cuts a stream of arbitrary-length PCM16 chunks into exact fixed-size frames (20 ms at 16 kHz by
@@ -59,30 +56,6 @@ export class FrameChunker {
   reset(): void {
     this.filled = 0;
   }
-}
-
-/**
- * Little-endian PCM16 bytes as samples. Shares memory with `buf` when its offset is 2-byte aligned;
- * copies otherwise (Buffers sliced out of socket reads often start at odd offsets).
- */
-export function bytesToInt16(buf: Uint8Array): Int16Array {
-  if (buf.byteLength % 2 !== 0) {
-    throw new RangeError(`bytesToInt16: PCM16 needs an even number of bytes, got ${buf.byteLength}`);
-  }
-  const count = buf.byteLength / 2;
-  if (LITTLE_ENDIAN_HOST && buf.byteOffset % 2 === 0) return new Int16Array(buf.buffer, buf.byteOffset, count);
-  const out = new Int16Array(count);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2, true);
-  return out;
-}
-
-/** Samples as little-endian bytes, sharing memory with `pcm` (no copy on little-endian hosts). */
-export function int16ToBytes(pcm: Int16Array): Buffer {
-  if (LITTLE_ENDIAN_HOST) return Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-  const out = Buffer.allocUnsafe(pcm.byteLength);
-  for (let i = 0; i < pcm.length; i++) out.writeInt16LE(pcm[i], i * 2);
-  return out;
 }
 
 /** Joins chunks into one array. */

@@ -1,5 +1,6 @@
-export { FrameChunker, bytesToInt16, int16ToBytes, concatInt16 } from './frames';
-export { rms, dbfs, toDbfs, durationMs, samplesForMs, SILENCE_DBFS } from './levels';
-export { mulawEncode, mulawDecode, mulawEncodeSample, mulawDecodeSample } from './mulaw';
-export { Resampler, resample, SUPPORTED_SAMPLE_RATES } from './resample';
-export { encodeWav, decodeWav, type DecodedWav } from './wav';
+export { FrameChunker } from './frames';
+export { dbfs, SILENCE_DBFS } from './levels';
+export { mulawDecode, mulawEncode } from './mulaw';
+export { bytesToInt16, int16ToBytes, Pcm16Decoder } from './pcm16';
+export { Resampler, resample } from './resample';
+export { decodeWav, encodeWav, type DecodedWav } from './wav';

@@ -1,6 +1,6 @@
 import { isAbortError } from './errors';
 import { cloudFetch, type CloudRequest } from './http';
-import { pcm16Chunks } from './pcm16';
+import { pcm16Chunks } from '../audio/pcm16';
 
 /**
  * Runs a request whose answer is raw PCM16 and yields it as it arrives. Ends quietly when the

@@ -156,7 +156,7 @@ class ToolCallAssembler {
   }
 }
 
-export function toOpenAiMessage(message: ChatMessage): Record<string, unknown> {
+function toOpenAiMessage(message: ChatMessage): Record<string, unknown> {
   switch (message.role) {
     case 'system':
     case 'user':

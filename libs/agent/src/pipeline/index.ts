@@ -1,5 +1,2 @@
-export * from './heard-text';
-export * from './playout';
-export * from './sentence-splitter';
-export * from './turn-detector';
-export * from './voice-session';
+export { heardText } from './heard-text';
+export { VoiceSession, type FinishedTurn, type VoiceSessionOptions } from './voice-session';

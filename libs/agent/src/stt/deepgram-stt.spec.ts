@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { pcm16Bytes } from '../cloud/pcm16';
+import { int16ToBytes } from '../audio/pcm16';
 import { startFakeDeepgram, type FakeDeepgram } from '../cloud/testing/fake-deepgram';
 import { sleep, synthesizeSpeech } from '../cloud/testing/local-server';
 import { DeepgramStt, type DeepgramSttOptions } from './deepgram-stt';
@@ -57,7 +57,7 @@ describe("Deepgram STT (protocol test against a local server speaking Deepgram's
       punctuate: 'true',
       smart_format: 'true',
     });
-    expect(Buffer.compare(connection.heard[0], pcm16Bytes(first))).toBe(0);
+    expect(Buffer.compare(connection.heard[0], int16ToBytes(first))).toBe(0);
     expect(connection.controls.filter((c) => c.type === 'Finalize')).toHaveLength(1);
     // Words firm up as audio arrives: several growing interims, ending with the whole sentence.
     expect(interims.length).toBeGreaterThan(3);
@@ -81,7 +81,7 @@ describe("Deepgram STT (protocol test against a local server speaking Deepgram's
     const controls = fake.connections[0].controls.map((c) => c.type);
     expect(controls.filter((type) => type === 'KeepAlive').length).toBeGreaterThanOrEqual(2);
     expect(controls.filter((type) => type === 'Finalize')).toHaveLength(2);
-    expect(Buffer.compare(fake.connections[0].heard[1], pcm16Bytes(second))).toBe(0);
+    expect(Buffer.compare(fake.connections[0].heard[1], int16ToBytes(second))).toBe(0);
   });
 
   it('reconnects when the socket drops mid-utterance and sends the whole utterance again', async () => {
@@ -94,7 +94,7 @@ describe("Deepgram STT (protocol test against a local server speaking Deepgram's
 
     expect(fake.connections).toHaveLength(2);
     expect(fake.connections[0].heard).toHaveLength(0);
-    expect(Buffer.compare(fake.connections[1].heard[0], pcm16Bytes(first))).toBe(0);
+    expect(Buffer.compare(fake.connections[1].heard[0], int16ToBytes(first))).toBe(0);
   });
 
   it('keeps the words of an aborted utterance out of the next one', async () => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { type RawData } from 'ws';
 import { ProviderError, providerMessage, redact } from '../cloud/errors';
-import { pcm16Bytes } from '../cloud/pcm16';
+import { int16ToBytes } from '../audio/pcm16';
 import type { ProviderCheck, SpeechToText, SttResult, SttUtterance, UtteranceOptions } from './stt';
 
 export interface DeepgramSttOptions {
@@ -274,7 +274,7 @@ class DeepgramUtterance implements SttUtterance {
 
   push(pcm: Int16Array): void {
     if (this.settled || this.finalizeRequested || pcm.length === 0) return;
-    this.audio.push(pcm16Bytes(pcm));
+    this.audio.push(Buffer.from(int16ToBytes(pcm))); // a copy: it may wait for a reconnect
     this.owner.flush();
   }
 

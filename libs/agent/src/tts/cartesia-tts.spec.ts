@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { pcm16Bytes } from '../cloud/pcm16';
+import { int16ToBytes } from '../audio/pcm16';
 import {
   clientGone,
   firstDifference,
@@ -18,7 +18,7 @@ const TEXT = 'Doctor Smith can see you on Monday morning.';
 
 describe('Cartesia TTS (protocol test against a local server speaking the Cartesia /tts/bytes API)', () => {
   const speech = synthesizeSpeech(TEXT, 24000);
-  const speechBytes = pcm16Bytes(speech);
+  const speechBytes = int16ToBytes(speech);
   let server: LocalServer | undefined;
   afterEach(async () => {
     await server?.close();

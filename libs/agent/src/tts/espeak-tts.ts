@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Pcm16Decoder } from '../audio/pcm16';
 import type { ProviderCheck } from '../stt/stt';
 import type { TextToSpeech } from './tts';
 
@@ -118,7 +119,7 @@ export class WavStreamReader {
   sampleRate?: number;
   private header = Buffer.alloc(0);
   private inData = false;
-  private oddByte?: number;
+  private readonly pcm = new Pcm16Decoder();
 
   /** Feeds bytes; returns the whole samples they complete (none until the header is through). */
   push(bytes: Buffer): Int16Array | undefined {
@@ -162,15 +163,6 @@ export class WavStreamReader {
   }
 
   private samples(bytes: Buffer): Int16Array {
-    let data = bytes;
-    if (this.oddByte !== undefined) {
-      data = Buffer.concat([Buffer.from([this.oddByte]), bytes]);
-      this.oddByte = undefined;
-    }
-    const count = data.length >> 1;
-    if (data.length % 2 === 1) this.oddByte = data[data.length - 1];
-    const out = new Int16Array(count);
-    for (let i = 0; i < count; i++) out[i] = data.readInt16LE(i * 2);
-    return out;
+    return this.pcm.push(bytes);
   }
 }

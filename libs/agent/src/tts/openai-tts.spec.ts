@@ -1,4 +1,4 @@
-import { pcm16Bytes } from '../cloud/pcm16';
+import { int16ToBytes } from '../audio/pcm16';
 import {
   clientGone,
   firstDifference,
@@ -17,7 +17,7 @@ const TEXT = 'Your appointment is on Thursday at ten.';
 describe('OpenAI TTS (protocol test against a local server speaking the OpenAI audio/speech API with response_format pcm)', () => {
   // Real speech at the rate OpenAI's "pcm" format has (24 kHz, 16-bit little-endian, mono).
   const speech = synthesizeSpeech(TEXT, 24000);
-  const speechBytes = pcm16Bytes(speech);
+  const speechBytes = int16ToBytes(speech);
   let server: LocalServer | undefined;
   afterEach(async () => {
     await server?.close();

@@ -5,7 +5,7 @@ import { localDate, weekdayOf } from '../calendar/calendar';
 import { clinicToolFailure } from './clinic-errors';
 import type { ClinicContext, ClinicTool } from './context';
 
-export const OPENING_HOURS = 'Monday to Friday, 8 AM to 6 PM; closed on weekends';
+const OPENING_HOURS = 'Monday to Friday, 8 AM to 6 PM; closed on weekends';
 
 const openingHours: ClinicTool = {
   spec: {

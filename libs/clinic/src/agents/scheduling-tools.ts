@@ -14,7 +14,7 @@ const nameWords = (name: string) =>
     .filter(Boolean);
 
 /** Finds the doctor a caller or model named ("Smith", "doctor alice smith", "Dr. Alice Smith"). */
-export async function resolveDoctor(clinic: ClinicPort, spoken: string): Promise<Doctor> {
+async function resolveDoctor(clinic: ClinicPort, spoken: string): Promise<Doctor> {
   const doctors = await clinic.doctors();
   const words = new Set(nameWords(spoken));
   const scored = doctors

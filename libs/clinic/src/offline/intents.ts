@@ -70,7 +70,7 @@ const KEYWORDS: [Intent, RegExp][] = [
   ['goodbye', /\b(goodbye|bye|that's all|that is all)\b/],
 ];
 
-export function tokenize(text: string): string[] {
+function tokenize(text: string): string[] {
   return text
     .toLowerCase()
     .replace(/(\d)(am|pm)\b/g, '$1 $2')

@@ -1,3 +1,4 @@
+import { bytesToInt16 } from '@voice/agent/audio';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,9 +15,7 @@ function speak(text: string): Int16Array {
   const raw = execFileSync('sox', ['-D', '-t', 'wav', '-', '-t', 'raw', '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', '-L', '-'], {
     input: wav,
   });
-  const pcm = new Int16Array(raw.length >> 1);
-  for (let i = 0; i < pcm.length; i++) pcm[i] = raw.readInt16LE(i * 2);
-  return pcm;
+  return bytesToInt16(raw).slice();
 }
 
 const FRAME = 320; // 20 ms at 16 kHz

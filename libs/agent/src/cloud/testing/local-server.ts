@@ -1,3 +1,4 @@
+import { bytesToInt16 } from '../../audio/pcm16';
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,9 +88,7 @@ export function synthesizeSpeech(text: string, sampleRate = 16000): Int16Array {
   } catch (err) {
     throw new Error(`synthesizeSpeech needs espeak-ng and sox on PATH (apt-get install espeak-ng sox): ${err instanceof Error ? err.message : String(err)}`);
   }
-  const samples = new Int16Array(raw.length >> 1);
-  for (let i = 0; i < samples.length; i++) samples[i] = raw.readInt16LE(i * 2);
-  return samples;
+  return bytesToInt16(raw).slice();
 }
 
 /** Cuts `bytes` into pieces of odd lengths, so samples straddle the piece boundaries. */

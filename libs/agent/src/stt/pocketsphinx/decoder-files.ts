@@ -13,7 +13,7 @@ export interface ModelPaths {
 }
 
 /** Debian's pocketsphinx-en-us layout: `<modelDir>/en-us/` and `<modelDir>/cmudict-en-us.dict`. */
-export function modelPaths(modelDir: string): ModelPaths {
+function modelPaths(modelDir: string): ModelPaths {
   return { hmmDir: join(modelDir, 'en-us'), dictPath: join(modelDir, 'cmudict-en-us.dict') };
 }
 

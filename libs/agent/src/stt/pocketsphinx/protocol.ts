@@ -1,3 +1,4 @@
+import { int16ToBytes } from '../../audio/pcm16';
 import { z } from 'zod';
 
 /** The warm decoder's stdin frames and stdout events; see libs/agent/native/pocketsphinx-warm.c. */
@@ -25,9 +26,7 @@ export function audioFrame(pcm: Int16Array): Buffer {
   const frames: Buffer[] = [];
   for (let start = 0; start < pcm.length; start += MAX_SAMPLES_PER_FRAME) {
     const part = pcm.subarray(start, start + MAX_SAMPLES_PER_FRAME);
-    const payload = Buffer.alloc(part.length * 2);
-    for (let i = 0; i < part.length; i++) payload.writeInt16LE(part[i], i * 2);
-    frames.push(frame('A', payload));
+    frames.push(frame('A', int16ToBytes(part)));
   }
   return frames.length === 1 ? frames[0] : Buffer.concat(frames);
 }

@@ -1,11 +1,11 @@
-import { Pcm16Decoder, pcm16Bytes } from './pcm16';
+import { int16ToBytes, Pcm16Decoder } from './pcm16';
 
 describe('Pcm16Decoder', () => {
   const samples = Int16Array.from([0, 1, -1, 32767, -32768, 258, -258, 12345]);
-  const bytes = pcm16Bytes(samples);
+  const bytes = int16ToBytes(samples);
 
   it('writes little-endian bytes', () => {
-    expect([...pcm16Bytes(Int16Array.from([0x0102, -2]))]).toEqual([0x02, 0x01, 0xfe, 0xff]);
+    expect([...int16ToBytes(Int16Array.from([0x0102, -2]))]).toEqual([0x02, 0x01, 0xfe, 0xff]);
   });
 
   it.each([[[1]], [[3]], [[1, 2]], [[5, 1, 1]], [[16]]])('rebuilds every sample whatever the byte boundaries (%j)', (sizes) => {

@@ -1,3 +1,33 @@
+import { endianness } from 'node:os';
+
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+/** PCM16's wire form, little-endian bytes, both ways: whole buffers, and byte streams that may split a sample. */
+
+/**
+ * Little-endian PCM16 bytes as samples. Shares memory with `buf` when its offset is 2-byte aligned;
+ * copies otherwise (Buffers sliced out of socket reads often start at odd offsets).
+ */
+export function bytesToInt16(buf: Uint8Array): Int16Array {
+  if (buf.byteLength % 2 !== 0) {
+    throw new RangeError(`bytesToInt16: PCM16 needs an even number of bytes, got ${buf.byteLength}`);
+  }
+  const count = buf.byteLength / 2;
+  if (LITTLE_ENDIAN_HOST && buf.byteOffset % 2 === 0) return new Int16Array(buf.buffer, buf.byteOffset, count);
+  const out = new Int16Array(count);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2, true);
+  return out;
+}
+
+/** Samples as little-endian bytes, sharing memory with `pcm` (no copy on little-endian hosts). */
+export function int16ToBytes(pcm: Int16Array): Buffer {
+  if (LITTLE_ENDIAN_HOST) return Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+  const out = Buffer.allocUnsafe(pcm.byteLength);
+  for (let i = 0; i < pcm.length; i++) out.writeInt16LE(pcm[i], i * 2);
+  return out;
+}
+
 /**
  * Turns a byte stream of little-endian PCM16 into Int16Array chunks. Network chunks can end
  * half-way through a sample; that odd byte is carried over and joined to the next chunk.
@@ -38,11 +68,4 @@ export async function* pcm16Chunks(bytes: AsyncIterable<Uint8Array>): AsyncGener
     const samples = decoder.push(chunk);
     if (samples.length > 0) yield samples;
   }
-}
-
-/** PCM16 samples as little-endian bytes, the wire form every provider here expects. */
-export function pcm16Bytes(samples: Int16Array): Buffer {
-  const out = Buffer.allocUnsafe(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i], i * 2);
-  return out;
 }
