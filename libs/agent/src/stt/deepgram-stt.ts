@@ -164,7 +164,7 @@ export class DeepgramStt implements SpeechToText {
     let refused = false;
     socket.on('unexpected-response', (request, response: IncomingMessage) => {
       refused = true;
-      readHandshakeError(response, [this.options.apiKey]).then((message) => {
+      void readHandshakeError(response, [this.options.apiKey]).then((message) => {
         failure = new ProviderError(PROVIDER, `${response.statusCode ?? 0} ${message}`, response.statusCode);
         request.destroy();
         this.onSocketGone(socket, opened, failure);
