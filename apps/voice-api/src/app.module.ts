@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Clock } from './common/clock';
 import { ClockModule } from './common/clock.module';
 import { ConfigModule, type VoiceApiConfig } from './config';
+import { DomainModule } from './domain';
 import { HealthChecksModule } from './health/health-checks';
 import { VoiceHealthModule } from './health/health.module';
 import { LiveKitWorkerModule } from './livekit-agent/livekit-worker.module';
@@ -27,6 +28,7 @@ export class AppModule {
         HealthChecksModule,
         MetricsModule,
         PersistenceModule,
+        DomainModule,
         OutboxModule,
         SessionsModule,
         MediaModule,

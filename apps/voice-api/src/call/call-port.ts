@@ -1,8 +1,5 @@
 import type { ServerEvent } from '@voice/contracts/media';
 
-/** The transports a call arrives by; a metrics label. */
-export type CallTransport = 'websocket' | 'livekit';
-
 /**
  * What a transport adapter gives a call: where the agent's audio and the events go, and how to
  * hang up. Caller audio and messages come the other way, through VoiceCall's methods.

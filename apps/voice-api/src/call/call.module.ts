@@ -1,13 +1,10 @@
-import { Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { CONFIG, InjectConfig, type VoiceApiConfig } from '../config';
-import { createCallDomain } from '../domain';
+import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { InjectConfig, type VoiceApiConfig } from '../config';
 import { HealthChecks } from '../health/health-checks';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxModule } from '../outbox/outbox.module';
 import { TranscriptOutbox } from '../outbox/transcript-outbox';
-import { PersistenceClient } from '../persistence/persistence-client';
-import { PersistenceModule } from '../persistence/persistence.module';
-import { CALL_DOMAIN, InjectCallDomain } from './call-domain.token';
+import { InjectCallDomain } from './call-domain.token';
 import type { CallDomain } from './call-domain';
 import type { CallPort } from './call-port';
 import { VoiceCall, type CallDependencies, type CallSetup } from './voice-call';
@@ -55,21 +52,10 @@ export class ProviderChecks implements OnModuleInit {
   }
 }
 
-const domainLogger = new Logger('CallDomain');
-
+/** Calls for the transports: the domain comes from DomainModule (src/domain.ts). */
 @Module({
-  imports: [PersistenceModule, OutboxModule],
-  providers: [
-    {
-      provide: CALL_DOMAIN,
-      inject: [CONFIG, PersistenceClient],
-      useFactory: (config: VoiceApiConfig, persistence: PersistenceClient) =>
-        createCallDomain(config, persistence, { warn: (data, msg) => domainLogger.warn({ ...data, msg }) }),
-    },
-    VoiceProviders,
-    VoiceCalls,
-    ProviderChecks,
-  ],
-  exports: [VoiceCalls, VoiceProviders, CALL_DOMAIN],
+  imports: [OutboxModule],
+  providers: [VoiceProviders, VoiceCalls, ProviderChecks],
+  exports: [VoiceCalls, VoiceProviders],
 })
 export class CallModule {}

@@ -6,8 +6,8 @@ import type { AgentName } from '@voice/contracts/persistence';
 import type { VoiceApiConfig } from '../config';
 import type { TranscriptOutbox } from '../outbox/transcript-outbox';
 import type { Caller, CallDomain } from './call-domain';
-import type { CallMetrics } from './call-metrics';
-import type { CallPort, CallTransport } from './call-port';
+import type { CallMetrics, CallTransport } from '../metrics/call-metrics';
+import type { CallPort } from './call-port';
 import type { VoiceProviders } from './voice-providers';
 
 export interface CallLog extends RunnerLog {

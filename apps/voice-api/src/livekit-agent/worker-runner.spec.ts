@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DispatchMetadata } from '../sessions/livekit-rooms';
-import type { CallTransport } from '../call/call-port';
+import type { CallTransport } from '../metrics/call-metrics';
 import { AGENT_PARTICIPANT_NAME, LiveKitWorker } from './worker-runner';
 
 const API_KEY = 'APItestkey';

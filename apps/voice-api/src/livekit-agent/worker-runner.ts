@@ -2,7 +2,7 @@ import { AgentServer, InferenceRunner, initializeLogger, ServerOptions, type Job
 import type { VoiceApiConfig } from '@voice/config/voice-api';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CallMetrics } from '../call/call-metrics';
+import type { CallMetrics } from '../metrics/call-metrics';
 import { domainAgentNames } from '../domain';
 import { CallMetricsRelay } from '../metrics/call-metrics-relay';
 import { parseJobMetadata } from './job-metadata';

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { CallMetrics, TurnFigures } from '../call/call-metrics';
-import type { CallTransport } from '../call/call-port';
+import type { CallMetrics, CallTransport, TurnFigures } from './call-metrics';
 
 /** Where the relay of the process with this pid listens: a job process finds its worker's by its parent pid. */
 export const relayPathFor = (pid: number) => join(tmpdir(), `voice-metrics-${pid}.sock`);

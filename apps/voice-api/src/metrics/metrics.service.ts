@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TurnLatency } from '@voice/contracts/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CallMetrics, TurnFigures } from '../call/call-metrics';
-import type { CallTransport } from '../call/call-port';
+import type { CallMetrics, CallTransport, TurnFigures } from './call-metrics';
 
 const LATENCY_BUCKETS_MS = [25, 50, 100, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000, 10000];
 const STAGES: Record<keyof TurnLatency, string> = {

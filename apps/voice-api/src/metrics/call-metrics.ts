@@ -1,5 +1,7 @@
 import type { FinishedTurn } from '@voice/agent/pipeline';
-import type { CallTransport } from './call-port';
+
+/** The transports a call arrives by: a metrics label. */
+export type CallTransport = 'websocket' | 'livekit';
 
 /** What the metrics read of a finished turn (its words stay out of them). */
 export type TurnFigures = Pick<FinishedTurn, 'role' | 'interrupted' | 'latency'>;
