@@ -1,24 +1,20 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import {
-  chmodSync,
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { connect, createServer } from 'node:net';
+  createDatabase as createTestDatabase,
+  dropDatabase,
+  freePort,
+  freePorts,
+  startProcess,
+  testPostgresUrl,
+  waitForHealthy,
+  withPostgres,
+  type ManagedProcess,
+} from '@voice/testing';
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Client } from 'pg';
 import { APPS, HEALTH_PATHS, type App } from './apps';
 
 /*
@@ -54,27 +50,13 @@ jest.setTimeout(120_000);
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-interface Started {
-  name: string;
+interface Started extends ManagedProcess {
   url: string;
-  child: ChildProcess;
   logFile: string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 const started: Started[] = [];
-const tail = (file: string, chars = 8_000) => (existsSync(file) ? readFileSync(file, 'utf8').slice(-chars) : '(no log)');
-const logsOf = (services: Started[]) => services.map((s) => `\n--- ${s.name} (${s.logFile})\n${tail(s.logFile)}`).join('');
-
-/** Each child leads its own process group, so what it spawned goes with it. */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-process.once('exit', () => started.forEach((s) => killGroup(s.child, 'SIGKILL')));
+const logsOf = (services: Started[]) => services.map((s) => `\n--- ${s.name} (${s.logFile})\n${s.output()}`).join('');
 
 const groupAlive = (pid: number) => {
   try {
@@ -87,57 +69,13 @@ const groupAlive = (pid: number) => {
 
 /** `bash <wwwroot>/startup.sh` from elsewhere, as App Service runs its startup command, with `env` as the whole environment. */
 function startupScript(name: string, wwwroot: string, env: Record<string, string>, logDir: string): Started {
-  const logFile = join(logDir, `${name}.log`);
-  const fd = openSync(logFile, 'a');
-  const child = spawn('bash', [join(wwwroot, 'startup.sh')], { cwd: dirname(logDir), env, stdio: ['ignore', fd, fd], detached: true });
-  closeSync(fd);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-  const service = { name, url: `http://127.0.0.1:${env.PORT}`, child, logFile, exit };
+  const proc = startProcess({ name, command: 'bash', args: [join(wwwroot, 'startup.sh')], cwd: dirname(logDir), env, logDir, group: true });
+  const service = Object.assign(proc, { url: `http://127.0.0.1:${env.PORT}`, logFile: join(logDir, `${name}.log`) });
   started.push(service);
   return service;
 }
 
-async function waitForHealth(service: Started, path: string, timeoutMs = START_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  let exited = false;
-  void service.exit.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`${service.name} exited (${JSON.stringify(await service.exit)}) before answering ${path}:${logsOf([service])}`);
-    try {
-      const res = await fetch(`${service.url}${path}`, { signal: AbortSignal.timeout(5_000) });
-      if (res.status === 200) return;
-      last = `${res.status} ${(await res.text()).slice(0, 500)}`;
-    } catch (err) {
-      last = String((err as Error & { cause?: unknown }).cause ?? (err as Error).message);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${service.name} did not answer 200 at ${path} within ${timeoutMs} ms (last: ${last}):${logsOf([service])}`);
-}
-
-/** SIGTERM as App Service sends on stop; resolves with how it ended (SIGKILL after the timeout). */
-async function stop(service: Started, timeoutMs = STOP_TIMEOUT_MS) {
-  let timedOut = false;
-  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup(service.child, 'SIGKILL');
-  }, timeoutMs);
-  const result = await service.exit;
-  clearTimeout(timer);
-  return { ...result, timedOut };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '0.0.0.0', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
+const waitForHealth = (service: Started, path: string) => waitForHealthy(service, `${service.url}${path}`, START_TIMEOUT_MS);
 
 const listening = (port: number) =>
   new Promise<boolean>((done) => {
@@ -159,40 +97,17 @@ const withLogs = (body: () => Promise<void> | void) => async () => {
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL: a fresh database per start on TEST_DATABASE_URL's server, dropped afterwards
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = testPostgresUrl();
 const databases: string[] = [];
 
-async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  try {
-    await client.connect();
-  } catch (err) {
-    const where = new URL(url);
-    where.password = '';
-    throw new Error(
-      `cannot reach PostgreSQL at ${where.href} (${(err as Error).message}): start one, or set TEST_DATABASE_URL to a server this test may create databases on`,
-    );
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function createDatabase(): Promise<string> {
-  const name = `deploy_e2e_${Date.now()}_${databases.length}`;
-  await withClient(ADMIN_URL, (c) => c.query(`CREATE DATABASE "${name}"`));
-  databases.push(name);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.href;
+  const url = await createTestDatabase(ADMIN_URL, 'deploy_e2e');
+  databases.push(url);
+  return url;
 }
 
 async function dropDatabases() {
-  for (const name of databases.splice(0)) {
-    await withClient(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  }
+  for (const url of databases.splice(0)) await dropDatabase(ADMIN_URL, url);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,8 +171,8 @@ beforeAll(() => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const service of started) if (service.child.exitCode === null && service.child.signalCode === null) await stop(service, 2_000);
-  started.forEach((s) => killGroup(s.child, 'SIGKILL'));
+  for (const service of started) if (service.running()) await service.stop(2_000);
+  started.forEach((s) => s.kill());
   await dropDatabases();
   if (runDir) rmSync(runDir, { recursive: true, force: true });
 }, 60_000);
@@ -324,6 +239,12 @@ describe('the artifacts', () => {
     expect(existsSync(join(dir, 'dist', 'main.js'))).toBe(true);
   });
 
+  it.each(APPS)('%s: no test code ships: the testing library is neither installed nor named by any file', (app) => {
+    expect(existsSync(join(wwwroot[app], 'node_modules', '@voice', 'testing'))).toBe(false);
+    const naming = spawnSync('grep', ['-rlF', '@voice/testing', '.'], { cwd: wwwroot[app], encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    expect({ app, status: naming.status, files: naming.stdout.split('\n').filter(Boolean) }).toEqual({ app, status: 1, files: [] });
+  });
+
   it('voice-api: carries the speech decoder source its offline STT compiles', () => {
     expect(existsSync(join(wwwroot['voice-api'], 'node_modules', '@voice', 'agent', 'native', 'pocketsphinx-warm.c'))).toBe(true);
   });
@@ -343,7 +264,7 @@ describe('the three apps started by their startup scripts, with production App S
 
   beforeAll(async () => {
     databaseUrl = await createDatabase();
-    const [persistencePort, voicePort, webPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [persistencePort, voicePort, webPort] = await freePorts(3, '0.0.0.0');
     const urls = { persistence: `http://127.0.0.1:${persistencePort}`, voice: `http://127.0.0.1:${voicePort}`, web: `http://127.0.0.1:${webPort}` };
     services['persistence-api'] = startupScript(
       'persistence-api',
@@ -380,7 +301,7 @@ describe('the three apps started by their startup scripts, with production App S
       const log = readFileSync(services['persistence-api'].logFile, 'utf8');
       expect(log).toMatch(/startup: running the database migrations\napplied \S.* on PostgreSQL\n/);
       expect(log.indexOf('applied ')).toBeLessThan(log.indexOf('startup: starting persistence-api'));
-      const applied = await withClient(databaseUrl, (c) => c.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations'));
+      const applied = await withPostgres(databaseUrl, (c) => c.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations'));
       expect(Number(applied.rows[0].n)).toBeGreaterThan(0);
     }),
   );
@@ -403,7 +324,7 @@ describe('the three apps started by their startup scripts, with production App S
         body: JSON.stringify({ email: user.email, password: user.password }),
       });
       expect(login.status).toBe(200);
-      const rows = await withClient(databaseUrl, (c) => c.query('SELECT 1 FROM users WHERE email = $1', [user.email]));
+      const rows = await withPostgres(databaseUrl, (c) => c.query('SELECT 1 FROM users WHERE email = $1', [user.email]));
       expect(rows.rowCount).toBe(1);
     }),
   );
@@ -457,7 +378,7 @@ describe('the three apps started by their startup scripts, with production App S
       // SIGTERM) on purpose, to report the signal; the APIs drain and exit with 0.
       const cleanExit = { web: 143, 'voice-api': 0, 'persistence-api': 0 };
       for (const app of ['web', 'voice-api', 'persistence-api'] as const) {
-        const result = await stop(services[app]);
+        const result = await services[app].stop(STOP_TIMEOUT_MS);
         expect({ app, ...result }).toEqual({ app, code: cleanExit[app], signal: null, timedOut: false });
         await new Promise((r) => setTimeout(r, 500));
         expect({ app, leftovers: groupAlive(services[app].child.pid as number) }).toEqual({ app, leftovers: false });
@@ -471,16 +392,16 @@ describe("persistence-api's start-up migrations", () => {
   it(
     'a failing migration aborts the start: startup.sh exits non-zero and the server never listens',
     withLogs(async () => {
-      const port = await freePort();
-      const unreachable = `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`;
+      const port = await freePort('0.0.0.0');
+      const unreachable = `postgres://postgres@127.0.0.1:${await freePort('0.0.0.0')}/nowhere`;
       const service = startupScript(
         'persistence-api-unreachable-db',
         wwwroot['persistence-api'],
         appEnv('persistence-api', persistenceSettings(port, unreachable, 'http://127.0.0.1:1')),
         logDir,
       );
-      const timer = setTimeout(() => killGroup(service.child, 'SIGKILL'), 90_000);
-      const result = await service.exit;
+      const timer = setTimeout(() => service.kill(), 90_000);
+      const result = await service.exited;
       clearTimeout(timer);
       expect(result.signal).toBeNull();
       expect(result.code).not.toBe(0);
@@ -497,7 +418,7 @@ describe("persistence-api's start-up migrations", () => {
       // A database migrated out of band (the artifact's own CLI), whose last migration then reads as
       // pending: its bookkeeping row is gone while its schema stays, so the server can still start.
       const databaseUrl = await createDatabase();
-      const port = await freePort();
+      const port = await freePort('0.0.0.0');
       const env = appEnv('persistence-api', { ...persistenceSettings(port, databaseUrl, 'http://127.0.0.1:1'), SKIP_MIGRATIONS: '1' });
       const migrated = spawnSync(process.execPath, ['dist/database/cli.js', 'migrate'], {
         cwd: wwwroot['persistence-api'],
@@ -506,7 +427,7 @@ describe("persistence-api's start-up migrations", () => {
         timeout: 120_000,
       });
       expect({ status: migrated.status, output: migrated.stdout + migrated.stderr }).toEqual({ status: 0, output: expect.stringContaining('applied') });
-      const last = await withClient(databaseUrl, async (c) => {
+      const last = await withPostgres(databaseUrl, async (c) => {
         const { rows } = await c.query<{ name: string }>('DELETE FROM schema_migrations WHERE id = (SELECT max(id) FROM schema_migrations) RETURNING name');
         return rows[0].name;
       });
@@ -516,9 +437,9 @@ describe("persistence-api's start-up migrations", () => {
       const log = readFileSync(service.logFile, 'utf8');
       expect(log).toContain('startup: SKIP_MIGRATIONS=1, so the database migrations are skipped');
       expect(log).not.toContain('running the database migrations');
-      const pending = await withClient(databaseUrl, (c) => c.query('SELECT 1 FROM schema_migrations WHERE name = $1', [last]));
+      const pending = await withPostgres(databaseUrl, (c) => c.query('SELECT 1 FROM schema_migrations WHERE name = $1', [last]));
       expect(pending.rowCount).toBe(0);
-      expect(await stop(service)).toEqual({ code: 0, signal: null, timedOut: false });
+      expect(await service.stop(STOP_TIMEOUT_MS)).toEqual({ code: 0, signal: null, timedOut: false });
     }),
     START_TIMEOUT_MS + 30_000,
   );

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { HealthResponse } from '@voice/contracts/health';
 import { performance } from 'node:perf_hooks';
 import { createDataSource } from '../src/database/data-source';
-import { createDatabase, dropDatabase } from './postgres';
+import { createDatabase, dropDatabase } from '@voice/testing';
 import { TcpProxy } from './tcp-proxy';
 import { startTestApp, type TestApp } from './test-app';
 

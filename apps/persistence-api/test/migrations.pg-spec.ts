@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createDataSource } from '../src/database/data-source';
 import { migrationSuite } from './migration-suite';
-import { createDatabase, dropDatabase } from './postgres';
+import { createDatabase, dropDatabase } from '@voice/testing';
 
 migrationSuite('PostgreSQL', async () => {
   const adminUrl = process.env.PERSISTENCE_TEST_PG_ADMIN_URL as string;

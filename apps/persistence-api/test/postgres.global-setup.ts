@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createDataSource } from '../src/database/data-source';
-import { createDatabase, startPgServer, type PgServer } from './postgres';
+import { createDatabase } from '@voice/testing';
+import { startPgServer, type PgServer } from './postgres';
 
 declare global {
   var __PG_SERVER__: PgServer | undefined;
@@ -10,7 +11,7 @@ declare global {
 export default async function setup() {
   const server = await startPgServer();
   globalThis.__PG_SERVER__ = server;
-  const url = await createDatabase(server.adminUrl);
+  const url = await createDatabase(server.adminUrl, 'persistence_test');
   process.env.PERSISTENCE_TEST_PG_ADMIN_URL = server.adminUrl;
   process.env.PERSISTENCE_TEST_PG_URL = url;
   const db = createDataSource({ DATABASE_URL: url, DB_POOL_MAX: 2, DATA_DIR: 'unused' });

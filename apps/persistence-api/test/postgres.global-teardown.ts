@@ -1,4 +1,4 @@
-import { dropDatabase } from './postgres';
+import { dropDatabase } from '@voice/testing';
 
 export default async function teardown() {
   const { PERSISTENCE_TEST_PG_ADMIN_URL: adminUrl, PERSISTENCE_TEST_PG_URL: url } = process.env;

@@ -3,7 +3,8 @@ import { ChatPage } from './pages/chat.page';
 import { RegisterPage } from './pages/register.page';
 import { e2eEnv } from './support/env';
 import { WEB_SERVER } from './support/paths';
-import { freePorts, startService, stopService, webEnv, type Service } from './support/processes';
+import { freePorts } from '@voice/testing';
+import { startService, stopService, webEnv, type Service } from './support/processes';
 import { expect, newUser, test } from './support/test';
 
 /** Another web server of the suite's build, on `port`, with the API addresses given. */

@@ -14,12 +14,13 @@ import { cleanupRegistry, fail, freePort, intOption, waitForHealth } from '../co
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
-const BUILD_COMMAND = 'NX_DAEMON=false npx nx run-many -t build -p persistence-api voice-api';
+const BUILD_COMMAND = 'NX_DAEMON=false npx nx run-many -t build -p persistence-api voice-api testing';
 const BUILT = [
   'apps/persistence-api/dist/main.js',
   'apps/persistence-api/dist/database/cli.js',
   'apps/voice-api/dist/main.js',
   'libs/agent/dist/testing/index.js',
+  'libs/testing/dist/media-client.js',
 ];
 
 /** The overhead target holds "per turn", so it is judged on p95 (nearly every turn), not on the typical turn. */
@@ -86,7 +87,9 @@ function startApp(name, main, env) {
 }
 
 // ---- one conversation turn over the protocol --------------------------------------------------
-const testing = () => createRequire(import.meta.url)(join(root, 'libs/agent/dist/testing/index.js'));
+const load = (file) => createRequire(import.meta.url)(join(root, file));
+/** Real speech (espeak-ng) and a client of the WebSocket voice protocol, from their build outputs. */
+const testing = () => ({ ...load('libs/agent/dist/testing/index.js'), ...load('libs/testing/dist/media-client.js') });
 
 /** Speaks `text`, waits for the agent's reply to finish playing; returns its metrics and audio lateness. */
 async function turn(client, pcm) {

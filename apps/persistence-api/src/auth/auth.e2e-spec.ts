@@ -12,7 +12,7 @@ import { createHash, generateKeyPairSync, randomBytes, randomInt, randomUUID } f
 import * as joseLib from 'jose';
 import type { Response } from 'supertest';
 import { registerUser, SERVICE_SECRET, serviceToken, startTestApp, uniqueEmail, type TestApp } from '../../test/test-app';
-import { expectError } from '../../test/expect-error';
+import { expectError } from '@voice/testing/api-errors';
 import { TEST_REDIS_URL } from '../../test/redis';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { SigningKeysService } from './signing-keys.service';

@@ -1,7 +1,7 @@
 import type { Call, Conversation, CreateCallRequest, CreateConversationRequest, UpdateCallRequest } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
 import { registerUser, serviceToken, startTestApp, type TestApp } from '../../test/test-app';
-import { expectError, expectValidation } from '../../test/expect-error';
+import { expectError, expectValidation } from '@voice/testing/api-errors';
 import { CallEntity } from './entities/call.entity';
 
 type Auth = { Authorization: string };

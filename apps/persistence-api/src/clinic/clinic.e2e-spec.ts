@@ -1,6 +1,6 @@
 import type { Appointment, BookAppointmentRequest, Claim, Doctor, MoveAppointmentRequest, Patient, Profile, SlotsResponse } from '@voice/contracts/persistence';
 import { randomInt, randomUUID } from 'node:crypto';
-import { expectError, expectValidation } from '../../test/expect-error';
+import { expectError, expectValidation } from '@voice/testing/api-errors';
 import { registerUser, serviceToken, startTestApp, type TestApp } from '../../test/test-app';
 import { AppointmentEntity } from './entities/appointment.entity';
 import { ClaimEntity } from './entities/claim.entity';

@@ -11,7 +11,7 @@ import type {
 import { ConversationDetail as DetailContract, ConversationPage as PageContract } from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
 import { registerUser, serviceToken, startTestApp, type TestApp } from '../../test/test-app';
-import { expectError, expectValidation } from '../../test/expect-error';
+import { expectError, expectValidation } from '@voice/testing/api-errors';
 import { ConversationEntity } from './entities/conversation.entity';
 import { MessageEntity } from './entities/message.entity';
 

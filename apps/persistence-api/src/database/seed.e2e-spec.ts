@@ -1,5 +1,5 @@
 import type { Appointment, Claim, Doctor, LoginRequest, Patient, Profile, SlotsResponse, TokenResponse } from '@voice/contracts/persistence';
-import { createDatabase, dropDatabase } from '../../test/postgres';
+import { createDatabase, dropDatabase } from '@voice/testing';
 import { serviceToken, startTestApp, testDb, type TestApp } from '../../test/test-app';
 import { UserEntity } from '../auth/entities/user.entity';
 import { ClaimEntity } from '../clinic/entities/claim.entity';

@@ -10,7 +10,7 @@ import type {
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { registerUser, startTestApp, type TestApp } from '../../test/test-app';
-import { expectError } from '../../test/expect-error';
+import { expectError } from '@voice/testing/api-errors';
 import { isPostgres } from '../database/data-source';
 
 /** Rows of `table` whose `column` equals `value`, counted in SQL so no entity mapping is involved. */

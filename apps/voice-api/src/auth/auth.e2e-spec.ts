@@ -3,8 +3,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importPKCS8, SignJWT, type JWTPayload } from 'jose';
-import { expectError } from '../../test/expect-error';
-import { freePort, TEST_SERVICE_SECRET } from '../../test/persistence-process';
+import { expectError } from '@voice/testing/api-errors';
+import { freePort } from '@voice/testing';
+import { TEST_SERVICE_SECRET } from '../../test/persistence-process';
 import { persistenceUrl, registerUser, type TestUser } from '../../test/users';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
 

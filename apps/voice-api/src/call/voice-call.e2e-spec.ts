@@ -1,4 +1,4 @@
-import { MediaClient } from '@voice/agent/testing';
+import { MediaClient } from '@voice/testing/media-client';
 import { LIVEKIT_CONTROL_TOPIC, ServerEvent, type ClientMessage } from '@voice/contracts/media';
 import type { CreateSessionResponse } from '@voice/contracts/voice';
 import { conversationOf, eventually, registerUser, type TestUser } from '../../test/users';

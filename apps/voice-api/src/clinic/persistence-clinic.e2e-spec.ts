@@ -1,6 +1,7 @@
 import { ClinicError } from '@voice/clinic/agents';
 import { randomUUID } from 'node:crypto';
-import { freePort, TEST_SERVICE_SECRET } from '../../test/persistence-process';
+import { freePort } from '@voice/testing';
+import { TEST_SERVICE_SECRET } from '../../test/persistence-process';
 import { persistenceUrl, registerUser } from '../../test/users';
 import { PersistenceClient } from '../persistence/persistence-client';
 import { PersistenceClinic } from './persistence-clinic';

@@ -2,7 +2,7 @@ import type { HealthResponse } from '@voice/contracts/health';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freePort } from '../../test/persistence-process';
+import { freePort } from '@voice/testing';
 import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';
 import { TranscriptOutbox } from '../outbox/transcript-outbox';
 import { HealthChecks } from './health-checks';

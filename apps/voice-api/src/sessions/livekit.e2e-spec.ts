@@ -1,9 +1,9 @@
 import type { ConversationPage } from '@voice/contracts/persistence';
 import { CreateSessionResponse } from '@voice/contracts/voice';
 import { TokenVerifier } from 'livekit-server-sdk';
-import { expectError } from '../../test/expect-error';
+import { expectError } from '@voice/testing/api-errors';
 import { FakeLiveKitServer } from '../../test/livekit-server';
-import { freePort } from '../../test/persistence-process';
+import { freePort } from '@voice/testing';
 import { eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
 import { SessionsService } from './sessions.service';

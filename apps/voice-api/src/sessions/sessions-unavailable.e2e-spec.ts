@@ -1,6 +1,6 @@
 import type { ConversationPage } from '@voice/contracts/persistence';
 import { rmSync } from 'node:fs';
-import { expectError } from '../../test/expect-error';
+import { expectError } from '@voice/testing/api-errors';
 import { startPersistenceApi, type PersistenceProcess } from '../../test/persistence-process';
 import { conversationOf, eventually, registerUser } from '../../test/users';
 import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';

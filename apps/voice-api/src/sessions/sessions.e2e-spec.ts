@@ -1,6 +1,6 @@
 import { CreateSessionResponse, Session, type CreateSessionRequest } from '@voice/contracts/voice';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { expectError } from '../../test/expect-error';
+import { expectError } from '@voice/testing/api-errors';
 import { ManualClock } from '../../test/manual-clock';
 import { conversationOf, eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';

@@ -1,11 +1,11 @@
+import { createDatabase, freePorts, runToCompletion, testPostgresUrl } from '@voice/testing';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureChromium } from './chromium';
-import { adminUrl, createDatabase, databaseUrl } from './database';
 import { BUILDS, LOGS_DIR, ROOT, SCREENSHOTS_DIR, SPEECH_WAV, WEB_SERVER } from './paths';
-import { baseEnv, freePorts, runToCompletion, startService, webEnv } from './processes';
+import { baseEnv, startService, webEnv } from './processes';
 import { bookingDay, bookingRequest, writeSpeechWav } from './speech';
 import { writeState, type E2EState } from './state';
 
@@ -39,9 +39,9 @@ export default async function globalSetup(): Promise<void> {
   state.tmpDir = mkdtempSync(join(tmpdir(), 'web-e2e-'));
   writeState(state);
 
-  const admin = adminUrl();
-  const name = await createDatabase(admin);
-  state.database = { adminUrl: admin, name };
+  const server = testPostgresUrl();
+  const databaseUrl = await createDatabase(server, 'e2e');
+  state.database = { serverUrl: server, url: databaseUrl };
   writeState(state);
 
   // The services' secrets, made for this run (rather than left to development defaults) so the
@@ -57,7 +57,7 @@ export default async function globalSetup(): Promise<void> {
 
   const persistenceEnv = baseEnv({
     NODE_ENV: 'development',
-    DATABASE_URL: databaseUrl(admin, name),
+    DATABASE_URL: databaseUrl,
     DATA_DIR: join(state.tmpDir, 'persistence'),
     JWT_PRIVATE_KEY: jwtPrivateKey,
     VOICE_API_CLIENT_SECRET: voiceApiClientSecret,
@@ -67,8 +67,8 @@ export default async function globalSetup(): Promise<void> {
     CORS_ALLOWED_ORIGINS: webUrl,
   });
   const cli = join(PERSISTENCE_DIST, 'database', 'cli.js');
-  runToCompletion('persistence-api migrate', [cli, 'migrate'], persistenceEnv);
-  runToCompletion('persistence-api seed', [cli, 'seed'], persistenceEnv);
+  runToCompletion('persistence-api migrate', [cli, 'migrate'], { env: persistenceEnv, cwd: ROOT });
+  runToCompletion('persistence-api seed', [cli, 'seed'], { env: persistenceEnv, cwd: ROOT });
 
   await launch({ name: 'persistence-api', script: join(PERSISTENCE_DIST, 'main.js'), env: persistenceEnv, url: persistenceUrl, healthPath: '/health' }, state);
   await launch(
@@ -114,9 +114,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.E2E_PERSISTENCE_URL = persistenceUrl;
   process.env.E2E_VOICE_URL = voiceUrl;
   process.env.E2E_BOOKING_DAY = day;
-  process.env.E2E_SERVICE_SECRETS = JSON.stringify(secretValues([voiceApiClientSecret, jwtPrivateKey, redisUrl, databaseUrl(admin, name)]));
+  process.env.E2E_SERVICE_SECRETS = JSON.stringify(secretValues([voiceApiClientSecret, jwtPrivateKey, redisUrl, databaseUrl]));
   process.stderr.write(
-    `web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${name}; logs in ${relative(ROOT, LOGS_DIR)}\n`,
+    `web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${new URL(databaseUrl).pathname.slice(1)}; logs in ${relative(ROOT, LOGS_DIR)}\n`,
   );
 }
 

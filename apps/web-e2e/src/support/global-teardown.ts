@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
-import { dropDatabase } from './database';
-import { markStopping, stopPid } from './processes';
+import { dropDatabase, stopPid } from '@voice/testing';
+import { markStopping } from './processes';
 import { readState } from './state';
 
 /** Stops what global setup started (web first, persistence-api last), drops the database, removes the temporary directory. */
@@ -13,9 +13,8 @@ export default async function globalTeardown(): Promise<void> {
     await stopPid(pid).catch((err: unknown) => problems.push(`stopping ${name} (pid ${pid}): ${(err as Error).message}`));
   }
   if (state.database) {
-    await dropDatabase(state.database.adminUrl, state.database.name).catch((err: unknown) =>
-      problems.push(`dropping database ${state.database?.name}: ${(err as Error).message}`),
-    );
+    const { serverUrl, url } = state.database;
+    await dropDatabase(serverUrl, url).catch((err: unknown) => problems.push(`dropping database ${new URL(url).pathname}: ${(err as Error).message}`));
   }
   if (state.tmpDir) rmSync(state.tmpDir, { recursive: true, force: true });
   if (problems.length) throw new Error(`web-e2e teardown:\n${problems.join('\n')}`);

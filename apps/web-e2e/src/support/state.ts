@@ -4,7 +4,7 @@ import { STATE_FILE } from './paths';
 /** What global setup created, written as it goes so that teardown also cleans up after a failed setup. */
 export interface E2EState {
   tmpDir?: string;
-  database?: { adminUrl: string; name: string };
+  database?: { serverUrl: string; url: string };
   children: { name: string; pid: number }[];
 }
 

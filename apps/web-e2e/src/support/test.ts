@@ -2,7 +2,8 @@ import { test as base, expect } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { e2eEnv } from './env';
-import { alive, exitFile } from './processes';
+import { alive } from '@voice/testing';
+import { exitFile } from './processes';
 import { readState } from './state';
 
 export { expect };

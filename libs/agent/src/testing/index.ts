@@ -1,2 +1,1 @@
-export * from './media-client';
 export * from './speech';

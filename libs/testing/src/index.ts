@@ -1,0 +1,3 @@
+export * from './ports';
+export * from './postgres';
+export * from './processes';
