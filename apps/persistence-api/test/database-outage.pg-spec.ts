@@ -6,7 +6,8 @@ import { createDataSource } from '../src/database/data-source';
 import { TcpProxy } from './tcp-proxy';
 import { registerUser, startTestApp, type TestApp } from './test-app';
 
-/** A refused connection is answered at once; what a slow machine may add. */
+/** The bound the app is started with, and what a slow machine may add to it. */
+const TIMEOUT_MS = 1_000;
 const SLACK_MS = 2_500;
 
 interface LogLine {
@@ -17,8 +18,8 @@ interface LogLine {
   [key: string]: unknown;
 }
 
-/** API requests on PostgreSQL behind a proxy that can take the database away. */
-describe('API requests on PostgreSQL when the database is down', () => {
+/** API requests on PostgreSQL behind a proxy that can take the database away or make it hang. */
+describe('API requests on PostgreSQL when the database is down or hangs', () => {
   const adminUrl = process.env.PERSISTENCE_TEST_PG_ADMIN_URL as string;
   let dbUrl: string;
   let appUrl: string;
@@ -38,7 +39,7 @@ describe('API requests on PostgreSQL when the database is down', () => {
     const url = new URL(proxy.urlFor(dbUrl));
     if (!url.password) url.password = 'outage-test-password-do-not-log';
     appUrl = url.toString();
-    t = await startTestApp({ DATABASE_URL: appUrl, DB_POOL_MAX: '2' });
+    t = await startTestApp({ DATABASE_URL: appUrl, DB_POOL_MAX: '2', DB_TIMEOUT_MS: String(TIMEOUT_MS) });
     ({ auth } = await registerUser(t));
   });
 
@@ -109,7 +110,7 @@ describe('API requests on PostgreSQL when the database is down', () => {
         const error = expectError(res, 503, 'database_unavailable', /database/i);
         expect(error.message).not.toContain(new URL(appUrl).password);
         expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-        expect(ms).toBeLessThan(SLACK_MS);
+        expect(ms).toBeLessThan(2 * TIMEOUT_MS + SLACK_MS);
         refused++;
       }
     }
@@ -123,5 +124,34 @@ describe('API requests on PostgreSQL when the database is down', () => {
     expect(end.refused).toBe(refused);
     expect(outageStarts().length - startsBefore).toBe(1);
     expectNoSecretsOrStacks(logsBefore);
+  });
+
+  it('answers 503 saying the database did not answer within the bound when open connections go silent', async () => {
+    await t.http.get('/v1/me').set(auth).expect(200);
+    const logsBefore = t.logs.length;
+    await proxy.blackhole();
+
+    const { res, ms } = await timedGet();
+    expectError(res, 503, 'database_unavailable', `The database did not answer within 1 s. Try again in a few seconds.`);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(ms).toBeLessThan(2 * TIMEOUT_MS + SLACK_MS);
+
+    // More requests than the pool has connections: those waiting for a connection are bounded too.
+    const answers = await Promise.all(Array.from({ length: 6 }, () => timedGet()));
+    for (const a of answers) {
+      expectError(a.res, 503, 'database_unavailable', /did not answer within 1 s/);
+      expect(a.ms).toBeLessThan(3 * TIMEOUT_MS + SLACK_MS);
+    }
+    expectNoSecretsOrStacks(logsBefore);
+  });
+
+  it('answers 503 within the bound when new connections are accepted but nothing comes back', async () => {
+    await proxy.cut();
+    await proxy.blackhole();
+    const answers = await Promise.all(Array.from({ length: 4 }, () => timedGet()));
+    for (const { res, ms } of answers) {
+      expectError(res, 503, 'database_unavailable', /did not answer within 1 s/);
+      expect(ms).toBeLessThan(2 * TIMEOUT_MS + SLACK_MS);
+    }
   });
 });

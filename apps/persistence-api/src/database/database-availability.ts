@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiError } from '@voice/server-kit';
 import type { DataSource } from 'typeorm';
+import { InjectConfig, type PersistenceApiConfig } from '../config';
 import { databaseFailure, type DatabaseFailure } from './database-failure';
 
 /** What a refused request is told to wait before trying again. */
@@ -23,7 +24,10 @@ export class DatabaseAvailability implements OnApplicationShutdown {
   private probe?: NodeJS.Timeout;
   private closed = false;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectConfig() private readonly config: PersistenceApiConfig,
+  ) {}
 
   /** For the error filter: a database failure becomes a 503 ApiError; anything else is returned unchanged. */
   readonly translate = (err: unknown): unknown => {
@@ -40,7 +44,7 @@ export class DatabaseAvailability implements OnApplicationShutdown {
 
   private describe(failure: DatabaseFailure) {
     return failure.kind === 'timeout'
-      ? 'The database did not answer in time. Try again in a few seconds.'
+      ? `The database did not answer within ${seconds(this.config.DB_TIMEOUT_MS)}. Try again in a few seconds.`
       : 'The database is unavailable right now. Try again in a few seconds.';
   }
 
@@ -50,7 +54,7 @@ export class DatabaseAvailability implements OnApplicationShutdown {
       return;
     }
     this.outage = { startedAt: Date.now(), refused: 1 };
-    const reason = failure.kind === 'timeout' ? 'no answer in time' : failure.reason;
+    const reason = failure.kind === 'timeout' ? `no answer within ${seconds(this.config.DB_TIMEOUT_MS)}` : failure.reason;
     this.logger.warn({ msg: `database unavailable (${reason}): answering 503 database_unavailable until it answers again`, reason });
     this.scheduleProbe();
   }
