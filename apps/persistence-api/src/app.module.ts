@@ -7,6 +7,7 @@ import { CallsModule } from './calls/calls.module';
 import { ClinicModule } from './clinic/clinic.module';
 import { ConfigModule, type PersistenceApiConfig } from './config';
 import { ConversationsModule } from './conversations/conversations.module';
+import { DatabaseAvailability } from './database/database-availability';
 import { dataSourceOptions } from './database/data-source';
 import { ProfilesModule } from './profiles/profiles.module';
 
@@ -28,6 +29,7 @@ export class AppModule {
         CallsModule,
         ClinicModule,
       ],
+      providers: [DatabaseAvailability],
     };
   }
 }

@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServer } from '@voice/server-kit';
+import { createServer, type ErrorTranslator } from '@voice/server-kit';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { PersistenceApiConfig } from './config';
+import { DatabaseAvailability } from './database/database-availability';
 
 /** Builds the configured app without listening: main.ts listens, tests use it with supertest. */
-export function createApp(config: PersistenceApiConfig, logDestination?: DestinationStream): Promise<NestFastifyApplication> {
-  return createServer(AppModule.forRoot(config), {
+export async function createApp(config: PersistenceApiConfig, logDestination?: DestinationStream): Promise<NestFastifyApplication> {
+  // The error filter is built with the server, the tracker with the module: bound once both exist.
+  let translate: ErrorTranslator = (err) => err;
+  const app = await createServer(AppModule.forRoot(config), {
     name: 'persistence-api',
     logLevel: config.LOG_LEVEL,
     corsOrigins: config.CORS_ALLOWED_ORIGINS,
@@ -15,5 +18,8 @@ export function createApp(config: PersistenceApiConfig, logDestination?: Destina
     trustProxyHops: config.TRUST_PROXY_HOPS,
     bodyLimit: config.BODY_LIMIT_BYTES,
     logDestination,
+    translateError: (err) => translate(err),
   });
+  translate = app.get(DatabaseAvailability).translate;
+  return app;
 }

@@ -19,6 +19,10 @@ const base = z.object({
   DB_POOL_MAX: setting(z.coerce.number().int().min(1).max(500).default(10), {
     description: 'PostgreSQL pool size per instance. Keep (instances x pool) below the server connection limit (B1ms: 35 for users).',
   }),
+  DB_TIMEOUT_MS: setting(z.coerce.number().int().min(100).max(120_000).default(4_000), {
+    description:
+      "Longest wait for the database per step: getting a connection (a new one, or a free one from a full pool), and each query (PostgreSQL: cancelled on the server and abandoned on the client; SQLite: waiting for another writer's lock). Past it the request answers 503 database_unavailable. Keep it below the callers' timeouts (voice-api: 5 s).",
+  }),
   DATA_DIR: setting(z.string().default('data'), {
     description: 'Directory for the development SQLite file and the generated development signing key.',
   }),

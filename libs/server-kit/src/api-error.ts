@@ -13,6 +13,15 @@ export class ApiError extends HttpException {
     super(message, status);
   }
 
+  /** True when the cause is logged elsewhere (once per outage, say): the answer itself is not logged as a failure. */
+  logged = false;
+
+  /** Marks the error as already accounted for in the logs; returns it. */
+  alreadyLogged(): this {
+    this.logged = true;
+    return this;
+  }
+
   static notFound(what: string) {
     return new ApiError(404, 'not_found', `${what} not found`);
   }
@@ -27,6 +36,9 @@ export class ApiError extends HttpException {
   }
   static badRequest(message: string, details?: ErrorDetail[]) {
     return new ApiError(400, 'bad_request', message, details);
+  }
+  static unavailable(code: ErrorCode, message: string, retryAfterSeconds: number) {
+    return new ApiError(503, code, message, undefined, { 'Retry-After': String(retryAfterSeconds) });
   }
   static tooManyRequests(message: string, retryAfterSeconds: number) {
     return new ApiError(429, 'rate_limited', message, undefined, { 'Retry-After': String(retryAfterSeconds) });

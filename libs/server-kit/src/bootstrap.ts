@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { ApiError } from './api-error';
-import { AllExceptionsFilter } from './error-filter';
+import { AllExceptionsFilter, type ErrorTranslator } from './error-filter';
 import { createLogger, PinoNestLogger } from './logger';
 import { securityHeaders } from './security-headers';
 
@@ -24,6 +24,8 @@ export interface ServerOptions {
   bodyLimit: number;
   /** Where JSON log lines go; stdout by default (tests capture them in memory). */
   logDestination?: DestinationStream;
+  /** Turns errors the app recognises into ApiErrors before the error filter answers them. */
+  translateError?: ErrorTranslator;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -82,7 +84,7 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
   });
   await app.register(fastifyCookie);
 
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(options.translateError));
   // After draining, exit with code 0 rather than re-raising the signal: a stop that App Service (or
   // any supervisor) asked for reads as a clean exit, and process.exit lets the logger flush.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -71,17 +71,26 @@ function fastifyMessage(e: { code?: string; message: string; statusCode: number 
   }
 }
 
+/**
+ * Lets an app turn errors it recognises (a database outage, say) into an ApiError before they are
+ * answered; anything else is returned unchanged.
+ */
+export type ErrorTranslator = (exception: unknown) => unknown;
+
 export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply) {
   const { status, body, headers } = formatError(exception, String(request.id));
-  if (status >= 500) request.log.error({ err: exception }, 'request failed');
+  if (exception instanceof ApiError && exception.logged) request.log.debug({ code: body.error.code, status }, body.error.message);
+  else if (status >= 500) request.log.error({ err: exception }, 'request failed');
   else request.log.info({ code: body.error.code, status }, body.error.message);
   void reply.status(status).headers(headers).type('application/json; charset=utf-8').send(body);
 }
 
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
+  constructor(private readonly translate: ErrorTranslator = (e) => e) {}
+
   catch(exception: unknown, host: ArgumentsHost) {
     const ctx = host.switchToHttp();
-    sendError(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>());
+    sendError(this.translate(exception), ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>());
   }
 }

@@ -10,7 +10,8 @@ const USAGE = 'usage: cli <migrate|revert|seed|status>';
 async function main(command: string | undefined) {
   if (!command || !['migrate', 'revert', 'seed', 'status'].includes(command)) throw new Error(USAGE);
   const config = loadPersistenceApiConfig();
-  const db = createDataSource(config);
+  // Migrations may run long statements: the per-query bound is for serving requests.
+  const db = createDataSource({ ...config, DB_TIMEOUT_MS: undefined });
   await db.initialize();
   const where = config.DATABASE_URL ? 'PostgreSQL' : `SQLite under ${config.DATA_DIR}`;
   try {
