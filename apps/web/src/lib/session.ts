@@ -65,7 +65,19 @@ async function refreshTokens(current: StoredSession): Promise<StoredSession | un
   return res.ok ? { ...fromTokens(res.data), lastSeenAt: Date.now() } : undefined;
 }
 
-/** Where to go after signing in: only paths of this site (never `//evil.example` or a full URL). */
+const RETURN_BASE = 'http://return-path.invalid';
+
+/**
+ * Where to go after signing in: only a path of this site, else `fallback`. Browsers strip tabs and
+ * newlines from URLs and read a backslash as a slash, so "/<tab>/evil.example" would become
+ * "//evil.example", another site: control characters, backslashes and "//" anywhere are refused,
+ * and what is left must still resolve to this origin.
+ */
 export function safeReturnPath(next: unknown, fallback = '/chat'): string {
-  return typeof next === 'string' && /^\/(?!\/|\\)/.test(next) ? next : fallback;
+  if (typeof next !== 'string' || next.length > 2000 || !next.startsWith('/')) return fallback;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\\]|\/\//.test(next)) return fallback;
+  if (!URL.canParse(next, RETURN_BASE)) return fallback;
+  const url = new URL(next, RETURN_BASE);
+  return url.origin === RETURN_BASE ? next : fallback;
 }
