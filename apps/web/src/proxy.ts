@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { webConfig } from './lib/config';
 import { contentSecurityPolicy } from './lib/csp';
+import { CROSS_SITE_MESSAGE, isCrossSiteMutation } from './lib/same-origin';
 import { SESSION_COOKIE_NAMES, sessionCookieName, sessionCookieOptions } from './lib/session-cookie';
 
 const PROTECTED = /^\/(chat|history|profile)(\/|$)/;
@@ -13,8 +14,16 @@ const PROTECTED = /^\/(chat|history|profile)(\/|$)/;
  * A GET that carries the session cookie sets it again, so its expiry slides with the server
  * session's idle timer (which every use restarts). Only GETs: server actions (POST) may set or
  * delete the cookie themselves (sign-in, sign-out), and a second Set-Cookie here could undo that.
+ *
+ * A state-changing request whose Origin is another site is refused here with 403: Next refuses a
+ * cross-site server action itself, but by throwing, which answers 500.
  */
 export function proxy(request: NextRequest) {
+  const { NODE_ENV, VOICE_API_URL, LIVEKIT_URL } = webConfig();
+  if (isCrossSiteMutation(request.method, request.headers)) {
+    const refused = NextResponse.json({ error: { code: 'forbidden', message: CROSS_SITE_MESSAGE } }, { status: 403 });
+    return refused;
+  }
   const { pathname, search } = request.nextUrl;
   if (PROTECTED.test(pathname) && !SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name))) {
     const login = new URL('/login', request.url);
@@ -22,7 +31,6 @@ export function proxy(request: NextRequest) {
     return NextResponse.redirect(login);
   }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
-  const { NODE_ENV, VOICE_API_URL, LIVEKIT_URL } = webConfig();
   const csp = contentSecurityPolicy({ nonce, dev: NODE_ENV === 'development', voiceApiUrl: VOICE_API_URL, livekitUrl: LIVEKIT_URL });
   const headers = new Headers(request.headers);
   headers.set('x-nonce', nonce);
