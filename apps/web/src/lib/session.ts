@@ -43,6 +43,15 @@ export async function getSession(): Promise<Session | undefined> {
   return stored ? { id, user: stored.user, accessToken: stored.accessToken } : undefined;
 }
 
+/**
+ * Changes what the session remembers about its user (after a profile change), so pages that greet
+ * the user from the session say the new name without signing in again.
+ */
+export async function updateSessionUser(id: string, user: Partial<Pick<StoredSession['user'], 'displayName'>>): Promise<void> {
+  const stored = await store().get(id);
+  if (stored) await store().set(id, { ...stored, user: { ...stored.user, ...user } });
+}
+
 /** For pages and actions that need a user: otherwise to /login, and back to `returnTo` after it. */
 export async function requireSession(returnTo: string): Promise<Session> {
   const session = await getSession();
