@@ -135,6 +135,15 @@ export function useVoiceCall() {
     return () => transport.current?.close();
   }, []);
 
+  // Leaving the page (reload, closing the tab, another address) ends the call: ask first.
+  const inCall = status === 'connecting' || status === 'live';
+  useEffect(() => {
+    if (!inCall) return;
+    const confirmLeave = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', confirmLeave);
+    return () => window.removeEventListener('beforeunload', confirmLeave);
+  }, [inCall]);
+
   return {
     status,
     agentState,
