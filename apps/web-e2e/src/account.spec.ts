@@ -140,3 +140,21 @@ test('registration names a weak password and a taken email next to their fields'
   await register.register(taken);
   await expect(page.locator('#field-email-error')).toContainText(/already exists/);
 });
+
+test('form errors speak to a person: an invalid email, a missing password, a time zone that does not exist', async ({ page }) => {
+  const register = new RegisterPage(page);
+  await register.goto();
+  await register.register({ ...newUser(), email: 'not-an-email' });
+  await expect(page.locator('#field-email-error')).toHaveText('Enter a valid email address.');
+
+  await page.goto('/login');
+  await page.getByLabel('Email', { exact: true }).fill('someone@example.com');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.locator('#field-password-error')).toHaveText('Enter your password.');
+
+  await registerThroughUi(page);
+  await page.goto('/profile');
+  await page.getByLabel('Timezone').fill('Mars/Olympus');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#field-timezone-error')).toHaveText('Enter an IANA time zone such as "Europe/Berlin".');
+});

@@ -3,6 +3,7 @@
 import { UpdateProfileRequest, type Profile } from '@voice/contracts/persistence';
 import { redirect } from 'next/navigation';
 import { callApi, fieldErrors } from './api';
+import { personMessages } from './messages';
 import { endSession, requireSession, updateSessionUser } from './session';
 
 export interface ProfileState {
@@ -35,10 +36,10 @@ export async function updateProfile(_prev: ProfileState, form: FormData): Promis
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    return { errors, saved: false, values: typed };
+    return { errors: personMessages(errors), saved: false, values: typed };
   }
   const res = await callApi<Profile>('persistence-api', '/v1/me', { method: 'PATCH', token: session.accessToken, body: parsed.data });
-  if (!res.ok) return { errors: { form: res.error.message, ...fieldErrors(res.error) }, saved: false, values: typed };
+  if (!res.ok) return { errors: personMessages({ form: res.error.message, ...fieldErrors(res.error) }), saved: false, values: typed };
   await updateSessionUser(session.id, { displayName: res.data.displayName });
   return { errors: {}, saved: true, values: formValues(res.data) };
 }

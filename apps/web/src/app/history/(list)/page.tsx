@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { callApi, fieldErrors } from '@/lib/api';
 import { channelLabel, conversationSummary } from '@/lib/conversation-summary';
 import { formatDateTime } from '@/lib/format';
+import { personMessages } from '@/lib/messages';
 import { requireSession, type Session } from '@/lib/session';
 import { userTimeZone } from '@/lib/user-time-zone';
 
@@ -107,9 +108,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       </form>
       {Object.keys(errors).length > 0 && (
         <p className="form-error" role="alert">
-          {Object.entries(errors)
-            .map(([k, v]) => (k === 'form' ? v : `${k}: ${v}`))
-            .join(' · ')}
+          {Object.values(personMessages(errors)).join(' ')}
         </p>
       )}
 
