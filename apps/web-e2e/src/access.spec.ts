@@ -4,6 +4,7 @@ import { ConversationPage } from './pages/conversation.page';
 import { SignedInHeader } from './pages/header';
 import { HistoryPage } from './pages/history.page';
 import { LoginPage } from './pages/login.page';
+import { e2eEnv } from './support/env';
 import { registerThroughUi } from './support/flows';
 import { expect, newUser, test } from './support/test';
 
@@ -20,6 +21,17 @@ test('signed-out visits to signed-in pages go to the login page, which returns t
   await expect(page).toHaveURL(/\/login\?next=%2Fhistory$/);
   await new LoginPage(page).signIn(user.email, user.password);
   await expect(page).toHaveURL(/\/history$/);
+});
+
+test('a return path that a browser would read as another site goes to the chat after signing in', async ({ page }) => {
+  const user = await registerThroughUi(page);
+  await new SignedInHeader(page).signOut();
+  await expect(page).toHaveURL(/\/login$/);
+  // "/<tab>/evil.example": the browser drops the tab and would go to //evil.example.
+  await page.goto('/login?next=%2F%09%2Fevil.example');
+  await new LoginPage(page).signIn(user.email, user.password);
+  await expect(page).toHaveURL(/\/chat$/);
+  expect(new URL(page.url()).origin).toBe(new URL(e2eEnv().webUrl).origin);
 });
 
 test('a wrong password is refused with its message; the right one signs in', async ({ page }) => {

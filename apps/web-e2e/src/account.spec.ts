@@ -92,6 +92,41 @@ test('the profile saves valid changes, names the bad field, and deleting the acc
   expect(res.status).toBe(401);
 });
 
+test('a saved display name stays in the form and greets on /chat at once; a refused save keeps every edit', async ({ page }) => {
+  await registerThroughUi(page);
+  await page.goto('/profile');
+  const displayName = page.getByLabel('Display name');
+  const timezone = page.getByLabel('Timezone');
+  const phone = page.getByLabel('Phone');
+  await displayName.fill('Grace Hopper');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  // No reload: the form shows what was saved, not the name it was opened with.
+  await expect(displayName).toHaveValue('Grace Hopper');
+
+  // The chat page greets with the new name without signing in again.
+  await page.getByRole('link', { name: 'Chat', exact: true }).click();
+  await expect(page.getByText(/^Hello Grace Hopper\./)).toBeVisible();
+
+  // One bad field: the error names it, and the other edits of the same save are still there to fix and resend.
+  await page.goto('/profile');
+  await displayName.fill('Grace Brewster Hopper');
+  await phone.fill('+4915112345678');
+  await timezone.fill('Mars/Olympus');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#field-timezone-error')).toBeVisible();
+  await expect(displayName).toHaveValue('Grace Brewster Hopper');
+  await expect(phone).toHaveValue('+4915112345678');
+  await expect(timezone).toHaveValue('Mars/Olympus');
+  await timezone.fill('Europe/Berlin');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await page.reload();
+  await expect(displayName).toHaveValue('Grace Brewster Hopper');
+  await expect(phone).toHaveValue('+4915112345678');
+  await expect(timezone).toHaveValue('Europe/Berlin');
+});
+
 test('registration names a weak password and a taken email next to their fields', async ({ page }) => {
   const register = new RegisterPage(page);
   await register.goto();
@@ -104,4 +139,22 @@ test('registration names a weak password and a taken email next to their fields'
   await register.goto();
   await register.register(taken);
   await expect(page.locator('#field-email-error')).toContainText(/already exists/);
+});
+
+test('form errors speak to a person: an invalid email, a missing password, a time zone that does not exist', async ({ page }) => {
+  const register = new RegisterPage(page);
+  await register.goto();
+  await register.register({ ...newUser(), email: 'not-an-email' });
+  await expect(page.locator('#field-email-error')).toHaveText('Enter a valid email address.');
+
+  await page.goto('/login');
+  await page.getByLabel('Email', { exact: true }).fill('someone@example.com');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.locator('#field-password-error')).toHaveText('Enter your password.');
+
+  await registerThroughUi(page);
+  await page.goto('/profile');
+  await page.getByLabel('Timezone').fill('Mars/Olympus');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#field-timezone-error')).toHaveText('Enter an IANA time zone such as "Europe/Berlin".');
 });

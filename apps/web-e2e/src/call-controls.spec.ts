@@ -78,3 +78,31 @@ test('a call ended while muted leaves the next call unmuted: the button says Mut
   await expect.poll(() => chat.level()).toBe(0);
   await chat.endCallButton.click();
 });
+
+test('leaving the page during a call asks first; staying keeps the call, and after it ends the page leaves without asking', async ({ page }) => {
+  await registerThroughUi(page);
+  const chat = new ChatPage(page);
+  await chat.startCall();
+
+  const asked = page.waitForEvent('dialog');
+  // Reloading from the page itself: the script waits while the browser asks, and goes on when the answer is to stay.
+  const reload = page.evaluate(() => location.reload()).catch(() => undefined);
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await dialog.dismiss();
+  await reload;
+  // Staying: the call goes on.
+  await expect(chat.endCallButton).toBeVisible();
+  await expect(chat.agentState).not.toHaveText('Idle');
+
+  await chat.endCallButton.click();
+  await expect(chat.startCallButton).toBeVisible();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.type());
+    void d.dismiss();
+  });
+  await page.reload();
+  await expect(chat.startCallButton).toBeVisible();
+  expect(dialogs).toEqual([]);
+});

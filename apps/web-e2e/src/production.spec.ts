@@ -15,7 +15,7 @@ function files(dir: string): string[] {
   });
 }
 
-test('pages carry a CSP with a per-request nonce and the security headers; hashed assets are immutable for a year', async ({ request }) => {
+test('pages carry a CSP with a per-request nonce and the security headers, HSTS in production; hashed assets are immutable for a year', async ({ request }) => {
   const first = await request.get('/login');
   const second = await request.get('/login');
   const csp = first.headers()['content-security-policy'];
@@ -29,6 +29,8 @@ test('pages carry a CSP with a per-request nonce and the security headers; hashe
     'referrer-policy': 'strict-origin-when-cross-origin',
     'x-frame-options': 'DENY',
   });
+  // The suite's web server runs with NODE_ENV=production.
+  expect(first.headers()['strict-transport-security']).toBe('max-age=63072000; includeSubDomains');
   expect(first.headers()['cache-control']).toMatch(/no-store/);
 
   // Only what the app uses: voice-api's WebSocket origin (the browser never fetches voice-api over
@@ -95,7 +97,8 @@ test('a server action posted from another site is refused and changes nothing; t
     });
 
   const forged = await replay('https://evil.example', 'Name EVIL');
-  expect(forged.ok(), `a cross-site server action answered ${forged.status()}`).toBe(false);
+  expect(forged.status(), 'a cross-site server action is forbidden, not a server error').toBe(403);
+  expect(await forged.json()).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/^Cross-site requests are not accepted/) } });
   await page.reload();
   await expect(displayName).toHaveValue('Name AAAA');
 

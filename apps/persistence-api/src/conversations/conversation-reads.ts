@@ -114,6 +114,7 @@ export class ConversationReads {
     if (query.agent) {
       where.push(`(c.agent = ${add(query.agent)} OR EXISTS (SELECT 1 FROM messages ma WHERE ma.conversation_id = c.id AND ma.agent = ${add(query.agent)}))`);
     }
+    if (query.hasMessages !== undefined) where.push(query.hasMessages ? 'c.message_count > 0' : 'c.message_count = 0');
     if (query.from) where.push(`c.started_at >= ${add(new Date(query.from))}`);
     if (query.to) where.push(`c.started_at <= ${add(new Date(query.to))}`);
     if (query.q) {

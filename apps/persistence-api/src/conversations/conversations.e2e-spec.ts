@@ -377,6 +377,22 @@ describe('conversations and messages', () => {
       expectValidation(await list(auth, { agent: 'Billing!' }), 'query.agent');
     });
 
+    it('filters to conversations with messages, or without', async () => {
+      const { auth } = await registerUser(t);
+      const said = await create(auth, { channel: 'web' });
+      await append(auth, said.id, { role: 'agent', agent: 'receptionist', text: 'Hello, how can I help?' });
+      const silent = await create(auth, { channel: 'web' });
+      await setStartedAt(said.id, new Date('2024-01-02T00:00:00Z'));
+      await setStartedAt(silent.id, new Date('2024-01-01T00:00:00Z'));
+
+      const ids = async (hasMessages?: string) =>
+        ((await list(auth, hasMessages === undefined ? {} : { hasMessages }).expect(200)).body as ConversationPage).items.map((c) => c.id);
+      expect(await ids('true')).toEqual([said.id]);
+      expect(await ids('false')).toEqual([silent.id]);
+      expect(await ids()).toEqual([said.id, silent.id]);
+      expectValidation(await list(auth, { hasMessages: 'yes' }), 'query.hasMessages');
+    });
+
     it('filters by start time, inclusive at both ends, and refuses from after to', async () => {
       const { auth } = await registerUser(t);
       const jan = await create(auth);

@@ -10,6 +10,15 @@ const initial: ProfileState = { errors: {}, saved: false };
 
 export function ProfileForm({ profile }: { profile: Profile }) {
   const [state, action, pending] = useActionState(updateProfile, initial);
+  // After a save the form shows what was saved; after a refusal, what was typed. React resets the
+  // form to these defaults once the action is done.
+  const v = state.values ?? {
+    displayName: profile.displayName ?? '',
+    language: profile.language,
+    timezone: profile.timezone,
+    phone: profile.phone ?? '',
+    preferredVoice: profile.preferredVoice ?? '',
+  };
   return (
     <>
       <form action={action} className="card" noValidate>
@@ -19,19 +28,19 @@ export function ProfileForm({ profile }: { profile: Profile }) {
             {state.errors.form}
           </p>
         )}
-        <Field label="Display name" name="displayName" defaultValue={profile.displayName ?? ''} error={state.errors.displayName} autoComplete="name" />
-        <Field label="Language" name="language" defaultValue={profile.language} error={state.errors.language} hint="A language tag such as en or en-GB." />
-        <Field label="Timezone" name="timezone" defaultValue={profile.timezone} error={state.errors.timezone} hint="An IANA time zone such as Europe/Berlin." />
+        <Field label="Display name" name="displayName" defaultValue={v.displayName} error={state.errors.displayName} autoComplete="name" />
+        <Field label="Language" name="language" defaultValue={v.language} error={state.errors.language} hint="A language tag such as en or en-GB." />
+        <Field label="Timezone" name="timezone" defaultValue={v.timezone} error={state.errors.timezone} hint="An IANA time zone such as Europe/Berlin." />
         <Field
           label="Phone"
           name="phone"
           type="tel"
-          defaultValue={profile.phone ?? ''}
+          defaultValue={v.phone}
           error={state.errors.phone}
           autoComplete="tel"
           hint="In international form, e.g. +4915112345678."
         />
-        <Field label="Preferred voice" name="preferredVoice" defaultValue={profile.preferredVoice ?? ''} error={state.errors.preferredVoice} />
+        <Field label="Preferred voice" name="preferredVoice" defaultValue={v.preferredVoice} error={state.errors.preferredVoice} />
         <button type="submit" className="primary" disabled={pending}>
           Save
         </button>

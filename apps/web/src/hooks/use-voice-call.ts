@@ -7,6 +7,7 @@ import { openLiveKitTransport } from '@/lib/voice/livekit-transport';
 import { MicrophoneError } from '@/lib/voice/microphone';
 import { createSession, endSession, SessionRefusedError } from '@/lib/voice/sessions';
 import { OPEN_TIMEOUT_MS, type CallTransport, type TransportOptions } from '@/lib/voice/transport';
+import { callErrorMessage } from '@/lib/voice/server-event';
 import { withTranscript, withTurnMetrics, type Turn } from '@/lib/voice/turns';
 import { openWebSocketTransport } from '@/lib/voice/websocket-transport';
 
@@ -43,9 +44,11 @@ export function useVoiceCall() {
       case 'turn_metrics':
         setTurns((all) => withTurnMetrics(all, event));
         return;
-      case 'error':
-        setError(event.message);
+      case 'error': {
+        const message = callErrorMessage(event);
+        if (message) setError(message);
         return;
+      }
       default:
         return;
     }
@@ -131,6 +134,15 @@ export function useVoiceCall() {
   useEffect(() => {
     return () => transport.current?.close();
   }, []);
+
+  // Leaving the page (reload, closing the tab, another address) ends the call: ask first.
+  const inCall = status === 'connecting' || status === 'live';
+  useEffect(() => {
+    if (!inCall) return;
+    const confirmLeave = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', confirmLeave);
+    return () => window.removeEventListener('beforeunload', confirmLeave);
+  }, [inCall]);
 
   return {
     status,

@@ -3,6 +3,7 @@
 import { LoginRequest, RegisterRequest, type TokenResponse } from '@voice/contracts/persistence';
 import { redirect } from 'next/navigation';
 import { callApi, fieldErrors, ServiceUnavailableError } from './api';
+import { personMessages } from './messages';
 import { endSession, safeReturnPath, startSession } from './session';
 
 export interface FormState {
@@ -16,7 +17,7 @@ const text = (form: FormData, name: string) => String(form.get(name) ?? '');
 function zodErrors(issues: { path: PropertyKey[]; message: string }[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) out[String(issue.path[0] ?? 'form')] ??= issue.message;
-  return out;
+  return personMessages(out);
 }
 
 async function authenticate(
@@ -43,7 +44,7 @@ export async function login(_prev: FormState, form: FormData): Promise<FormState
   if (!parsed.success) return { values, errors: zodErrors(parsed.error.issues) };
   const errors = await authenticate('/v1/auth/login', parsed.data, (status, error): Record<string, string> => {
     if (status === 401) return { password: 'Wrong email or password.' };
-    return { form: error.message, ...fieldErrors(error as never) };
+    return personMessages({ form: error.message, ...fieldErrors(error as never) });
   });
   if (errors) return { values, errors };
   redirect(safeReturnPath(form.get('next')));
@@ -59,7 +60,7 @@ export async function register(_prev: FormState, form: FormData): Promise<FormSt
   if (!parsed.success) return { values, errors: zodErrors(parsed.error.issues) };
   const errors = await authenticate('/v1/auth/register', parsed.data, (status, error): Record<string, string> => {
     if (status === 409) return { email: 'An account with this email already exists. Sign in instead?' };
-    return { form: error.message, ...fieldErrors(error as never) };
+    return personMessages({ form: error.message, ...fieldErrors(error as never) });
   });
   if (errors) return { values, errors };
   redirect(safeReturnPath(form.get('next')));

@@ -43,6 +43,15 @@ export async function getSession(): Promise<Session | undefined> {
   return stored ? { id, user: stored.user, accessToken: stored.accessToken } : undefined;
 }
 
+/**
+ * Changes what the session remembers about its user (after a profile change), so pages that greet
+ * the user from the session say the new name without signing in again.
+ */
+export async function updateSessionUser(id: string, user: Partial<Pick<StoredSession['user'], 'displayName'>>): Promise<void> {
+  const stored = await store().get(id);
+  if (stored) await store().set(id, { ...stored, user: { ...stored.user, ...user } });
+}
+
 /** For pages and actions that need a user: otherwise to /login, and back to `returnTo` after it. */
 export async function requireSession(returnTo: string): Promise<Session> {
   const session = await getSession();
@@ -65,7 +74,19 @@ async function refreshTokens(current: StoredSession): Promise<StoredSession | un
   return res.ok ? { ...fromTokens(res.data), lastSeenAt: Date.now() } : undefined;
 }
 
-/** Where to go after signing in: only paths of this site (never `//evil.example` or a full URL). */
+const RETURN_BASE = 'http://return-path.invalid';
+
+/**
+ * Where to go after signing in: only a path of this site, else `fallback`. Browsers strip tabs and
+ * newlines from URLs and read a backslash as a slash, so "/<tab>/evil.example" would become
+ * "//evil.example", another site: control characters, backslashes and "//" anywhere are refused,
+ * and what is left must still resolve to this origin.
+ */
 export function safeReturnPath(next: unknown, fallback = '/chat'): string {
-  return typeof next === 'string' && /^\/(?!\/|\\)/.test(next) ? next : fallback;
+  if (typeof next !== 'string' || next.length > 2000 || !next.startsWith('/')) return fallback;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\\]|\/\//.test(next)) return fallback;
+  if (!URL.canParse(next, RETURN_BASE)) return fallback;
+  const url = new URL(next, RETURN_BASE);
+  return url.origin === RETURN_BASE ? next : fallback;
 }

@@ -93,6 +93,11 @@ export const ListConversationsQuery = z
     from: IsoDateTime.optional(),
     to: IsoDateTime.optional(),
     q: z.string().trim().min(1).max(200).optional(),
+    /** "true": only conversations with at least one message (a call in which nothing was said is left out); "false": only those without. */
+    hasMessages: z
+      .enum(['true', 'false'], { message: 'must be "true" or "false"' })
+      .transform((v) => v === 'true')
+      .optional(),
   })
   .strict()
   .refine((v) => !v.from || !v.to || Date.parse(v.from) <= Date.parse(v.to), { message: 'must not be after "to"', path: ['from'] });

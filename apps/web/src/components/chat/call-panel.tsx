@@ -2,10 +2,10 @@
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useVoiceCall } from '@/hooks/use-voice-call';
+import { agentLabel } from '@/lib/conversation-summary';
 import type { Turn } from '@/lib/voice/turns';
 
 const STATE_LABEL: Record<string, string> = { idle: 'Idle', connecting: 'Connecting', listening: 'Listening', thinking: 'Thinking', speaking: 'Speaking' };
-const AGENT_LABEL: Record<string, string> = { receptionist: 'Receptionist', scheduler: 'Scheduler', billing: 'Billing' };
 
 export function CallPanel() {
   const call = useVoiceCall();
@@ -116,7 +116,7 @@ export function CallPanel() {
 function TurnItem({ turn }: { turn: Turn }) {
   return (
     <li className={`turn turn-${turn.role}${turn.final ? '' : ' interim'}`} data-testid="turn" data-role={turn.role} data-final={String(turn.final)}>
-      <span className="speaker">{turn.role === 'user' ? 'You' : (AGENT_LABEL[turn.agent ?? ''] ?? 'Agent')}</span>
+      <span className="speaker">{turn.role === 'user' ? 'You' : agentLabel(turn.agent)}</span>
       <span className="words">{turn.text || '…'}</span>
       {turn.interrupted && <span className="tag">interrupted</span>}
       {turn.voiceToVoiceMs !== undefined && (

@@ -14,6 +14,9 @@ export async function openWebSocketTransport(url: string, o: TransportOptions): 
   socket.binaryType = 'arraybuffer';
   let closedByUs = false;
   let clearedTurn: string | null = null;
+  // voice-api drops (and reports) audio that comes before the call's `start` (or first `text`):
+  // the microphone's frames wait for it.
+  let audioAccepted = false;
 
   playback.port.onmessage = (e: MessageEvent<{ type: string; samples?: number; playedMs?: number }>) => {
     if (e.data.type === 'played') o.onPlayed(e.data.samples ?? 0);
@@ -59,7 +62,7 @@ export async function openWebSocketTransport(url: string, o: TransportOptions): 
     capture = new AudioWorkletNode(ctx, 'capture');
     capture.port.onmessage = (e: MessageEvent<{ frame: ArrayBuffer; level: number }>) => {
       o.onLevel(e.data.level);
-      if (socket.readyState === WebSocket.OPEN) socket.send(e.data.frame);
+      if (audioAccepted && socket.readyState === WebSocket.OPEN) socket.send(e.data.frame);
     };
     source.connect(capture);
   }
@@ -75,7 +78,11 @@ export async function openWebSocketTransport(url: string, o: TransportOptions): 
   }
 
   return {
-    send: (message) => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message)),
+    send: (message) => {
+      if (socket.readyState !== WebSocket.OPEN) return;
+      socket.send(JSON.stringify(message));
+      if (message.type === 'start' || message.type === 'text') audioAccepted = true;
+    },
     close,
     setMuted: (value) => {
       muted = value;

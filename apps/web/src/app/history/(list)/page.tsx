@@ -1,9 +1,12 @@
-import { ListConversationsQuery, type ConversationPage } from '@voice/contracts/persistence';
+import { ListConversationsQuery, type Conversation, type ConversationDetail, type ConversationPage } from '@voice/contracts/persistence';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { callApi, fieldErrors } from '@/lib/api';
+import { channelLabel, conversationSummary } from '@/lib/conversation-summary';
 import { formatDateTime } from '@/lib/format';
-import { requireSession } from '@/lib/session';
+import { personMessages } from '@/lib/messages';
+import { requireSession, type Session } from '@/lib/session';
+import { userTimeZone } from '@/lib/user-time-zone';
 
 export const metadata: Metadata = { title: 'History' };
 
@@ -37,8 +40,23 @@ function toQuery(s: Search) {
     ...(s.to ? { to: `${s.to}T23:59:59.999Z` } : {}),
     ...(s.q?.trim() ? { q: s.q.trim() } : {}),
     ...(s.cursor ? { cursor: s.cursor } : {}),
+    // A call in which nothing was said is not a conversation.
+    hasMessages: 'true',
     limit: 20,
   };
+}
+
+/**
+ * Each listed conversation with its messages, for what it was about (the list has no words). A
+ * conversation whose messages cannot be read keeps its list entry, titled by its agent.
+ */
+async function withMessages(session: Session, items: Conversation[]): Promise<(Conversation & { messages?: ConversationDetail['messages'] })[]> {
+  return Promise.all(
+    items.map(async (c) => {
+      const res = await callApi<ConversationDetail>('persistence-api', `/v1/conversations/${c.id}`, { token: session.accessToken }).catch(() => undefined);
+      return res?.ok ? res.data : c;
+    }),
+  );
 }
 
 function link(s: Search, cursor?: string) {
@@ -55,6 +73,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const query = ListConversationsQuery.safeParse(toQuery(search));
   let errors: Record<string, string> = {};
   let page: ConversationPage = { items: [], nextCursor: null };
+  const timeZone = userTimeZone(session);
   if (!query.success) {
     for (const issue of query.error.issues) errors[String(issue.path[0])] ??= issue.message;
   } else {
@@ -63,6 +82,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     if (res.ok) page = res.data;
     else errors = { form: res.error.message, ...fieldErrors(res.error) };
   }
+  const [items, tz] = await Promise.all([withMessages(session, page.items), timeZone]);
 
   return (
     <div className="page">
@@ -88,28 +108,31 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       </form>
       {Object.keys(errors).length > 0 && (
         <p className="form-error" role="alert">
-          {Object.entries(errors)
-            .map(([k, v]) => (k === 'form' ? v : `${k}: ${v}`))
-            .join(' · ')}
+          {Object.values(personMessages(errors)).join(' ')}
         </p>
       )}
 
-      {page.items.length === 0 ? (
+      {items.length === 0 ? (
         <p className="empty card">
           {search.cursor || FILTERS.some((k) => search[k]) ? 'No conversations match these filters.' : 'No conversations yet. Start a call on the Chat page.'}
         </p>
       ) : (
         <ul className="conversations">
-          {page.items.map((c) => (
-            <li key={c.id}>
-              <Link href={`/history/${c.id}`} data-testid="conversation" className="conversation">
-                <span className="title">{c.title ?? `Call with the ${c.agent ?? 'front desk'}`}</span>
-                <span className="meta">
-                  {formatDateTime(c.startedAt)} · {c.channel} · {c.messageCount} {c.messageCount === 1 ? 'message' : 'messages'} · {c.status}
-                </span>
-              </Link>
-            </li>
-          ))}
+          {items.map((c) => {
+            const summary = conversationSummary(c);
+            return (
+              <li key={c.id}>
+                <Link href={`/history/${c.id}`} data-testid="conversation" className="conversation">
+                  <span className="title">{summary.title}</span>
+                  <span className="meta">
+                    {formatDateTime(c.startedAt, tz)} · {channelLabel(c.channel)} · with {summary.agents.join(', ')} · {c.messageCount}{' '}
+                    {c.messageCount === 1 ? 'message' : 'messages'}
+                    {c.status === 'active' ? ' · in progress' : ''}
+                  </span>
+                </Link>
+              </li>
+            );
+          })}
         </ul>
       )}
       <nav className="pager" aria-label="Pages">

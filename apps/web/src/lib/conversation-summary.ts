@@ -1,0 +1,48 @@
+import type { Conversation, Message } from '@voice/contracts/persistence';
+
+const AGENT_LABEL: Record<string, string> = { receptionist: 'Receptionist', scheduler: 'Scheduler', billing: 'Billing' };
+const CHANNEL_LABEL: Record<string, string> = { web: 'Web', phone: 'Phone', whatsapp: 'WhatsApp' };
+
+const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/** An agent's name as a speaker label: "Scheduler". */
+export const agentLabel = (agent: string | null | undefined): string => (agent ? (AGENT_LABEL[agent] ?? capitalise(agent.replace(/[-_]+/g, ' '))) : 'Agent');
+export const channelLabel = (channel: string): string => CHANNEL_LABEL[channel] ?? capitalise(channel);
+
+/** Titles longer than this are cut at a word and end with an ellipsis. */
+const TITLE_MAX = 80;
+
+/** A request as a title: one line, capitalised (recognised speech comes in lower case), cut at a word when long. */
+function asTitle(text: string): string {
+  const flat = capitalise(text.replace(/\s+/g, ' ').trim());
+  if (flat.length <= TITLE_MAX) return flat;
+  const cut = flat.slice(0, TITLE_MAX - 1);
+  const atWord = cut.lastIndexOf(' ');
+  return `${(atWord > TITLE_MAX / 2 ? cut.slice(0, atWord) : cut).replace(/[\s,.;:!?-]+$/, '')}…`;
+}
+
+export interface ConversationSummary {
+  /** What the call was about: its title, else the caller's first request. */
+  title: string;
+  /** The agents who spoke, in the order they first did ("Receptionist", "Scheduler"). */
+  agents: string[];
+}
+
+/**
+ * What a conversation was about, for the history: its title if it has one, else the caller's first
+ * request in their words, else (nobody asked anything) the agent it was with; and every agent who
+ * answered, so a call the receptionist handed to the scheduler says so.
+ */
+export function conversationSummary(c: Pick<Conversation, 'title' | 'agent'> & { messages?: Pick<Message, 'role' | 'agent' | 'text'>[] }): ConversationSummary {
+  const messages = c.messages ?? [];
+  const agents: string[] = [];
+  for (const m of messages) {
+    if (m.role !== 'agent' || !m.agent) continue;
+    const label = agentLabel(m.agent);
+    if (!agents.includes(label)) agents.push(label);
+  }
+  if (agents.length === 0) agents.push(agentLabel(c.agent));
+  const firstRequest = messages.find((m) => m.role === 'user' && m.text.trim());
+  const title = c.title?.trim() || (firstRequest ? asTitle(firstRequest.text) : `Call with the ${agents[0].toLowerCase()}`);
+  return { title, agents };
+}
