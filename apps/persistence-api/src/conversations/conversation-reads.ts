@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Conversation, ConversationDetail, ConversationPage, ListConversationsQuery, Message } from '@voice/contracts/persistence';
+import {
+  FIRST_REQUEST_MAX,
+  type Conversation,
+  type ConversationDetail,
+  type ConversationPage,
+  type ListConversationsQuery,
+  type Message,
+} from '@voice/contracts/persistence';
 import { ApiError } from '@voice/server-kit';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
@@ -47,6 +54,12 @@ type MessageTuple = [
 
 const MESSAGE_VALUES = `m.id, m.seq, m.role, m.agent, m.text, m.interrupted, m.end_of_utterance_ms, m.stt_ms,
   m.llm_first_token_ms, m.tts_first_byte_ms, m.voice_to_voice_ms, m.created_at`;
+
+/** A list row also says what the conversation was about (see page()). */
+interface ListRow extends ConversationRow {
+  first_request: string | null;
+  agents: unknown;
+}
 
 const toConversation = (r: ConversationRow): Conversation => ({
   id: r.id,
@@ -98,12 +111,21 @@ const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) =>
 export class ConversationReads {
   private readonly sql: Sql;
   private readonly conversationColumns: string;
+  private readonly summaryColumns: string;
 
   constructor(@InjectDataSource() db: DataSource) {
     const s = (this.sql = new Sql(db));
     this.conversationColumns = `c.id, c.user_id, c.external_party, c.channel, c.agent, c.title, c.status,
       ${s.iso('c.started_at')} AS started_at, ${s.iso('c.ended_at')} AS ended_at,
       ${s.iso('c.last_message_at')} AS last_message_at, c.message_count`;
+    // What a list entry was about, without reading its messages: the caller's first words, and the
+    // agents who answered in the order they first did.
+    this.summaryColumns = `
+      (SELECT SUBSTR(mf.text, 1, ${FIRST_REQUEST_MAX}) FROM messages mf
+        WHERE mf.conversation_id = c.id AND mf.role = 'user' ORDER BY mf.seq LIMIT 1) AS first_request,
+      (SELECT ${s.jsonArrays('ma.agent', 'ma.first_seq')} FROM
+        (SELECT m2.agent, MIN(m2.seq) AS first_seq FROM messages m2
+          WHERE m2.conversation_id = c.id AND m2.role = 'agent' AND m2.agent IS NOT NULL GROUP BY m2.agent) ma) AS agents`;
   }
 
   /** The user's own conversations, newest first, one keyset page at a time. */
@@ -128,12 +150,16 @@ export class ConversationReads {
       where.push(`(c.started_at < ${add(startedAt)} OR (c.started_at = ${add(startedAt)} AND c.id < ${add(id)}))`);
     }
     // One row more than the page tells whether there is a next page.
-    const rows = await this.sql.select<ConversationRow>(
-      `SELECT ${this.conversationColumns} FROM conversations c WHERE ${where.join(' AND ')}
+    const rows = await this.sql.select<ListRow>(
+      `SELECT ${this.conversationColumns}, ${this.summaryColumns} FROM conversations c WHERE ${where.join(' AND ')}
        ORDER BY c.started_at DESC, c.id DESC LIMIT ${add(query.limit + 1)}`,
       values,
     );
-    const items = rows.slice(0, query.limit).map(toConversation);
+    const items = rows.slice(0, query.limit).map((r) => ({
+      ...toConversation(r),
+      firstRequest: r.first_request,
+      agents: this.sql.readJsonArrays<[string]>(r.agents).map(([agent]) => agent),
+    }));
     const last = items[items.length - 1];
     return {
       items,

@@ -377,6 +377,21 @@ describe('conversations and messages', () => {
       expectValidation(await list(auth, { agent: 'Billing!' }), 'query.agent');
     });
 
+    it('lists what each conversation was about: the first request, cut at 200 characters, and the agents in the order they spoke', async () => {
+      const { auth } = await registerUser(t);
+      const c = await create(auth, { channel: 'web' });
+      await append(service, c.id, { role: 'agent', agent: 'receptionist', text: 'Hello, how can I help?' });
+      const request = `I would like to book ${'a very long appointment '.repeat(12)}`;
+      await append(auth, c.id, { text: request });
+      await append(service, c.id, { role: 'agent', agent: 'scheduler', text: 'Which day?' });
+      await append(auth, c.id, { text: 'Tuesday' });
+      await append(service, c.id, { role: 'agent', agent: 'receptionist', text: 'Anything else?' });
+      await append(service, c.id, { role: 'agent', agent: 'billing', text: 'Your balance is zero.' });
+
+      const [item] = ((await list(auth).expect(200)).body as ConversationPage).items;
+      expect(item).toMatchObject({ id: c.id, firstRequest: request.slice(0, 200), agents: ['receptionist', 'scheduler', 'billing'] });
+    });
+
     it('filters to conversations with messages, or without', async () => {
       const { auth } = await registerUser(t);
       const said = await create(auth, { channel: 'web' });
@@ -537,7 +552,11 @@ describe('conversations and messages', () => {
       const page = (await list(auth).expect(200)).body as ConversationPage;
       expect(PageContract.parse(page)).toStrictEqual(page);
       expect(page.nextCursor).toBeNull();
-      expect([...page.items].sort((a, b) => a.id.localeCompare(b.id))).toStrictEqual([conversation, empty].sort((a, b) => a.id.localeCompare(b.id)));
+      const listed = [
+        { ...conversation, firstRequest: plain.text, agents: ['billing'] },
+        { ...empty, firstRequest: null, agents: [] },
+      ];
+      expect([...page.items].sort((a, b) => a.id.localeCompare(b.id))).toStrictEqual(listed.sort((a, b) => a.id.localeCompare(b.id)));
     });
 
     it('answers 404 for a conversation that does not exist', async () => {

@@ -28,21 +28,30 @@ export interface ConversationSummary {
   agents: string[];
 }
 
+/** What a conversation was about, as the list gives it: the caller's first words and the agents who answered. */
+export interface AboutConversation {
+  title: string | null;
+  agent: string;
+  firstRequest: string | null;
+  agents: string[];
+}
+
+/** The same, worked out from a conversation's messages (the detail page has them all). */
+export function aboutFromMessages(c: Pick<Conversation, 'title' | 'agent'> & { messages: Pick<Message, 'role' | 'agent' | 'text'>[] }): AboutConversation {
+  const agents: string[] = [];
+  for (const m of c.messages) if (m.role === 'agent' && m.agent && !agents.includes(m.agent)) agents.push(m.agent);
+  const firstRequest = c.messages.find((m) => m.role === 'user' && m.text.trim())?.text ?? null;
+  return { title: c.title, agent: c.agent, firstRequest, agents };
+}
+
 /**
  * What a conversation was about, for the history: its title if it has one, else the caller's first
  * request in their words, else (nobody asked anything) the agent it was with; and every agent who
  * answered, so a call the receptionist handed to the scheduler says so.
  */
-export function conversationSummary(c: Pick<Conversation, 'title' | 'agent'> & { messages?: Pick<Message, 'role' | 'agent' | 'text'>[] }): ConversationSummary {
-  const messages = c.messages ?? [];
-  const agents: string[] = [];
-  for (const m of messages) {
-    if (m.role !== 'agent' || !m.agent) continue;
-    const label = agentLabel(m.agent);
-    if (!agents.includes(label)) agents.push(label);
-  }
-  if (agents.length === 0) agents.push(agentLabel(c.agent));
-  const firstRequest = messages.find((m) => m.role === 'user' && m.text.trim());
-  const title = c.title?.trim() || (firstRequest ? asTitle(firstRequest.text) : `Call with the ${agents[0].toLowerCase()}`);
+export function conversationSummary(c: AboutConversation): ConversationSummary {
+  const agents = c.agents.length > 0 ? [...new Set(c.agents.map(agentLabel))] : [agentLabel(c.agent)];
+  const firstRequest = c.firstRequest?.trim();
+  const title = c.title?.trim() || (firstRequest ? asTitle(firstRequest) : `Call with the ${agents[0].toLowerCase()}`);
   return { title, agents };
 }

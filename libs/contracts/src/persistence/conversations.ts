@@ -103,8 +103,20 @@ export const ListConversationsQuery = z
   .refine((v) => !v.from || !v.to || Date.parse(v.from) <= Date.parse(v.to), { message: 'must not be after "to"', path: ['from'] });
 export type ListConversationsQuery = z.input<typeof ListConversationsQuery>;
 
+/** The longest first request a conversation list carries; the detail has the whole text. */
+export const FIRST_REQUEST_MAX = 200;
+
+/** A conversation as a list shows it: what it was about, without its messages. */
+export const ConversationListItem = Conversation.extend({
+  /** The caller's first words (at most FIRST_REQUEST_MAX characters), or null when the caller said nothing. */
+  firstRequest: z.string().nullable(),
+  /** The agents who answered, in the order they first did. */
+  agents: z.array(z.string()),
+});
+export type ConversationListItem = z.infer<typeof ConversationListItem>;
+
 export const ConversationPage = z.object({
-  items: z.array(Conversation),
+  items: z.array(ConversationListItem),
   nextCursor: z.string().nullable(),
 });
 export type ConversationPage = z.infer<typeof ConversationPage>;

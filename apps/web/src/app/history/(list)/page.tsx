@@ -1,11 +1,11 @@
-import { ListConversationsQuery, type Conversation, type ConversationDetail, type ConversationPage } from '@voice/contracts/persistence';
+import { ListConversationsQuery, type ConversationPage } from '@voice/contracts/persistence';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { callApi, fieldErrors } from '@/lib/api';
 import { channelLabel, conversationSummary } from '@/lib/conversation-summary';
 import { formatDateTime } from '@/lib/format';
 import { personMessages } from '@/lib/messages';
-import { requireSession, type Session } from '@/lib/session';
+import { requireSession } from '@/lib/session';
 import { userTimeZone } from '@/lib/user-time-zone';
 
 export const metadata: Metadata = { title: 'History' };
@@ -46,19 +46,6 @@ function toQuery(s: Search) {
   };
 }
 
-/**
- * Each listed conversation with its messages, for what it was about (the list has no words). A
- * conversation whose messages cannot be read keeps its list entry, titled by its agent.
- */
-async function withMessages(session: Session, items: Conversation[]): Promise<(Conversation & { messages?: ConversationDetail['messages'] })[]> {
-  return Promise.all(
-    items.map(async (c) => {
-      const res = await callApi<ConversationDetail>('persistence-api', `/v1/conversations/${c.id}`, { token: session.accessToken }).catch(() => undefined);
-      return res?.ok ? res.data : c;
-    }),
-  );
-}
-
 function link(s: Search, cursor?: string) {
   const params = new URLSearchParams();
   for (const k of FILTERS) if (s[k]) params.set(k, s[k] as string);
@@ -82,7 +69,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     if (res.ok) page = res.data;
     else errors = { form: res.error.message, ...fieldErrors(res.error) };
   }
-  const [items, tz] = await Promise.all([withMessages(session, page.items), timeZone]);
+  const items = page.items;
+  const tz = await timeZone;
 
   return (
     <div className="page">

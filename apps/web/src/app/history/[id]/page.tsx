@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DeleteConversation } from '@/components/history/delete-conversation';
 import { callApi } from '@/lib/api';
-import { agentLabel, channelLabel, conversationSummary } from '@/lib/conversation-summary';
+import { aboutFromMessages, agentLabel, channelLabel, conversationSummary } from '@/lib/conversation-summary';
 import { formatDateTime, formatTime } from '@/lib/format';
 import { requireSession } from '@/lib/session';
 import { userTimeZone } from '@/lib/user-time-zone';
@@ -25,7 +25,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
     throw new Error(res.error.message);
   }
   const c = res.data;
-  const summary = conversationSummary(c);
+  const summary = conversationSummary(aboutFromMessages(c));
   return (
     <div className="page">
       <p>
