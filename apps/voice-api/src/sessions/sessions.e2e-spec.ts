@@ -134,7 +134,7 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
 
   it('answers 400 naming the offending field', async () => {
     const bad = await api.http.post('/v1/sessions').set(alice.auth).send({ agent: 'Not An Agent' });
-    expect(expectError(bad, 400, 'validation_failed').details).toEqual([{ path: 'body.agent', message: expect.stringContaining('lowercase agent name') }]);
+    expect(expectError(bad, 400, 'validation_failed').details).toEqual([{ path: 'body.agent', message: expect.stringContaining('must be one of the agents') }]);
     const extra = await api.http.post('/v1/sessions').set(alice.auth).send({ room: 'mine' });
     expect(expectError(extra, 400, 'validation_failed').details).toEqual([{ path: 'body', message: 'unknown field(s): room' }]);
     const blank = await api.http.post('/v1/sessions').set(alice.auth).send({ title: '   ' });
@@ -143,6 +143,16 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
     expectError(notJson, 400, 'bad_request', /not valid JSON/);
     const badId = await api.http.get('/v1/sessions/not-a-uuid').set(alice.auth);
     expect(expectError(badId, 400, 'validation_failed').details).toEqual([{ path: 'params.id', message: 'must be a UUID' }]);
+    expect(api.app.get(SessionsService).activeCount(alice.userId)).toBe(0);
+  });
+
+  it('refuses an agent that is not one of the defined agents (prototype names included), listing the allowed ones, and leaves no session', async () => {
+    for (const agent of ['admin', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const res = await api.http.post('/v1/sessions').set(alice.auth).send({ agent });
+      expect(expectError(res, 400, 'validation_failed').details).toEqual([
+        { path: 'body.agent', message: 'must be one of the agents: receptionist, scheduler, billing (or leave it out for receptionist)' },
+      ]);
+    }
     expect(api.app.get(SessionsService).activeCount(alice.userId)).toBe(0);
   });
 
