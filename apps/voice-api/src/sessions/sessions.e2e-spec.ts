@@ -1,6 +1,7 @@
 import { CreateSessionResponse, Session, type CreateSessionRequest } from '@voice/contracts/voice';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { expectError } from '@voice/testing/api-errors';
+import { MediaClient } from '@voice/testing/media-client';
 import { ManualClock } from '../../test/manual-clock';
 import { conversationOf, eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
@@ -193,7 +194,8 @@ describe('session time cap (SESSION_MAX_MINUTES, manual clock)', () => {
   let api: VoiceApi;
   const clock = new ManualClock();
   beforeAll(async () => {
-    api = await startVoiceApi({ SESSION_MAX_MINUTES: '2', MAX_SESSIONS_PER_USER: '1' }, { clock });
+    // A ticket outliving the cap: this is about the cap, not about sessions nobody connects to (below).
+    api = await startVoiceApi({ SESSION_MAX_MINUTES: '2', MAX_SESSIONS_PER_USER: '1', TICKET_TTL_SECONDS: '600' }, { clock });
   });
   afterAll(() => api?.close());
 
@@ -220,5 +222,48 @@ describe('session time cap (SESSION_MAX_MINUTES, manual clock)', () => {
     expect(next.id).not.toBe(session.id);
     await api.http.delete(`/v1/sessions/${next.id}`).set(user.auth).expect(200);
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('sessions nobody connects to (TICKET_TTL_SECONDS, manual clock)', () => {
+  let api: VoiceApi;
+  const clock = new ManualClock();
+  beforeAll(async () => {
+    api = await startVoiceApi({ TICKET_TTL_SECONDS: '60', MAX_SESSIONS_PER_USER: '1' }, { clock });
+  });
+  afterAll(() => api?.close());
+
+  it('ends a session whose ticket expired unused: the slot is free again and the conversation ended', async () => {
+    const user = await registerUser();
+    const session = await start(api, user);
+    const ended = firstValueFrom(api.app.get(SessionsService).ended$.pipe(take(1), toArray()));
+
+    clock.advance(59_999);
+    expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body.status).toBe('active');
+    expectError(await api.http.post('/v1/sessions').set(user.auth).send({}), 429, 'rate_limited');
+
+    clock.advance(1);
+    expect(await ended).toEqual([expect.objectContaining({ sessionId: session.id, reason: 'unconnected' })]);
+    const endedAt = new Date(clock.now()).toISOString();
+    expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body).toMatchObject({ status: 'ended', endedAt });
+    await eventually(async () => expect((await conversationOf(user, session.conversationId)).body).toMatchObject({ status: 'ended', endedAt }));
+
+    const next = await start(api, user);
+    await api.http.delete(`/v1/sessions/${next.id}`).set(user.auth).expect(200);
+  });
+
+  it('keeps a session whose ticket was used after the ticket expires', async () => {
+    const user = await registerUser();
+    const session = await start(api, user);
+    if (session.connection.type !== 'websocket') throw new Error('expected the websocket transport');
+    const client = await MediaClient.connect(session.connection.url);
+    try {
+      await client.waitFor('ready');
+      clock.advance(60_000);
+      expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body.status).toBe('active');
+    } finally {
+      await api.http.delete(`/v1/sessions/${session.id}`).set(user.auth).expect(200);
+      await eventually(() => expect(client.closed).toBeDefined());
+    }
   });
 });
