@@ -13,6 +13,7 @@ export function createApp(config: PersistenceApiConfig, logDestination?: Destina
     corsOrigins: config.CORS_ALLOWED_ORIGINS,
     allowedHosts: config.NODE_ENV === 'production' ? config.ALLOWED_HOSTS : [],
     trustProxyHops: config.TRUST_PROXY_HOPS,
+    docs: config.API_DOCS_PUBLIC,
     bodyLimit: config.BODY_LIMIT_BYTES,
     logDestination,
   });
