@@ -33,6 +33,21 @@ describe('voice-api killed mid-call, then restarted on the same DATA_DIR', () =>
     return { session, client };
   }
 
+  it('ends the conversation it was carrying instead of leaving it active', async () => {
+    const user = await registerUser();
+    const first = await start();
+    const { session } = await call(first, user);
+    await first.kill();
+    expect((await conversationOf(user, session.conversationId)).body.status).toBe('active');
+
+    await start();
+    await eventually(async () => {
+      const { body } = await conversationOf(user, session.conversationId);
+      expect(body.status).toBe('ended');
+      expect(Date.parse(body.endedAt ?? '')).toBeLessThanOrEqual(Date.now());
+    }, 20_000);
+  });
+
   it("stores a caller's turn that was shown final, even when the process dies right after showing it", async () => {
     const user = await registerUser();
     const first = await start();

@@ -97,6 +97,7 @@ export class SessionsService implements BeforeApplicationShutdown {
     try {
       const conversation = await this.createConversation(user, input);
       const now = this.clock.now();
+      await this.markOpen(conversation.id, now + this.config.SESSION_MAX_MINUTES * 60_000);
       const record: SessionRecord = {
         id: randomUUID(),
         userId: user.userId,
@@ -221,6 +222,17 @@ export class SessionsService implements BeforeApplicationShutdown {
       }
       this.logger.warn({ msg: `cannot create the conversation for a new session: ${err.message}` });
       throw unavailable('the conversation store');
+    }
+  }
+
+  /** Marks the conversation open on disk, so that it is ended even if this process dies mid-call (see TranscriptOutbox). */
+  private async markOpen(conversationId: string, deadline: number) {
+    try {
+      await this.outbox.openConversation(conversationId, new Date(deadline).toISOString());
+    } catch (err) {
+      this.logger.error({ msg: (err as Error).message });
+      await this.persistence.endConversation(conversationId).catch(() => undefined);
+      throw unavailable('the transcript outbox');
     }
   }
 
