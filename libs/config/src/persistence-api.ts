@@ -85,6 +85,10 @@ const base = z.object({
   }),
   CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'IANA time zone the clinic shifts are written in.' }),
   CLINIC_SLOT_MINUTES: setting(z.coerce.number().int().min(5).max(240).default(30), { description: 'Appointment length.' }),
+  CONVERSATION_MAX_MINUTES: setting(z.coerce.number().int().min(5).max(1440).default(60), {
+    description:
+      "A conversation still active this long after it started is ended (at its last message), e.g. when voice-api died mid-call. Keep it above voice-api's SESSION_MAX_MINUTES.",
+  }),
 });
 
 export const persistenceApiSchema = base.transform((c) => {
