@@ -16,6 +16,7 @@ export async function createApp(config: PersistenceApiConfig, logDestination?: D
     corsOrigins: config.CORS_ALLOWED_ORIGINS,
     allowedHosts: config.NODE_ENV === 'production' ? config.ALLOWED_HOSTS : [],
     trustProxyHops: config.TRUST_PROXY_HOPS,
+    docs: config.API_DOCS_PUBLIC,
     bodyLimit: config.BODY_LIMIT_BYTES,
     logDestination,
     translateError: (err) => translate(err),

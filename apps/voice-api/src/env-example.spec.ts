@@ -30,6 +30,7 @@ describe('.env.example', () => {
       'OPENAI_API_KEY',
       'LLM_API_KEY',
       'CARTESIA_API_KEY',
+      'METRICS_TOKEN',
     ];
     for (const name of secrets) expect([name, assignments()[name]]).toEqual([name, '']);
   });

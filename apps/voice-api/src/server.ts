@@ -14,6 +14,7 @@ export async function createApp(config: VoiceApiConfig, logDestination?: Destina
     corsOrigins: config.CORS_ORIGINS,
     allowedHosts: config.NODE_ENV === 'production' ? config.ALLOWED_HOSTS : [],
     trustProxyHops: config.TRUST_PROXY_HOPS,
+    docs: config.API_DOCS_PUBLIC,
     bodyLimit: 65_536,
     logDestination,
   });

@@ -47,7 +47,7 @@ function startSession() {
     greeting: 'Hello, how can I help?',
     sendAudio: () => void audioFrames++,
     sendEvent: (event) => events.push({ at: performance.now(), event }),
-    onTurn: (turn) => turns.push(turn),
+    onTurn: (turn) => void turns.push(turn),
     log,
     playbackReportWaitMs: 50,
   });
@@ -167,7 +167,7 @@ function startFakeSession(tts: TextToSpeech) {
     greeting: GREETING_WORDS,
     sendAudio: () => undefined,
     sendEvent: (event) => events.push(event),
-    onTurn: (turn) => turns.push(turn),
+    onTurn: (turn) => void turns.push(turn),
     log,
     playbackReportWaitMs: 2_000,
   });

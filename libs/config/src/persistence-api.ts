@@ -69,6 +69,10 @@ const base = z.object({
     description: 'Mark the refresh cookie Secure.',
     defaultNote: 'true in production, false otherwise',
   }),
+  API_DOCS_PUBLIC: setting(bool(), {
+    description: 'Serve the OpenAPI UI and document at /docs to anyone. Off in production unless set to true.',
+    defaultNote: 'false in production, true otherwise',
+  }),
   BODY_LIMIT_BYTES: setting(z.coerce.number().int().min(1024).max(10_485_760).default(262_144), {
     description: 'Largest accepted request body in bytes.',
   }),
@@ -85,6 +89,10 @@ const base = z.object({
   }),
   CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'IANA time zone the clinic shifts are written in.' }),
   CLINIC_SLOT_MINUTES: setting(z.coerce.number().int().min(5).max(240).default(30), { description: 'Appointment length.' }),
+  CONVERSATION_MAX_MINUTES: setting(z.coerce.number().int().min(5).max(1440).default(60), {
+    description:
+      "A conversation still active this long after it started is ended (at its last message), e.g. when voice-api died mid-call. Keep it above voice-api's SESSION_MAX_MINUTES.",
+  }),
 });
 
 export const persistenceApiSchema = base.transform((c) => {
@@ -92,6 +100,7 @@ export const persistenceApiSchema = base.transform((c) => {
   return {
     ...c,
     SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? production,
+    API_DOCS_PUBLIC: c.API_DOCS_PUBLIC ?? !production,
     VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
     CORS_ALLOWED_ORIGINS: c.CORS_ALLOWED_ORIGINS.length || production ? c.CORS_ALLOWED_ORIGINS : ['http://localhost:3000', 'http://127.0.0.1:3000'],
   };

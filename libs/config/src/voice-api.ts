@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, timeZone, type Env } from './core';
+import { bool, ConfigError, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, timeZone, type Env } from './core';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const wsOrHttpUrl = z.url({ protocol: /^(wss?|https?)$/, message: 'must be a ws(s):// or http(s):// URL' });
@@ -41,6 +41,15 @@ const base = z.object({
   }),
   TRUST_PROXY_HOPS: setting(z.coerce.number().int().min(0).max(5).default(1), {
     description: 'How many proxies in front of the app to trust for X-Forwarded-* (App Service: 1).',
+  }),
+  API_DOCS_PUBLIC: setting(bool(), {
+    description: 'Serve the OpenAPI UI and document at /docs to anyone. Off in production unless set to true.',
+    defaultNote: 'false in production, true otherwise',
+  }),
+  METRICS_TOKEN: setting(z.string().min(24, 'must be at least 24 characters').optional(), {
+    description:
+      'Bearer token a Prometheus scraper sends to read /metrics (Authorization: Bearer <token>). Set: /metrics needs it everywhere. Unset: /metrics is open outside production and refused (403) in production.',
+    secret: true,
   }),
   MAX_SESSIONS_PER_USER: setting(z.coerce.number().int().min(1).max(100).default(3), { description: 'Concurrent voice sessions per user.' }),
   SESSION_MAX_MINUTES: setting(z.coerce.number().int().min(1).max(240).default(30), { description: 'Every session ends after this long.' }),
@@ -123,6 +132,7 @@ function finish(c: Parsed) {
   return {
     ...c,
     VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
+    API_DOCS_PUBLIC: c.API_DOCS_PUBLIC ?? !production,
     CORS_ORIGINS: c.CORS_ORIGINS.length || production ? c.CORS_ORIGINS : ['http://localhost:3000', 'http://127.0.0.1:3000'],
     LLM_BASE_URL: c.LLM_BASE_URL ?? c.OPENAI_BASE_URL,
     LLM_API_KEY: c.LLM_API_KEY ?? c.OPENAI_API_KEY,

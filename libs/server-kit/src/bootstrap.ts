@@ -22,6 +22,8 @@ export interface ServerOptions {
   allowedHosts: string[];
   trustProxyHops: number;
   bodyLimit: number;
+  /** Serves the OpenAPI UI and document at /docs (API_DOCS_PUBLIC); off, /docs is not a route at all. */
+  docs: boolean;
   /** Where JSON log lines go; stdout by default (tests capture them in memory). */
   logDestination?: DestinationStream;
   /** Turns errors the app recognises into ApiErrors before the error filter answers them. */
@@ -33,7 +35,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * Builds the Nest app on Fastify with everything both APIs share: JSON logs with request ids and
  * redaction, helmet, CORS from the allow-list, trusted proxy hops, host checking, one error shape,
- * OpenAPI at /docs, and graceful shutdown on SIGTERM. The caller adds routes and calls listen().
+ * OpenAPI at /docs when `docs` is on, and graceful shutdown on SIGTERM. The caller adds routes and calls listen().
  */
 export async function createServer(module: Type<unknown> | DynamicModule, options: ServerOptions): Promise<NestFastifyApplication> {
   const logger = createLogger(options.name, options.logLevel, options.logDestination);
@@ -89,6 +91,12 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
   // any supervisor) asked for reads as a clean exit, and process.exit lets the logger flush.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
+  if (options.docs) serveDocs(app, options);
+  return app;
+}
+
+/** The OpenAPI UI at /docs and its document at /docs/openapi.json. */
+function serveDocs(app: NestFastifyApplication, options: ServerOptions) {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -98,7 +106,6 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  return app;
 }
 
 /** Listens and logs one line with the address; SIGTERM then drains requests and exits. */

@@ -17,4 +17,12 @@ describe('runHealthChecks', () => {
     expect(result.checks['hangs']).toMatchObject({ status: 'down', error: 'no answer within 300 ms' });
     expect(result.checks['fails']).toMatchObject({ status: 'down', error: 'connection refused' });
   });
+
+  it('reports a non-fatal dependency that is down as degraded, and a fatal one as error', async () => {
+    const shared = { name: 'shared-api', fatal: false, check: async () => Promise.reject(new Error('unreachable')) };
+    const own = { name: 'disk', check: async () => undefined };
+    expect(await runHealthChecks([own, shared], 300)).toMatchObject({ status: 'degraded', checks: { 'shared-api': { status: 'down', error: 'unreachable' } } });
+    expect((await runHealthChecks([{ ...own, check: async () => Promise.reject(new Error('full')) }, shared], 300)).status).toBe('error');
+    expect((await runHealthChecks([own, { ...shared, check: async () => undefined }], 300)).status).toBe('ok');
+  });
 });

@@ -6,6 +6,12 @@ import type { FastifyReply } from 'fastify';
 export interface HealthProbe {
   name: string;
   check: () => Promise<unknown>;
+  /**
+   * false: the instance keeps serving while this is down (it is reported, and logged, but the answer
+   * stays 200 with status "degraded"), so a platform's health probe does not take every instance out
+   * of rotation for a dependency they all share. Default true: down means this instance cannot serve.
+   */
+  fatal?: boolean;
 }
 
 export const HEALTH_PROBES = Symbol('HEALTH_PROBES');
@@ -32,7 +38,9 @@ async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<HealthCh
 export async function runHealthChecks(probes: HealthProbe[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<HealthResponse> {
   const results = await Promise.all(probes.map((p) => runProbe(p, timeoutMs)));
   const checks = Object.fromEntries(probes.map((p, i) => [p.name, results[i]]));
-  return { status: results.every((r) => r.status === 'up') ? 'ok' : 'error', checks };
+  const down = probes.filter((_, i) => results[i].status === 'down');
+  const status = down.length === 0 ? 'ok' : down.every((p) => p.fatal === false) ? 'degraded' : 'error';
+  return { status, checks };
 }
 
 @Controller()
@@ -45,7 +53,7 @@ class HealthController {
     const down = Object.entries(result.checks).filter(([, c]) => c.status === 'down');
     if (down.length) reply.log.warn({ down: down.map(([name, c]) => `${name}: ${c.error}`) }, 'health check failed');
     void reply
-      .status(down.length ? 503 : 200)
+      .status(result.status === 'error' ? 503 : 200)
       .header('Cache-Control', 'no-store')
       .send(result);
   }

@@ -45,6 +45,7 @@ describe('createServer', () => {
       allowedHosts: ['api.example.com'],
       trustProxyHops: 1,
       bodyLimit: 1024,
+      docs: true,
       logDestination: { write: (l: string) => void logs.push(l) },
     });
     await app.init();
@@ -149,11 +150,16 @@ describe('createServer body parsing', () => {
       allowedHosts: [],
       trustProxyHops: 0,
       bodyLimit: 1024,
+      docs: false,
     });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
   afterAll(() => app.close());
+
+  it('serves no /docs when docs are off', async () => {
+    for (const path of ['/docs', '/docs/openapi.json']) await request(app.getHttpServer()).get(path).expect(404);
+  });
 
   it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml'])('answers %s bodies with 415', async (type) => {
     const res = await request(app.getHttpServer()).post('/t/echo').set('content-type', type).send('name=a&count=1').expect(415);

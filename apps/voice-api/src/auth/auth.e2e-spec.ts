@@ -81,6 +81,11 @@ describe('user authentication (JWT from the JWKS of a real persistence-api)', ()
     expectError(await startSession(`Bearer ${expired}`), 401, 'unauthorized', 'Access token has expired: refresh it and try again');
   });
 
+  it('refuses a signed token without an expiry, saying it must have one', async () => {
+    const forever = await sign(claims({ exp: undefined }), { kid });
+    expectError(await startSession(`Bearer ${forever}`), 401, 'unauthorized', 'Access token has no expiry (exp): sign in again for a current token');
+  });
+
   it('refuses a wrong issuer or audience', async () => {
     expectError(await startSession(`Bearer ${await sign(claims({ iss: 'someone-else' }), { kid })}`), 401, 'unauthorized', INVALID);
     expectError(await startSession(`Bearer ${await sign(claims({ aud: 'another-app' }), { kid })}`), 401, 'unauthorized', INVALID);

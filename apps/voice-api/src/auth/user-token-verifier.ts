@@ -38,6 +38,8 @@ export class UserTokenVerifier {
         algorithms: ['ES256'],
         issuer: this.options.issuer,
         audience: this.options.audience,
+        // A token without an expiry would admit whoever holds it for ever: persistence-api always sets exp.
+        requiredClaims: ['exp'],
       }));
     } catch (err) {
       throw verificationError(err);
@@ -54,6 +56,9 @@ export class UserTokenVerifier {
 function verificationError(err: unknown): ApiError {
   const code = (err as { code?: unknown } | undefined)?.code;
   if (code === 'ERR_JWT_EXPIRED') return ApiError.unauthorized('Access token has expired: refresh it and try again');
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (err as { claim?: unknown }).claim === 'exp') {
+    return ApiError.unauthorized('Access token has no expiry (exp): sign in again for a current token');
+  }
   if (typeof code !== 'string' || KEY_SET_UNAVAILABLE.has(code)) {
     return new ApiError(
       503,

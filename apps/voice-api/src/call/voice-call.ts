@@ -139,10 +139,12 @@ export class VoiceCall {
     return this.released;
   }
 
-  private record(turn: FinishedTurn) {
+  /**
+   * Resolves once the turn is on disk in the outbox: the pipeline announces a caller's final
+   * transcript only then, and logs a failure ("storing a turn failed").
+   */
+  private record(turn: FinishedTurn): Promise<void> {
     this.deps.metrics.turnFinished(this.setup.transport, turn);
-    this.deps.outbox
-      .enqueueTurn(this.setup.conversationId, turn)
-      .catch((err: unknown) => this.setup.log.error({ err: (err as Error).message }, 'could not queue a turn for storage'));
+    return this.deps.outbox.enqueueTurn(this.setup.conversationId, turn);
   }
 }

@@ -11,9 +11,12 @@ import { StartupChecks } from './startup-checks';
 const PERSISTENCE_PROBE_TIMEOUT_MS = 700;
 
 /**
- * GET /health: persistence-api reachable and healthy, and the outbox able to write its directory
- * (a backlog alone is not "down": the outbox exists to hold one). More checks join through
- * HealthChecks. StartupChecks logs the same checks once at start-up. A probe may resolve with a
+ * GET /health, App Service's instance health check: 503 only when this instance cannot serve calls
+ * (its outbox cannot write its directory, a configured speech stage cannot run). persistence-api is
+ * reported but not fatal: every instance shares it, so while it is briefly unreachable the answer is
+ * 200 "degraded" (and a warning in the log) rather than taking every instance out of rotation, and the
+ * outbox holds the turns until it is back (a backlog alone is not "down": the outbox exists to hold
+ * one). More checks join through HealthChecks. StartupChecks logs the same checks once at start-up. A probe may resolve with a
  * one-line detail for that log.
  */
 @Module({
@@ -24,6 +27,7 @@ const PERSISTENCE_PROBE_TIMEOUT_MS = 700;
       useFactory: (checks: HealthChecks, persistence: PersistenceClient, outbox: TranscriptOutbox) => {
         checks.register({
           name: 'persistence-api',
+          fatal: false,
           check: async () => {
             await persistence.health(PERSISTENCE_PROBE_TIMEOUT_MS);
             return `answers at ${persistence.baseUrl}`;

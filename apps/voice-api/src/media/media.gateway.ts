@@ -58,6 +58,7 @@ export class MediaGateway implements OnModuleInit, OnApplicationShutdown {
       });
       return;
     }
+    this.sessions.markConnected(grant.sessionId);
     (req as FastifyRequest & { admitted: Admitted }).admitted = grant;
   }
 

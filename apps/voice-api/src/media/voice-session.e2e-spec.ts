@@ -225,14 +225,14 @@ describe('an expired ticket (manual clock)', () => {
   });
   afterAll(() => api?.close());
 
-  it('is refused at the upgrade, though its session is still active', async () => {
+  it('is refused at the upgrade, and its session, never connected, has ended', async () => {
     const user = await registerUser();
     const res = await api.http.post('/v1/sessions').set(user.auth).send({}).expect(201);
     const session = res.body as CreateSessionResponse;
     if (session.connection.type !== 'websocket') throw new Error('expected the websocket transport');
     clock.advance(api.config.TICKET_TTL_SECONDS * 1000);
     await expect(MediaClient.connect(session.connection.url)).rejects.toThrow(/upgrade refused: 401/);
-    expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body.status).toBe('active');
+    expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body.status).toBe('ended');
   });
 });
 

@@ -110,12 +110,16 @@ async function ownerGone(dir: string, host: string, isAlive: (pid: number) => bo
 const isOwner = (value: unknown): value is Owner =>
   typeof value === 'object' && value !== null && typeof (value as Owner).host === 'string' && Number.isInteger((value as Owner).pid);
 
+/** Items to deliver, or conversations left open (whose ends the adopter queues). */
 async function hasPending(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(join(dir, 'pending'))).some((name) => name.endsWith('.json'));
-  } catch {
-    return false;
+  for (const sub of ['pending', 'open']) {
+    try {
+      if ((await readdir(join(dir, sub))).some((name) => name.endsWith('.json'))) return true;
+    } catch {
+      // no such directory
+    }
   }
+  return false;
 }
 
 /** Nothing pending and no dead letters (those stay for a person to read). */

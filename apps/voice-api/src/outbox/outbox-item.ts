@@ -20,6 +20,15 @@ export const OutboxItem = z.discriminatedUnion('kind', [
 ]);
 export type OutboxItem = z.infer<typeof OutboxItem>;
 
+/**
+ * A conversation whose session this process owns, written when the session starts and removed once
+ * its end is queued: one left behind means the process died first, and whoever adopts the directory
+ * ends the conversation (at the latest by its deadline, the session's time cap).
+ */
+export const OpenConversation = z.object({ conversationId: z.uuid(), deadline: z.iso.datetime() });
+export type OpenConversation = z.infer<typeof OpenConversation>;
+export const openFileName = (conversationId: string) => `${conversationId}.json`;
+
 /** Zero-padded so that names sort in enqueue order. */
 export const itemFileName = (seq: number) => `${String(seq).padStart(16, '0')}.json`;
 export const ITEM_FILE = /^\d{16}\.json$/;

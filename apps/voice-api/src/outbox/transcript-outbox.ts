@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PersistenceError } from '../persistence/persistence-error';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { appendLineDurably, writeFileDurably } from './durable-files';
-import { describeItem, ITEM_FILE, itemFileName, OutboxItem } from './outbox-item';
+import { describeItem, ITEM_FILE, itemFileName, OpenConversation, openFileName, OutboxItem } from './outbox-item';
 
 /** Where the outbox delivers: PersistenceClient in the app. */
 export interface OutboxTarget {
@@ -57,12 +57,17 @@ const silent: OutboxLogger = { log: () => undefined, warn: () => undefined, erro
  *   compaction needed); pending items are replayed by start() after a restart.
  * - Replays are harmless: persistence-api stores a message id once and ending is idempotent.
  *
+ * - Conversations whose sessions are live are marked in open/ (openConversation) until their end is
+ *   queued; a marker found at load time was left by a process that died mid-call, so its
+ *   conversation's end is queued then (after its pending turns), and it does not stay active.
+ *
  * One process per directory: two instances sharing DATA_DIR would deliver each other's items.
  */
 export class TranscriptOutbox {
   readonly dir: string;
   readonly pendingDir: string;
   readonly deadLetterFile: string;
+  readonly openDir: string;
   private readonly queues = new Map<string, Queued[]>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly sleeping = new Set<() => void>();
@@ -77,6 +82,7 @@ export class TranscriptOutbox {
     this.dir = options.dir;
     this.pendingDir = join(options.dir, 'pending');
     this.deadLetterFile = join(options.dir, 'dead-letter.jsonl');
+    this.openDir = join(options.dir, 'open');
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.logger = options.logger ?? silent;
   }
@@ -103,9 +109,25 @@ export class TranscriptOutbox {
     return this.enqueue({ seq: 0, kind: 'turn', conversationId, message: parsed.data, enqueuedAt });
   }
 
-  enqueueEnd(conversationId: string, endedAt?: string): Promise<void> {
+  /** Queues the conversation's end; once that is on disk, the conversation is no longer marked open. */
+  async enqueueEnd(conversationId: string, endedAt?: string): Promise<void> {
     const enqueuedAt = new Date().toISOString();
-    return this.enqueue({ seq: 0, kind: 'end', conversationId, endedAt: endedAt ?? enqueuedAt, enqueuedAt });
+    await this.enqueue({ seq: 0, kind: 'end', conversationId, endedAt: endedAt ?? enqueuedAt, enqueuedAt });
+    await unlink(join(this.openDir, openFileName(conversationId))).catch(() => undefined);
+  }
+
+  /**
+   * Marks a conversation open (its session started here) until enqueueEnd: should this process die
+   * first, the next one to adopt the directory ends it, at `deadline` at the latest. Resolves once on disk.
+   */
+  async openConversation(conversationId: string, deadline: string): Promise<void> {
+    await this.loaded();
+    const marker = OpenConversation.parse({ conversationId, deadline });
+    try {
+      await writeFileDurably(this.openDir, openFileName(conversationId), JSON.stringify(marker));
+    } catch (err) {
+      throw new Error(`transcript outbox could not mark conversation ${conversationId} open under ${this.openDir}: ${(err as Error).message}`);
+    }
   }
 
   /** Items not yet delivered or dead-lettered (on disk, or being written). */
@@ -156,6 +178,7 @@ export class TranscriptOutbox {
 
   private async load() {
     await mkdir(this.pendingDir, { recursive: true, mode: 0o700 });
+    await mkdir(this.openDir, { recursive: true, mode: 0o700 });
     const names = (await readdir(this.pendingDir)).sort();
     let loaded = 0;
     for (const name of names) {
@@ -179,6 +202,32 @@ export class TranscriptOutbox {
       loaded++;
     }
     if (loaded) this.logger.log({ msg: `transcript outbox: replaying ${loaded} pending item(s) from an earlier run`, pending: loaded });
+    await this.endLeftOpen();
+  }
+
+  /** Queues the end of every conversation a process that died left open (see openConversation). */
+  private async endLeftOpen() {
+    let ended = 0;
+    for (const name of (await readdir(this.openDir)).sort()) {
+      const file = join(this.openDir, name);
+      if (name.endsWith('.tmp')) {
+        await unlink(file);
+        continue;
+      }
+      const marker = OpenConversation.safeParse(safeJson(await readFile(file, 'utf8').catch(() => '')));
+      if (marker.success) {
+        const now = new Date().toISOString();
+        const endedAt = marker.data.deadline < now ? marker.data.deadline : now;
+        const item: OutboxItem = { seq: this.nextSeq++, kind: 'end', conversationId: marker.data.conversationId, endedAt, enqueuedAt: now };
+        await writeFileDurably(this.pendingDir, itemFileName(item.seq), JSON.stringify(item));
+        this.queueOf(item.conversationId).push({ item, stored: Promise.resolve() });
+        ended++;
+      } else {
+        this.logger.error({ msg: `transcript outbox: unreadable open-conversation marker ${name} removed`, dir: this.openDir });
+      }
+      await unlink(file);
+    }
+    if (ended) this.logger.warn({ msg: `transcript outbox: ending ${ended} conversation(s) an earlier process left open (it stopped mid-call)`, ended });
   }
 
   private enqueue(draft: OutboxItem): Promise<void> {

@@ -1,6 +1,7 @@
 import { CreateSessionResponse, Session, type CreateSessionRequest } from '@voice/contracts/voice';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { expectError } from '@voice/testing/api-errors';
+import { MediaClient } from '@voice/testing/media-client';
 import { ManualClock } from '../../test/manual-clock';
 import { conversationOf, eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
@@ -134,7 +135,7 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
 
   it('answers 400 naming the offending field', async () => {
     const bad = await api.http.post('/v1/sessions').set(alice.auth).send({ agent: 'Not An Agent' });
-    expect(expectError(bad, 400, 'validation_failed').details).toEqual([{ path: 'body.agent', message: expect.stringContaining('lowercase agent name') }]);
+    expect(expectError(bad, 400, 'validation_failed').details).toEqual([{ path: 'body.agent', message: expect.stringContaining('must be one of the agents') }]);
     const extra = await api.http.post('/v1/sessions').set(alice.auth).send({ room: 'mine' });
     expect(expectError(extra, 400, 'validation_failed').details).toEqual([{ path: 'body', message: 'unknown field(s): room' }]);
     const blank = await api.http.post('/v1/sessions').set(alice.auth).send({ title: '   ' });
@@ -143,6 +144,16 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
     expectError(notJson, 400, 'bad_request', /not valid JSON/);
     const badId = await api.http.get('/v1/sessions/not-a-uuid').set(alice.auth);
     expect(expectError(badId, 400, 'validation_failed').details).toEqual([{ path: 'params.id', message: 'must be a UUID' }]);
+    expect(api.app.get(SessionsService).activeCount(alice.userId)).toBe(0);
+  });
+
+  it('refuses an agent that is not one of the defined agents (prototype names included), listing the allowed ones, and leaves no session', async () => {
+    for (const agent of ['admin', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const res = await api.http.post('/v1/sessions').set(alice.auth).send({ agent });
+      expect(expectError(res, 400, 'validation_failed').details).toEqual([
+        { path: 'body.agent', message: 'must be one of the agents: receptionist, scheduler, billing (or leave it out for receptionist)' },
+      ]);
+    }
     expect(api.app.get(SessionsService).activeCount(alice.userId)).toBe(0);
   });
 
@@ -183,7 +194,8 @@ describe('session time cap (SESSION_MAX_MINUTES, manual clock)', () => {
   let api: VoiceApi;
   const clock = new ManualClock();
   beforeAll(async () => {
-    api = await startVoiceApi({ SESSION_MAX_MINUTES: '2', MAX_SESSIONS_PER_USER: '1' }, { clock });
+    // A ticket outliving the cap: this is about the cap, not about sessions nobody connects to (below).
+    api = await startVoiceApi({ SESSION_MAX_MINUTES: '2', MAX_SESSIONS_PER_USER: '1', TICKET_TTL_SECONDS: '600' }, { clock });
   });
   afterAll(() => api?.close());
 
@@ -210,5 +222,48 @@ describe('session time cap (SESSION_MAX_MINUTES, manual clock)', () => {
     expect(next.id).not.toBe(session.id);
     await api.http.delete(`/v1/sessions/${next.id}`).set(user.auth).expect(200);
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('sessions nobody connects to (TICKET_TTL_SECONDS, manual clock)', () => {
+  let api: VoiceApi;
+  const clock = new ManualClock();
+  beforeAll(async () => {
+    api = await startVoiceApi({ TICKET_TTL_SECONDS: '60', MAX_SESSIONS_PER_USER: '1' }, { clock });
+  });
+  afterAll(() => api?.close());
+
+  it('ends a session whose ticket expired unused: the slot is free again and the conversation ended', async () => {
+    const user = await registerUser();
+    const session = await start(api, user);
+    const ended = firstValueFrom(api.app.get(SessionsService).ended$.pipe(take(1), toArray()));
+
+    clock.advance(59_999);
+    expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body.status).toBe('active');
+    expectError(await api.http.post('/v1/sessions').set(user.auth).send({}), 429, 'rate_limited');
+
+    clock.advance(1);
+    expect(await ended).toEqual([expect.objectContaining({ sessionId: session.id, reason: 'unconnected' })]);
+    const endedAt = new Date(clock.now()).toISOString();
+    expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body).toMatchObject({ status: 'ended', endedAt });
+    await eventually(async () => expect((await conversationOf(user, session.conversationId)).body).toMatchObject({ status: 'ended', endedAt }));
+
+    const next = await start(api, user);
+    await api.http.delete(`/v1/sessions/${next.id}`).set(user.auth).expect(200);
+  });
+
+  it('keeps a session whose ticket was used after the ticket expires', async () => {
+    const user = await registerUser();
+    const session = await start(api, user);
+    if (session.connection.type !== 'websocket') throw new Error('expected the websocket transport');
+    const client = await MediaClient.connect(session.connection.url);
+    try {
+      await client.waitFor('ready');
+      clock.advance(60_000);
+      expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth).expect(200)).body.status).toBe('active');
+    } finally {
+      await api.http.delete(`/v1/sessions/${session.id}`).set(user.auth).expect(200);
+      await eventually(() => expect(client.closed).toBeDefined());
+    }
   });
 });

@@ -16,8 +16,11 @@ import { websocketUrl } from './websocket-url';
 
 export const LIVEKIT_ROOMS = Symbol('LIVEKIT_ROOMS');
 
-/** Why a session ended: the user (DELETE), the time cap, the media layer hanging up, or shutdown. */
-export type SessionEndReason = 'user' | 'timeout' | 'hangup' | 'shutdown';
+/**
+ * Why a session ended: the user (DELETE), the time cap, the media layer hanging up, shutdown, or
+ * its ticket expiring before anyone connected with it.
+ */
+export type SessionEndReason = 'user' | 'timeout' | 'hangup' | 'shutdown' | 'unconnected';
 
 export interface SessionEnded {
   sessionId: string;
@@ -38,7 +41,10 @@ export interface SessionRecord {
   createdAt: number;
   expiresAt: number;
   endedAt: number | null;
+  /** When its media connection was admitted; null while nobody has connected. */
+  connectedAt: number | null;
   cancelTimer?: () => void;
+  cancelConnectTimer?: () => void;
 }
 
 /** Ended sessions stay readable (GET) this long, then are forgotten. */
@@ -91,6 +97,7 @@ export class SessionsService implements BeforeApplicationShutdown {
     try {
       const conversation = await this.createConversation(user, input);
       const now = this.clock.now();
+      await this.markOpen(conversation.id, now + this.config.SESSION_MAX_MINUTES * 60_000);
       const record: SessionRecord = {
         id: randomUUID(),
         userId: user.userId,
@@ -101,10 +108,19 @@ export class SessionsService implements BeforeApplicationShutdown {
         createdAt: now,
         expiresAt: now + this.config.SESSION_MAX_MINUTES * 60_000,
         endedAt: null,
+        connectedAt: null,
       };
       const connection = await this.connect(record);
       this.sessions.set(record.id, record);
       record.cancelTimer = this.clock.setTimer(record.expiresAt - now, () => void this.end(record.id, 'timeout'));
+      if (connection.type === 'websocket') {
+        // Nobody can connect once the ticket has expired: a session still unconnected then is abandoned,
+        // and must not hold one of the user's slots (nor leave its conversation active) until the time cap.
+        const ticketLeft = Date.parse(connection.ticketExpiresAt) - this.clock.now();
+        record.cancelConnectTimer = this.clock.setTimer(ticketLeft, () => {
+          if (record.connectedAt === null) void this.end(record.id, 'unconnected');
+        });
+      }
       this.logger.log({ msg: 'voice session started', sessionId: record.id, conversationId: record.conversationId, transport: record.transport });
       return {
         ...toSession(record),
@@ -121,6 +137,14 @@ export class SessionsService implements BeforeApplicationShutdown {
     const record = this.sessions.get(id);
     if (!record || record.userId !== userId) throw ApiError.notFound('Session');
     return record;
+  }
+
+  /** The media layer admitted a connection to the session (its ticket was redeemed): it is no longer abandoned when the ticket expires. */
+  markConnected(id: string): void {
+    const record = this.sessions.get(id);
+    if (!record || record.connectedAt !== null) return;
+    record.connectedAt = this.clock.now();
+    record.cancelConnectTimer?.();
   }
 
   /** Any session by id, for the media layer (which has already checked who is asking). */
@@ -150,6 +174,7 @@ export class SessionsService implements BeforeApplicationShutdown {
     record.status = 'ended';
     record.endedAt = this.clock.now();
     record.cancelTimer?.();
+    record.cancelConnectTimer?.();
     this.tickets.revokeSession(id);
     this.logger.log({ msg: `voice session ended (${reason})`, sessionId: id, conversationId: record.conversationId });
     this.ended$.next({ sessionId: id, conversationId: record.conversationId, userId: record.userId, transport: record.transport, reason });
@@ -197,6 +222,17 @@ export class SessionsService implements BeforeApplicationShutdown {
       }
       this.logger.warn({ msg: `cannot create the conversation for a new session: ${err.message}` });
       throw unavailable('the conversation store');
+    }
+  }
+
+  /** Marks the conversation open on disk, so that it is ended even if this process dies mid-call (see TranscriptOutbox). */
+  private async markOpen(conversationId: string, deadline: number) {
+    try {
+      await this.outbox.openConversation(conversationId, new Date(deadline).toISOString());
+    } catch (err) {
+      this.logger.error({ msg: (err as Error).message });
+      await this.persistence.endConversation(conversationId).catch(() => undefined);
+      throw unavailable('the transcript outbox');
     }
   }
 

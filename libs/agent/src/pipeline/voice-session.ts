@@ -31,8 +31,11 @@ export interface VoiceSessionOptions {
   greeting?: string;
   sendAudio(frame: Int16Array): void;
   sendEvent(event: ServerEvent): void;
-  /** Every finished turn, in order: the transport writes it to the outbox. */
-  onTurn(turn: FinishedTurn): void;
+  /**
+   * Every finished turn, in order: the transport writes it to the outbox. A promise it returns
+   * settles once the turn is durable; the caller's final transcript is announced only after that.
+   */
+  onTurn(turn: FinishedTurn): void | Promise<void>;
   log: RunnerLog & { info(data: Record<string, unknown>, message: string): void };
   playoutLeadMs?: number;
   /** How long to wait for the client's own playback report after a `clear`. */
@@ -134,18 +137,27 @@ export class VoiceSession {
     if (reply) {
       reply.abort.abort();
       const played = this.playout.clear();
-      this.store(this.finishReply(reply, played, reply.audioMs > played + 1));
+      void this.store(this.finishReply(reply, played, reply.audioMs > played + 1));
     }
     this.playout.close();
     await this.frames;
     await this.stored;
   }
 
-  private store(turn: FinishedTurn | undefined | Promise<FinishedTurn | undefined>) {
-    this.stored = this.stored
+  /** Queues the turn for onTurn after every earlier one; resolves true once it is stored, false when storing failed. */
+  private store(turn: FinishedTurn | undefined | Promise<FinishedTurn | undefined>): Promise<boolean> {
+    const stored = this.stored
       .then(() => turn)
-      .then((t) => t && this.o.onTurn(t))
-      .catch((err: unknown) => this.o.log.error({ err }, 'storing a turn failed'));
+      .then(async (t) => {
+        if (t) await this.o.onTurn(t);
+        return true;
+      })
+      .catch((err: unknown) => {
+        this.o.log.error({ err }, 'storing a turn failed');
+        return false;
+      });
+    this.stored = stored.then(() => undefined);
+    return stored;
   }
 
   private onSpeechStart(preRoll: Int16Array[]) {
@@ -187,7 +199,7 @@ export class VoiceSession {
     this.o.sendEvent({ type: 'clear', turnId: reply.id });
     // Only the client knows what it played (its buffer, its start-up delay): its report decides
     // the cut; our estimate stands in when no report comes in time.
-    this.store(
+    void this.store(
       new Promise<FinishedTurn | undefined>((resolve) => {
         const settle = (playedMs: number) => {
           this.awaitingPlayback.delete(reply.id);
@@ -202,9 +214,9 @@ export class VoiceSession {
 
   private async userTurn(text: string, timing: Timing, turnId: string = randomUUID()) {
     if (this.closed) return;
-    this.o.sendEvent({ type: 'transcript', turnId, role: 'user', text, final: true });
     this.interrupt();
-    this.store({
+    // Write, then announce: a turn the caller sees as final is already stored, so a crash right after cannot lose it.
+    const stored = await this.store({
       id: turnId,
       role: 'user',
       text,
@@ -212,6 +224,9 @@ export class VoiceSession {
       latency: { endOfUtteranceMs: Math.round(timing.endOfUtteranceMs), sttMs: Math.round(timing.sttMs) },
       createdAt: new Date().toISOString(),
     });
+    if (this.closed) return;
+    this.o.sendEvent({ type: 'transcript', turnId, role: 'user', text, final: true });
+    if (!stored) this.o.sendEvent({ type: 'error', code: 'internal', message: 'What you just said could not be saved to the conversation history.' });
     await this.respond(text, timing);
   }
 
@@ -242,7 +257,7 @@ export class VoiceSession {
       await this.playout.idle();
       if (this.reply !== reply) return;
       this.reply = undefined;
-      this.store(this.finishReply(reply, reply.audioMs, false));
+      void this.store(this.finishReply(reply, reply.audioMs, false));
     } catch (err) {
       if (!reply.abort.signal.aborted) this.o.log.error({ err }, 'reply failed');
     }
@@ -255,7 +270,7 @@ export class VoiceSession {
     await this.playout.idle();
     if (this.reply !== reply) return;
     this.reply = undefined;
-    this.store(this.finishReply(reply, reply.audioMs, false));
+    void this.store(this.finishReply(reply, reply.audioMs, false));
   }
 
   private newReply(timing: Timing | undefined): Reply {

@@ -1,6 +1,7 @@
 import { getBalance, getClaims } from './billing-tools';
 import { bookAppointment, cancelAppointment, findFreeSlots, listDoctors, listMyAppointments, moveAppointment } from './scheduling-tools';
 import { transferTool, type AgentDefinition, type AgentSet } from '@voice/agent/agents';
+import { VOICE_AGENT_NAMES, type VoiceAgentName } from '@voice/contracts/voice';
 import { localDate, weekdayOf } from '../calendar/calendar';
 import { clinicToolFailure } from './clinic-errors';
 import type { ClinicContext, ClinicTool } from './context';
@@ -58,7 +59,8 @@ export const APOLOGY = "I'm sorry, I'm having trouble with that right now. Could
 
 /** The clinic's front desk: the receptionist greets and routes, the scheduler books, billing answers money questions. */
 export const CLINIC_AGENTS: AgentSet<ClinicContext> = {
-  agents: { receptionist, scheduler, billing },
+  // Exactly the agents the voice contract names: a session may start with any of them and no other.
+  agents: { receptionist, scheduler, billing } satisfies Record<VoiceAgentName, AgentDefinition<ClinicContext>>,
   start: 'receptionist',
   greeting: GREETING,
   apology: APOLOGY,
@@ -70,4 +72,4 @@ export const CLINIC_AGENTS: AgentSet<ClinicContext> = {
 };
 
 /** Names of the clinic's agents, the one a conversation starts with first. */
-export const CLINIC_AGENT_NAMES = Object.keys(CLINIC_AGENTS.agents);
+export const CLINIC_AGENT_NAMES: readonly VoiceAgentName[] = VOICE_AGENT_NAMES;

@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { AgentName } from '../persistence/common';
+
+/** The agents a voice session may start with: the clinic front desk's (libs/clinic defines them under these names). */
+export const VOICE_AGENT_NAMES = ['receptionist', 'scheduler', 'billing'] as const;
+export const VoiceAgentName = z.enum(VOICE_AGENT_NAMES, {
+  error: () => `must be one of the agents: ${VOICE_AGENT_NAMES.join(', ')} (or leave it out for ${VOICE_AGENT_NAMES[0]})`,
+});
+export type VoiceAgentName = z.infer<typeof VoiceAgentName>;
 
 export const CreateSessionRequest = z
   .object({
-    agent: AgentName.optional(),
+    agent: VoiceAgentName.optional(),
     title: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
