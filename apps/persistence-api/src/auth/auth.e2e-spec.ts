@@ -167,6 +167,12 @@ describe('auth', () => {
       expect(setCookies(wrong)).toEqual([]);
     });
 
+    it('lets 20 concurrent right-password sign-ins to one account through: none is throttled', async () => {
+      const { input } = await registerUser(t);
+      const results = await Promise.all(Array.from({ length: 20 }, () => login({ email: input.email, password: input.password } satisfies LoginRequest)));
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    }, 120_000);
+
     it('sets the refresh cookie like register does', async () => {
       const { input } = await registerUser(t);
       const res = await login({ email: input.email, password: input.password } satisfies LoginRequest).expect(200);
@@ -654,4 +660,22 @@ describe('failed logins with REDIS_URL: two instances count together', () => {
     expectError(await login(b, input.password), 429, 'rate_limited');
     expectError(await login(a, input.password), 429, 'rate_limited');
   });
+});
+
+// One instance: the passport strategy is process-wide, so two apps in one process share the last one's.
+describe('right-password sign-ins with REDIS_URL', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ REDIS_URL: TEST_REDIS_URL, TRUST_PROXY_HOPS: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('lets 20 concurrent right-password sign-ins to one account through while counting in Redis', async () => {
+    const { input } = await registerUser(t);
+    // Redis outlives the test run: a client address of its own keeps earlier runs' counts out.
+    const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
+    const body = { email: input.email, password: input.password } satisfies LoginRequest;
+    const results = await Promise.all(Array.from({ length: 20 }, () => t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send(body)));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+  }, 120_000);
 });

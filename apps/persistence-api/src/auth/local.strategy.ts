@@ -30,7 +30,10 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
       await this.throttle.abandoned(attempt);
       throw err;
     }
-    if (!user) throw ApiError.unauthorized('Email or password is incorrect');
+    if (!user) {
+      await this.throttle.failed(attempt);
+      throw ApiError.unauthorized('Email or password is incorrect');
+    }
     await this.throttle.succeeded(attempt);
     return user;
   }
