@@ -113,6 +113,29 @@ describe('auth', () => {
       expect(attrs).not.toContain('secure');
     });
 
+    it.each(['password12', 'qwerty1234', 'letmein123', 'abcd123456'])('refuses the common password %s with 400 saying how to choose one', async (password) => {
+      const res = await t.http.post('/v1/auth/register').send({ email: uniqueEmail('weak'), password } satisfies RegisterRequest);
+      const error = expectError(res, 400, 'validation_failed', /^Invalid request: body\.password is too easy to guess/);
+      expect(error.details).toEqual([{ path: 'body.password', message: expect.stringMatching(/is too easy to guess\..*Use a longer password/) }]);
+    });
+
+    it('refuses a password built from the account email', async () => {
+      const email = uniqueEmail('margarethamilton');
+      const res = await t.http.post('/v1/auth/register').send({ email, password: `${email.split('@')[0]}1` } satisfies RegisterRequest);
+      expectError(res, 400, 'validation_failed', /too easy to guess/);
+    });
+
+    it('compares passwords in Unicode NFKC form: another encoding of the same characters signs in', async () => {
+      // Composed "è" (U+00E8) at registration; "e" + a combining accent, and full-width digits, at sign-in.
+      const email = uniqueEmail('unicode');
+      await t.http
+        .post('/v1/auth/register')
+        .send({ email, password: 'cr\u00e8me br\u00fbl\u00e9e 2024 sur la table' } satisfies RegisterRequest)
+        .expect(201);
+      await login({ email, password: 'cre\u0300me bru\u0302le\u0301e \uff12\uff10\uff12\uff14 sur la table' } satisfies LoginRequest).expect(200);
+      expectError(await login({ email, password: 'creme brulee 2024 sur la table' } satisfies LoginRequest), 401, 'unauthorized');
+    });
+
     it('refuses a second account for the same email with 409 naming body.email', async () => {
       const { input } = await registerUser(t);
       const res = await t.http.post('/v1/auth/register').send({ email: input.email, password: 'another-password-7' } satisfies RegisterRequest);
