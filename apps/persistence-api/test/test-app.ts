@@ -13,6 +13,7 @@ import { createDataSource } from '../src/database/data-source';
 import { createApp } from '../src/server';
 
 export const SERVICE_SECRET = 'test-voice-api-secret-0123456789';
+export const WEB_SECRET = 'test-web-client-secret-0123456789';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -37,6 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'info',
     DATA_DIR: dataDir,
     VOICE_API_CLIENT_SECRET: SERVICE_SECRET,
+    WEB_CLIENT_SECRET: WEB_SECRET,
     ...(testDb() === 'postgres' ? { DATABASE_URL: process.env.PERSISTENCE_TEST_PG_URL as string } : {}),
     ...env,
   });

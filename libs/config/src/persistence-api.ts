@@ -1,5 +1,20 @@
 import { z } from 'zod';
-import { bool, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, redisUrl, setting, timeZone, type Env } from './core';
+import {
+  bool,
+  csv,
+  loadConfig,
+  LogLevel,
+  NodeEnv,
+  port,
+  productionRequired,
+  redisUrl,
+  serviceSecret,
+  setting,
+  timeZone,
+  TRUST_PROXY_HOPS_DESCRIPTION,
+  trustProxyHops,
+  type Env,
+} from './core';
 
 const postgresUrl = z
   .string()
@@ -58,9 +73,14 @@ const base = z.object({
     description: 'Comma-separated Host header values accepted in production, e.g. myapp.azurewebsites.net.',
     requiredInProduction: true,
   }),
-  TRUST_PROXY_HOPS: setting(z.coerce.number().int().min(0).max(5).default(1), {
-    description: 'How many proxies in front of the app to trust for X-Forwarded-* (App Service: 1).',
+  WEB_CLIENT_SECRET: setting(serviceSecret(), {
+    description:
+      "Secret of web's service credential. Only a request carrying it (header X-Client-Secret) may name the browser's address (X-Client-Address) for sign-in throttling and rate limits; anyone else's X-Client-Address is ignored. Set the same value in web.",
+    secret: true,
+    requiredInProduction: true,
+    defaultNote: 'development: dev-web-client-secret-change-me',
   }),
+  TRUST_PROXY_HOPS: setting(trustProxyHops, { description: TRUST_PROXY_HOPS_DESCRIPTION }),
   SESSION_COOKIE_SECURE: setting(bool(), {
     description: 'Mark the refresh cookie Secure.',
     defaultNote: 'true in production, false otherwise',
@@ -89,6 +109,7 @@ export const persistenceApiSchema = base.transform((c) => {
     ...c,
     SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? production,
     VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
+    WEB_CLIENT_SECRET: c.WEB_CLIENT_SECRET ?? 'dev-web-client-secret-change-me',
     CORS_ALLOWED_ORIGINS: c.CORS_ALLOWED_ORIGINS.length || production ? c.CORS_ALLOWED_ORIGINS : ['http://localhost:3000', 'http://127.0.0.1:3000'],
   };
 });

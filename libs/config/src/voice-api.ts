@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { ConfigError, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, timeZone, type Env } from './core';
+import {
+  ConfigError,
+  csv,
+  loadConfig,
+  LogLevel,
+  NodeEnv,
+  port,
+  productionRequired,
+  setting,
+  timeZone,
+  TRUST_PROXY_HOPS_DESCRIPTION,
+  trustProxyHops,
+  type Env,
+} from './core';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const wsOrHttpUrl = z.url({ protocol: /^(wss?|https?)$/, message: 'must be a ws(s):// or http(s):// URL' });
@@ -39,9 +52,7 @@ const base = z.object({
     description: 'Comma-separated Host header values accepted in production, e.g. myvoice.azurewebsites.net.',
     requiredInProduction: true,
   }),
-  TRUST_PROXY_HOPS: setting(z.coerce.number().int().min(0).max(5).default(1), {
-    description: 'How many proxies in front of the app to trust for X-Forwarded-* (App Service: 1).',
-  }),
+  TRUST_PROXY_HOPS: setting(trustProxyHops, { description: TRUST_PROXY_HOPS_DESCRIPTION }),
   MAX_SESSIONS_PER_USER: setting(z.coerce.number().int().min(1).max(100).default(3), { description: 'Concurrent voice sessions per user.' }),
   SESSION_MAX_MINUTES: setting(z.coerce.number().int().min(1).max(240).default(30), { description: 'Every session ends after this long.' }),
   TICKET_TTL_SECONDS: setting(z.coerce.number().int().min(5).max(600).default(60), { description: 'Lifetime of a single-use WebSocket ticket.' }),

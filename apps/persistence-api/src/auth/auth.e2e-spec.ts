@@ -581,11 +581,11 @@ describe('auth', () => {
 describe('auth with secure cookies and a low failed-login limit', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ SESSION_COOKIE_SECURE: 'true', LOGIN_MAX_FAILURES: '3' });
+    t = await startTestApp({ SESSION_COOKIE_SECURE: 'true', LOGIN_MAX_FAILURES: '3', TRUST_PROXY_HOPS: '1' });
   });
   afterAll(() => t.close());
 
-  // Each test signs in from its own client address (TRUST_PROXY_HOPS=1 honours X-Forwarded-For),
+  // Each test signs in from its own client address (TRUST_PROXY_HOPS=1, as behind App Service, honours X-Forwarded-For),
   // so the per-address counter of one test does not leak into another.
   const login = (body: LoginRequest, address: string) => t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send(body);
 
@@ -665,7 +665,7 @@ describe('failed logins with REDIS_URL: two instances count together', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    [a, b] = await Promise.all([0, 1].map(() => startTestApp({ REDIS_URL: TEST_REDIS_URL, LOGIN_MAX_FAILURES: '3' })));
+    [a, b] = await Promise.all([0, 1].map(() => startTestApp({ REDIS_URL: TEST_REDIS_URL, LOGIN_MAX_FAILURES: '3', TRUST_PROXY_HOPS: '1' })));
   });
   afterAll(() => Promise.all([a, b].map((t) => t?.close())));
 
