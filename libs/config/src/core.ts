@@ -59,6 +59,9 @@ export const trustProxyHops = z.coerce.number().int().min(0).max(5).default(0);
 export const TRUST_PROXY_HOPS_DESCRIPTION =
   'How many proxies in front of the app to trust for X-Forwarded-For/-Proto. 0: clients connect directly and any X-Forwarded-For they send is ignored. App Service: 1 (its front end).';
 
+/** Requests per minute allowed by a rate limit. */
+export const perMinute = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+
 /** A shared secret between two of our services. */
 export const serviceSecret = () => z.string().min(24, 'must be at least 24 characters').optional();
 

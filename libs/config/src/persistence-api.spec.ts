@@ -23,6 +23,8 @@ describe('persistence-api config', () => {
       CORS_ALLOWED_ORIGINS: ['http://localhost:3000', 'http://127.0.0.1:3000'],
       // No proxy unless one is configured: a client's own X-Forwarded-For is not believed.
       TRUST_PROXY_HOPS: 0,
+      RATE_LIMIT_PER_MINUTE: 100,
+      RATE_LIMIT_AUTH_PER_MINUTE: 10,
     });
     expect(config.DATABASE_URL).toBeUndefined();
   });

@@ -5,6 +5,7 @@ import {
   loadConfig,
   LogLevel,
   NodeEnv,
+  perMinute,
   port,
   productionRequired,
   redisUrl,
@@ -94,9 +95,17 @@ const base = z.object({
   LOGIN_LOCKOUT_SECONDS: setting(z.coerce.number().int().min(1).max(86_400).default(900), {
     description: 'Window and lockout length for failed-login throttling.',
   }),
+  RATE_LIMIT_PER_MINUTE: setting(perMinute(100), {
+    description:
+      'Requests per minute for each signed-in user, or each client address when anonymous; more get 429 with Retry-After. /health and service credentials (voice-api) are never limited.',
+  }),
+  RATE_LIMIT_AUTH_PER_MINUTE: setting(perMinute(10), {
+    description:
+      'Requests per minute from one client address to the endpoints that hash passwords (/v1/auth/register, /v1/auth/login, /v1/auth/token), together.',
+  }),
   REDIS_URL: setting(redisUrl.optional(), {
     description:
-      'Redis for the failed-login counts, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset, or while it is unreachable: each instance counts on its own.',
+      'Redis for the failed-login counts and the request-rate counters, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: each instance counts on its own. While it is unreachable, failed logins are counted per instance and request rates are not limited.',
     secret: true,
   }),
   CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'IANA time zone the clinic shifts are written in.' }),

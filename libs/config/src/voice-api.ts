@@ -5,8 +5,10 @@ import {
   loadConfig,
   LogLevel,
   NodeEnv,
+  perMinute,
   port,
   productionRequired,
+  redisUrl,
   setting,
   timeZone,
   TRUST_PROXY_HOPS_DESCRIPTION,
@@ -53,6 +55,14 @@ const base = z.object({
     requiredInProduction: true,
   }),
   TRUST_PROXY_HOPS: setting(trustProxyHops, { description: TRUST_PROXY_HOPS_DESCRIPTION }),
+  RATE_LIMIT_PER_MINUTE: setting(perMinute(100), {
+    description: 'Requests per minute for each signed-in user, or each client address when anonymous; more get 429 with Retry-After. /health is never limited.',
+  }),
+  REDIS_URL: setting(redisUrl.optional(), {
+    description:
+      'Redis for the request-rate counters, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: each instance counts on its own; while it is unreachable, request rates are not limited.',
+    secret: true,
+  }),
   MAX_SESSIONS_PER_USER: setting(z.coerce.number().int().min(1).max(100).default(3), { description: 'Concurrent voice sessions per user.' }),
   SESSION_MAX_MINUTES: setting(z.coerce.number().int().min(1).max(240).default(30), { description: 'Every session ends after this long.' }),
   TICKET_TTL_SECONDS: setting(z.coerce.number().int().min(5).max(600).default(60), { description: 'Lifetime of a single-use WebSocket ticket.' }),
