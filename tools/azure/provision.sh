@@ -199,10 +199,11 @@ random_hex() { openssl rand -hex 32; }
 # Upper, lower and a symbol guarantee PostgreSQL's complexity rule; all URL-safe.
 postgres_password() { printf 'Pg-%s' "$(openssl rand -hex 24)"; }
 
-note "Secrets: the JWT signing key, the voice-api service secret, the PostgreSQL admin password"
+note "Secrets: the JWT signing key, the voice-api and web service secrets, the PostgreSQL admin password"
 ensure_secret jwt-private-key '<jwt-private-key>' \
   "openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt | awk '{printf \"%s\\\\n\", \$0}'" jwt_private_key
 ensure_secret voice-api-client-secret '<voice-api-client-secret>' 'openssl rand -hex 32' random_hex
+ensure_secret web-client-secret '<web-client-secret>' 'openssl rand -hex 32' random_hex
 ensure_secret postgres-admin-password '<postgres-admin-password>' "printf 'Pg-%s' \"\$(openssl rand -hex 24)\"" postgres_password
 
 # --- web apps ------------------------------------------------------------------------------------
@@ -275,18 +276,21 @@ for app in "${APPS[@]}"; do
     "WEBSITE_SWAP_WARMUP_PING_PATH=${HEALTH[$app]}" WEBSITE_SWAP_WARMUP_PING_STATUSES=200
     "APPLICATIONINSIGHTS_CONNECTION_STRING=$INSIGHTS_CONNECTION" 'ApplicationInsightsAgent_EXTENSION_VERSION=~3')
   # The variables of the app's schema in libs/config (the tables in DEPLOYMENT.md).
-  settings=(NODE_ENV=production)
+  # App Service's front end is the one proxy in front of each app: it appends the client's address.
+  settings=(NODE_ENV=production TRUST_PROXY_HOPS=1)
   case $app in
     persistence-api)
       kv_ref database-url && settings+=("DATABASE_URL=$KV_REF")
       kv_ref jwt-private-key && settings+=("JWT_PRIVATE_KEY=$KV_REF")
       kv_ref voice-api-client-secret && settings+=("VOICE_API_CLIENT_SECRET=$KV_REF")
+      kv_ref web-client-secret && settings+=("WEB_CLIENT_SECRET=$KV_REF")
       settings+=("ALLOWED_HOSTS=${HOSTS[$app]}" "CORS_ALLOWED_ORIGINS=${ORIGINS[web]}" "DB_POOL_MAX=$DB_POOL_MAX") ;;
     voice-api)
       kv_ref voice-api-client-secret && settings+=("VOICE_API_CLIENT_SECRET=$KV_REF")
       settings+=("PERSISTENCE_API_URL=$PERSISTENCE_URL" "ALLOWED_HOSTS=${HOSTS[$app]}" "CORS_ORIGINS=${ORIGINS[web]}"
         DATA_DIR=/home/data/voice-api) ;;
     web)
+      kv_ref web-client-secret && settings+=("WEB_CLIENT_SECRET=$KV_REF")
       settings+=("PERSISTENCE_API_URL=$PERSISTENCE_URL" "VOICE_API_URL=$VOICE_URL") ;;
   esac
   # Both APIs must agree on the clinic's time zone.

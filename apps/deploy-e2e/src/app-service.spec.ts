@@ -132,6 +132,7 @@ function unpack(app: App): string {
 const secret = () => randomBytes(24).toString('base64url');
 const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 const serviceSecret = secret();
+const webSecret = secret();
 
 /** App Service's environment: PATH, HOME=/home of its own, and the App Settings; nothing from this shell. */
 function appEnv(app: App, settings: Record<string, string>): Record<string, string> {
@@ -146,6 +147,7 @@ function persistenceSettings(port: number, databaseUrl: string, webUrl: string):
     // An App Setting holds one line: the PEM with literal \n escapes, as DEPLOYMENT.md says.
     JWT_PRIVATE_KEY: signingKey.trim().replace(/\n/g, '\\n'),
     VOICE_API_CLIENT_SECRET: serviceSecret,
+    WEB_CLIENT_SECRET: webSecret,
     ALLOWED_HOSTS: '127.0.0.1,localhost',
     CORS_ALLOWED_ORIGINS: webUrl,
   };
@@ -289,7 +291,13 @@ describe('the three apps started by their startup scripts, with production App S
     services.web = startupScript(
       'web',
       wwwroot.web,
-      appEnv('web', { NODE_ENV: 'production', PORT: String(webPort), PERSISTENCE_API_URL: urls.persistence, VOICE_API_URL: urls.voice }),
+      appEnv('web', {
+        NODE_ENV: 'production',
+        PORT: String(webPort),
+        PERSISTENCE_API_URL: urls.persistence,
+        VOICE_API_URL: urls.voice,
+        WEB_CLIENT_SECRET: webSecret,
+      }),
       logDir,
     );
     await Promise.all([waitForHealth(services['voice-api'], HEALTH_PATHS['voice-api']), waitForHealth(services.web, HEALTH_PATHS.web)]);

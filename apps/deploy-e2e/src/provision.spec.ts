@@ -205,6 +205,8 @@ describe('tools/azure/provision.sh --dry-run', () => {
       CORS_ORIGINS: `https://${host('web')}`,
       PERSISTENCE_API_URL: `https://${host('persistence-api')}`,
     });
+    // App Service's front end is one proxy: each app trusts exactly one hop of X-Forwarded-For.
+    for (const s of [persistence, voice, web]) expect(s['TRUST_PROXY_HOPS']).toBe('1');
     expect(web).toMatchObject({ PERSISTENCE_API_URL: `https://${host('persistence-api')}`, VOICE_API_URL: `https://${host('voice-api')}` });
     // Key Vault resolves the references; stand in for the values it would return.
     const resolved = (s: Record<string, string>) => ({
@@ -212,6 +214,7 @@ describe('tools/azure/provision.sh --dry-run', () => {
       ...(s['DATABASE_URL'] && { DATABASE_URL: 'postgres://u:p@x.postgres.database.azure.com:5432/voice?sslmode=verify-full' }),
       ...(s['JWT_PRIVATE_KEY'] && { JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\n…' }),
       ...(s['VOICE_API_CLIENT_SECRET'] && { VOICE_API_CLIENT_SECRET: 'f'.repeat(64) }),
+      ...(s['WEB_CLIENT_SECRET'] && { WEB_CLIENT_SECRET: 'e'.repeat(64) }),
     });
     expect(loadPersistenceApiConfig(resolved(persistence)).ALLOWED_HOSTS).toEqual([host('persistence-api')]);
     expect(loadVoiceApiConfig(resolved(voice)).CORS_ORIGINS).toEqual([`https://${host('web')}`]);
@@ -282,9 +285,10 @@ esac
   it('generates the secrets with openssl, stores them through files, and never prints them', () => {
     expect([r.status, r.stderr.slice(-400)]).toEqual([0, expect.any(String)]);
     const secrets = Object.fromEntries(readdirSync(join(state, 'secrets')).map((f) => [f, readFileSync(join(state, 'secrets', f), 'utf8')]));
-    expect(Object.keys(secrets).sort()).toEqual(['database-url', 'jwt-private-key', 'postgres-admin-password', 'voice-api-client-secret']);
+    expect(Object.keys(secrets).sort()).toEqual(['database-url', 'jwt-private-key', 'postgres-admin-password', 'voice-api-client-secret', 'web-client-secret']);
     expect(secrets['jwt-private-key']).toMatch(/^-----BEGIN PRIVATE KEY-----\\n[\s\S]+-----END PRIVATE KEY-----\\n$/);
     expect(secrets['voice-api-client-secret']).toMatch(/^[0-9a-f]{64}$/);
+    expect(secrets['web-client-secret']).toMatch(/^[0-9a-f]{64}$/);
     expect(secrets['database-url']).toBe(
       `postgres://voiceadmin:${secrets['postgres-admin-password']}@voiceagent-prod-pg.postgres.database.azure.com:5432/voice?sslmode=verify-full`,
     );

@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { PersistenceApiConfig } from './config';
 import { DatabaseAvailability } from './database/database-availability';
+import { rateLimits } from './rate-limits';
 
 /** Builds the configured app without listening: main.ts listens, tests use it with supertest. */
 export async function createApp(config: PersistenceApiConfig, logDestination?: DestinationStream): Promise<NestFastifyApplication> {
@@ -18,6 +19,7 @@ export async function createApp(config: PersistenceApiConfig, logDestination?: D
     trustProxyHops: config.TRUST_PROXY_HOPS,
     docs: config.API_DOCS_PUBLIC,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    rateLimit: rateLimits(config),
     logDestination,
     translateError: (err) => translate(err),
   });

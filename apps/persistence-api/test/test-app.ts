@@ -13,6 +13,7 @@ import { createDataSource } from '../src/database/data-source';
 import { createApp } from '../src/server';
 
 export const SERVICE_SECRET = 'test-voice-api-secret-0123456789';
+export const WEB_SECRET = 'test-web-client-secret-0123456789';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -37,6 +38,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'info',
     DATA_DIR: dataDir,
     VOICE_API_CLIENT_SECRET: SERVICE_SECRET,
+    WEB_CLIENT_SECRET: WEB_SECRET,
+    // The suites send many requests from one address; the rate-limit tests set their own budgets.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
     ...(testDb() === 'postgres' ? { DATABASE_URL: process.env.PERSISTENCE_TEST_PG_URL as string } : {}),
     ...env,
   });

@@ -5,6 +5,7 @@ import { createServer } from '@voice/server-kit';
 import type { DestinationStream } from 'pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { VoiceApiConfig } from './config';
+import { rateLimits } from './rate-limits';
 
 /** Builds the configured app without listening: main.ts listens, tests use it directly. */
 export async function createApp(config: VoiceApiConfig, logDestination?: DestinationStream, options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -16,6 +17,7 @@ export async function createApp(config: VoiceApiConfig, logDestination?: Destina
     trustProxyHops: config.TRUST_PROXY_HOPS,
     docs: config.API_DOCS_PUBLIC,
     bodyLimit: 65_536,
+    rateLimit: rateLimits(config),
     logDestination,
   });
   // Before init: the media gateway adds its WebSocket route in onModuleInit.

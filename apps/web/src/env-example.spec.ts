@@ -18,9 +18,15 @@ describe('web .env.example', () => {
   });
 
   it('names every production requirement at once', () => {
-    expect(() => loadWebConfig({ NODE_ENV: 'production' })).toThrow(/PERSISTENCE_API_URL: is required when NODE_ENV=production\n.*VOICE_API_URL: is required/);
-    expect(loadWebConfig({ NODE_ENV: 'production', PERSISTENCE_API_URL: 'https://p.example', VOICE_API_URL: 'https://v.example' }).SESSION_COOKIE_SECURE).toBe(
-      true,
+    expect(() => loadWebConfig({ NODE_ENV: 'production' })).toThrow(
+      /PERSISTENCE_API_URL: is required when NODE_ENV=production\n.*VOICE_API_URL: is required.*\n.*WEB_CLIENT_SECRET: is required/,
     );
+    const production = {
+      NODE_ENV: 'production',
+      PERSISTENCE_API_URL: 'https://p.example',
+      VOICE_API_URL: 'https://v.example',
+      WEB_CLIENT_SECRET: 'w'.repeat(32),
+    };
+    expect(loadWebConfig(production).SESSION_COOKIE_SECURE).toBe(true);
   });
 });

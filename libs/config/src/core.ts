@@ -54,6 +54,17 @@ export const timeZone = z.string().refine((tz) => {
 /** A Redis URL; rediss:// for TLS (Azure Cache for Redis listens on 6380 with TLS only). */
 export const redisUrl = z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' });
 
+/** How many proxies to trust for X-Forwarded-For; 0 (no proxy) unless the platform adds one. */
+export const trustProxyHops = z.coerce.number().int().min(0).max(5).default(0);
+export const TRUST_PROXY_HOPS_DESCRIPTION =
+  'How many proxies in front of the app to trust for X-Forwarded-For/-Proto. 0: clients connect directly and any X-Forwarded-For they send is ignored. App Service: 1 (its front end).';
+
+/** Requests per minute allowed by a rate limit. */
+export const perMinute = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+
+/** A shared secret between two of our services. */
+export const serviceSecret = () => z.string().min(24, 'must be at least 24 characters').optional();
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 /** Names of the settings whose meta marks them required when NODE_ENV=production. */

@@ -21,13 +21,19 @@ describe('persistence-api config', () => {
       ACCESS_TOKEN_TTL_SECONDS: 900,
       SESSION_COOKIE_SECURE: false,
       CORS_ALLOWED_ORIGINS: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+      // No proxy unless one is configured: a client's own X-Forwarded-For is not believed.
+      TRUST_PROXY_HOPS: 0,
+      RATE_LIMIT_PER_MINUTE: 100,
+      RATE_LIMIT_AUTH_PER_MINUTE: 10,
     });
     expect(config.DATABASE_URL).toBeUndefined();
   });
 
   it('names every missing production setting in one message', () => {
     const err = problemsOf({ NODE_ENV: 'production' });
-    expect(err.problems.map((p) => p.variable).sort()).toEqual(['ALLOWED_HOSTS', 'DATABASE_URL', 'JWT_PRIVATE_KEY', 'VOICE_API_CLIENT_SECRET'].sort());
+    expect(err.problems.map((p) => p.variable).sort()).toEqual(
+      ['ALLOWED_HOSTS', 'DATABASE_URL', 'JWT_PRIVATE_KEY', 'VOICE_API_CLIENT_SECRET', 'WEB_CLIENT_SECRET'].sort(),
+    );
     expect(err.message).toContain('DATABASE_URL: is required when NODE_ENV=production');
   });
 
@@ -63,6 +69,7 @@ describe('persistence-api config', () => {
       DATABASE_URL: 'postgres://u:p@db.example:5432/voice?sslmode=verify-full',
       JWT_PRIVATE_KEY: 'pem',
       VOICE_API_CLIENT_SECRET: 'x'.repeat(32),
+      WEB_CLIENT_SECRET: 'w'.repeat(32),
       ALLOWED_HOSTS: 'api.example.com',
     });
     expect(config.SESSION_COOKIE_SECURE).toBe(true);

@@ -1,5 +1,21 @@
 import { z } from 'zod';
-import { bool, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, redisUrl, setting, timeZone, type Env } from './core';
+import {
+  bool,
+  csv,
+  loadConfig,
+  LogLevel,
+  NodeEnv,
+  perMinute,
+  port,
+  productionRequired,
+  redisUrl,
+  serviceSecret,
+  setting,
+  timeZone,
+  TRUST_PROXY_HOPS_DESCRIPTION,
+  trustProxyHops,
+  type Env,
+} from './core';
 
 const postgresUrl = z
   .string()
@@ -62,9 +78,14 @@ const base = z.object({
     description: 'Comma-separated Host header values accepted in production, e.g. myapp.azurewebsites.net.',
     requiredInProduction: true,
   }),
-  TRUST_PROXY_HOPS: setting(z.coerce.number().int().min(0).max(5).default(1), {
-    description: 'How many proxies in front of the app to trust for X-Forwarded-* (App Service: 1).',
+  WEB_CLIENT_SECRET: setting(serviceSecret(), {
+    description:
+      "Secret of web's service credential. Only a request carrying it (header X-Client-Secret) may name the browser's address (X-Client-Address) for sign-in throttling and rate limits; anyone else's X-Client-Address is ignored. Set the same value in web.",
+    secret: true,
+    requiredInProduction: true,
+    defaultNote: 'development: dev-web-client-secret-change-me',
   }),
+  TRUST_PROXY_HOPS: setting(trustProxyHops, { description: TRUST_PROXY_HOPS_DESCRIPTION }),
   SESSION_COOKIE_SECURE: setting(bool(), {
     description: 'Mark the refresh cookie Secure.',
     defaultNote: 'true in production, false otherwise',
@@ -82,9 +103,17 @@ const base = z.object({
   LOGIN_LOCKOUT_SECONDS: setting(z.coerce.number().int().min(1).max(86_400).default(900), {
     description: 'Window and lockout length for failed-login throttling.',
   }),
+  RATE_LIMIT_PER_MINUTE: setting(perMinute(100), {
+    description:
+      'Requests per minute for each signed-in user, or each client address when anonymous; more get 429 with Retry-After. /health and service credentials (voice-api) are never limited.',
+  }),
+  RATE_LIMIT_AUTH_PER_MINUTE: setting(perMinute(10), {
+    description:
+      'Requests per minute from one client address to the endpoints that hash passwords (/v1/auth/register, /v1/auth/login, /v1/auth/token), together.',
+  }),
   REDIS_URL: setting(redisUrl.optional(), {
     description:
-      'Redis for the failed-login counts, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset, or while it is unreachable: each instance counts on its own.',
+      'Redis for the failed-login counts and the request-rate counters, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: each instance counts on its own. While it is unreachable, failed logins are counted per instance and request rates are not limited.',
     secret: true,
   }),
   CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'IANA time zone the clinic shifts are written in.' }),
@@ -102,6 +131,7 @@ export const persistenceApiSchema = base.transform((c) => {
     SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? production,
     API_DOCS_PUBLIC: c.API_DOCS_PUBLIC ?? !production,
     VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
+    WEB_CLIENT_SECRET: c.WEB_CLIENT_SECRET ?? 'dev-web-client-secret-change-me',
     CORS_ALLOWED_ORIGINS: c.CORS_ALLOWED_ORIGINS.length || production ? c.CORS_ALLOWED_ORIGINS : ['http://localhost:3000', 'http://127.0.0.1:3000'],
   };
 });

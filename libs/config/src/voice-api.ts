@@ -1,5 +1,21 @@
 import { z } from 'zod';
-import { bool, ConfigError, csv, loadConfig, LogLevel, NodeEnv, port, productionRequired, setting, timeZone, type Env } from './core';
+import {
+  bool,
+  ConfigError,
+  csv,
+  loadConfig,
+  LogLevel,
+  NodeEnv,
+  perMinute,
+  port,
+  productionRequired,
+  redisUrl,
+  setting,
+  timeZone,
+  TRUST_PROXY_HOPS_DESCRIPTION,
+  trustProxyHops,
+  type Env,
+} from './core';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const wsOrHttpUrl = z.url({ protocol: /^(wss?|https?)$/, message: 'must be a ws(s):// or http(s):// URL' });
@@ -39,8 +55,14 @@ const base = z.object({
     description: 'Comma-separated Host header values accepted in production, e.g. myvoice.azurewebsites.net.',
     requiredInProduction: true,
   }),
-  TRUST_PROXY_HOPS: setting(z.coerce.number().int().min(0).max(5).default(1), {
-    description: 'How many proxies in front of the app to trust for X-Forwarded-* (App Service: 1).',
+  TRUST_PROXY_HOPS: setting(trustProxyHops, { description: TRUST_PROXY_HOPS_DESCRIPTION }),
+  RATE_LIMIT_PER_MINUTE: setting(perMinute(100), {
+    description: 'Requests per minute for each signed-in user, or each client address when anonymous; more get 429 with Retry-After. /health is never limited.',
+  }),
+  REDIS_URL: setting(redisUrl.optional(), {
+    description:
+      'Redis for the request-rate counters, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: each instance counts on its own; while it is unreachable, request rates are not limited.',
+    secret: true,
   }),
   API_DOCS_PUBLIC: setting(bool(), {
     description: 'Serve the OpenAPI UI and document at /docs to anyone. Off in production unless set to true.',

@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { bool, loadConfig, LogLevel, NodeEnv, port, productionRequired, redisUrl, setting, type Env } from './core';
+import {
+  bool,
+  loadConfig,
+  LogLevel,
+  NodeEnv,
+  port,
+  productionRequired,
+  redisUrl,
+  serviceSecret,
+  setting,
+  TRUST_PROXY_HOPS_DESCRIPTION,
+  trustProxyHops,
+  type Env,
+} from './core';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -16,6 +29,14 @@ const base = z.object({
     description: 'Base URL of voice-api, read on the server at run time; browsers open its WebSocket, so it must be public (HTTPS in Azure).',
     requiredInProduction: true,
   }),
+  WEB_CLIENT_SECRET: setting(serviceSecret(), {
+    description:
+      "Secret of web's service credential for persistence-api: sent with sign-in, registration and session refresh so persistence-api takes the browser's address from web. The same value as in persistence-api.",
+    secret: true,
+    requiredInProduction: true,
+    defaultNote: 'development: dev-web-client-secret-change-me',
+  }),
+  TRUST_PROXY_HOPS: setting(trustProxyHops, { description: TRUST_PROXY_HOPS_DESCRIPTION }),
   LIVEKIT_URL: setting(z.url({ protocol: /^(wss?|https?)$/, message: 'must be a ws(s):// or http(s):// URL' }).optional(), {
     description: "LiveKit server URL, when voice-api uses LiveKit: browsers connect to it, so the page's CSP allows it.",
   }),
@@ -44,7 +65,11 @@ const base = z.object({
   }),
 });
 
-export const webSchema = base.transform((c) => ({ ...c, SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? c.NODE_ENV === 'production' }));
+export const webSchema = base.transform((c) => ({
+  ...c,
+  SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? c.NODE_ENV === 'production',
+  WEB_CLIENT_SECRET: c.WEB_CLIENT_SECRET ?? 'dev-web-client-secret-change-me',
+}));
 export const webSettings = base;
 export type WebConfig = z.output<typeof webSchema>;
 

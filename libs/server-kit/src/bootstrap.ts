@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import { ApiError } from './api-error';
 import { AllExceptionsFilter, type ErrorTranslator } from './error-filter';
 import { createLogger, PinoNestLogger } from './logger';
+import { registerRateLimit, type RateLimitOptions } from './rate-limit';
 import { securityHeaders } from './security-headers';
 
 export interface ServerOptions {
@@ -24,6 +25,8 @@ export interface ServerOptions {
   bodyLimit: number;
   /** Serves the OpenAPI UI and document at /docs (API_DOCS_PUBLIC); off, /docs is not a route at all. */
   docs: boolean;
+  /** Request-rate budgets, built from the created app (its providers identify callers); none when unset. */
+  rateLimit?: (app: NestFastifyApplication) => RateLimitOptions;
   /** Where JSON log lines go; stdout by default (tests capture them in memory). */
   logDestination?: DestinationStream;
   /** Turns errors the app recognises into ApiErrors before the error filter answers them. */
@@ -34,7 +37,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Builds the Nest app on Fastify with everything both APIs share: JSON logs with request ids and
- * redaction, helmet, CORS from the allow-list, trusted proxy hops, host checking, one error shape,
+ * redaction, helmet, CORS from the allow-list, trusted proxy hops, host checking, request-rate limits, one error shape,
  * OpenAPI at /docs when `docs` is on, and graceful shutdown on SIGTERM. The caller adds routes and calls listen().
  */
 export async function createServer(module: Type<unknown> | DynamicModule, options: ServerOptions): Promise<NestFastifyApplication> {
@@ -85,6 +88,7 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
     maxAge: 600,
   });
   await app.register(fastifyCookie);
+  if (options.rateLimit) await registerRateLimit(app, options.rateLimit(app));
 
   app.useGlobalFilters(new AllExceptionsFilter(options.translateError));
   // After draining, exit with code 0 rather than re-raising the signal: a stop that App Service (or

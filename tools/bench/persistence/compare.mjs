@@ -45,7 +45,16 @@ const serverUrl = new URL(process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0
 const dbName = `bench_compare_${Date.now()}`;
 const dbUrl = Object.assign(new URL(serverUrl.href), { pathname: `/${dbName}` }).href;
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
-const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', HOST: '127.0.0.1', DATA_DIR: dataDir, DB_POOL_MAX: '10' };
+const env = {
+  ...process.env,
+  NODE_ENV: 'development',
+  DATABASE_URL: dbUrl,
+  LOG_LEVEL: 'warn',
+  HOST: '127.0.0.1',
+  DATA_DIR: dataDir,
+  DB_POOL_MAX: '10',
+  RATE_LIMIT_PER_MINUTE: '1000000',
+};
 const admin = new pg.Client({ connectionString: serverUrl.href });
 let api;
 

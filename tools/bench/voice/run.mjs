@@ -167,13 +167,16 @@ async function main() {
   const [pPort, vPort] = [await freePort(), await freePort()];
   const persistenceUrl = `http://127.0.0.1:${pPort}`;
   const voiceUrl = `http://127.0.0.1:${vPort}`;
-  const persistence = startApp('persistence-api', 'apps/persistence-api/dist/main.js', { PORT: String(pPort), DATA_DIR: persistenceDir });
+  // One bench user drives every call: the request-rate limits would measure only themselves.
+  const unlimited = { RATE_LIMIT_PER_MINUTE: '1000000' };
+  const persistence = startApp('persistence-api', 'apps/persistence-api/dist/main.js', { PORT: String(pPort), DATA_DIR: persistenceDir, ...unlimited });
   await waitForHealth('persistence-api', `${persistenceUrl}/health`, persistence);
   const voice = startApp('voice-api', 'apps/voice-api/dist/main.js', {
     PORT: String(vPort),
     DATA_DIR: join(dataDir, 'voice'),
     PERSISTENCE_API_URL: persistenceUrl,
     MAX_SESSIONS_PER_USER: '100',
+    ...unlimited,
   });
   await waitForHealth('voice-api', `${voiceUrl}/health`, voice);
   step(`persistence-api ${persistenceUrl}, voice-api ${voiceUrl} (offline providers)`);

@@ -113,6 +113,29 @@ describe('auth', () => {
       expect(attrs).not.toContain('secure');
     });
 
+    it.each(['password12', 'qwerty1234', 'letmein123', 'abcd123456'])('refuses the common password %s with 400 saying how to choose one', async (password) => {
+      const res = await t.http.post('/v1/auth/register').send({ email: uniqueEmail('weak'), password } satisfies RegisterRequest);
+      const error = expectError(res, 400, 'validation_failed', /^Invalid request: body\.password is too easy to guess/);
+      expect(error.details).toEqual([{ path: 'body.password', message: expect.stringMatching(/is too easy to guess\..*Use a longer password/) }]);
+    });
+
+    it('refuses a password built from the account email', async () => {
+      const email = uniqueEmail('margarethamilton');
+      const res = await t.http.post('/v1/auth/register').send({ email, password: `${email.split('@')[0]}1` } satisfies RegisterRequest);
+      expectError(res, 400, 'validation_failed', /too easy to guess/);
+    });
+
+    it('compares passwords in Unicode NFKC form: another encoding of the same characters signs in', async () => {
+      // Composed "è" (U+00E8) at registration; "e" + a combining accent, and full-width digits, at sign-in.
+      const email = uniqueEmail('unicode');
+      await t.http
+        .post('/v1/auth/register')
+        .send({ email, password: 'cr\u00e8me br\u00fbl\u00e9e 2024 sur la table' } satisfies RegisterRequest)
+        .expect(201);
+      await login({ email, password: 'cre\u0300me bru\u0302le\u0301e \uff12\uff10\uff12\uff14 sur la table' } satisfies LoginRequest).expect(200);
+      expectError(await login({ email, password: 'creme brulee 2024 sur la table' } satisfies LoginRequest), 401, 'unauthorized');
+    });
+
     it('refuses a second account for the same email with 409 naming body.email', async () => {
       const { input } = await registerUser(t);
       const res = await t.http.post('/v1/auth/register').send({ email: input.email, password: 'another-password-7' } satisfies RegisterRequest);
@@ -166,6 +189,12 @@ describe('auth', () => {
       expectError(unknown, 401, 'unauthorized', 'Email or password is incorrect');
       expect(setCookies(wrong)).toEqual([]);
     });
+
+    it('lets 20 concurrent right-password sign-ins to one account through: none is throttled', async () => {
+      const { input } = await registerUser(t);
+      const results = await Promise.all(Array.from({ length: 20 }, () => login({ email: input.email, password: input.password } satisfies LoginRequest)));
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    }, 120_000);
 
     it('sets the refresh cookie like register does', async () => {
       const { input } = await registerUser(t);
@@ -552,11 +581,11 @@ describe('auth', () => {
 describe('auth with secure cookies and a low failed-login limit', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ SESSION_COOKIE_SECURE: 'true', LOGIN_MAX_FAILURES: '3' });
+    t = await startTestApp({ SESSION_COOKIE_SECURE: 'true', LOGIN_MAX_FAILURES: '3', TRUST_PROXY_HOPS: '1' });
   });
   afterAll(() => t.close());
 
-  // Each test signs in from its own client address (TRUST_PROXY_HOPS=1 honours X-Forwarded-For),
+  // Each test signs in from its own client address (TRUST_PROXY_HOPS=1, as behind App Service, honours X-Forwarded-For),
   // so the per-address counter of one test does not leak into another.
   const login = (body: LoginRequest, address: string) => t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send(body);
 
@@ -636,7 +665,7 @@ describe('failed logins with REDIS_URL: two instances count together', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    [a, b] = await Promise.all([0, 1].map(() => startTestApp({ REDIS_URL: TEST_REDIS_URL, LOGIN_MAX_FAILURES: '3' })));
+    [a, b] = await Promise.all([0, 1].map(() => startTestApp({ REDIS_URL: TEST_REDIS_URL, LOGIN_MAX_FAILURES: '3', TRUST_PROXY_HOPS: '1' })));
   });
   afterAll(() => Promise.all([a, b].map((t) => t?.close())));
 
@@ -654,4 +683,22 @@ describe('failed logins with REDIS_URL: two instances count together', () => {
     expectError(await login(b, input.password), 429, 'rate_limited');
     expectError(await login(a, input.password), 429, 'rate_limited');
   });
+});
+
+// One instance: the passport strategy is process-wide, so two apps in one process share the last one's.
+describe('right-password sign-ins with REDIS_URL', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ REDIS_URL: TEST_REDIS_URL, TRUST_PROXY_HOPS: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('lets 20 concurrent right-password sign-ins to one account through while counting in Redis', async () => {
+    const { input } = await registerUser(t);
+    // Redis outlives the test run: a client address of its own keeps earlier runs' counts out.
+    const address = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
+    const body = { email: input.email, password: input.password } satisfies LoginRequest;
+    const results = await Promise.all(Array.from({ length: 20 }, () => t.http.post('/v1/auth/login').set('X-Forwarded-For', address).send(body)));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+  }, 120_000);
 });

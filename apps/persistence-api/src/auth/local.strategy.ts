@@ -4,6 +4,8 @@ import { LoginRequest } from '@voice/contracts/persistence';
 import { ApiError, ZodPipe } from '@voice/server-kit';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
+import { InjectConfig, type PersistenceApiConfig } from '../config';
+import { clientAddress } from './client-address';
 import type { UserEntity } from './entities/user.entity';
 import { LoginThrottleService } from './login-throttle.service';
 import { UsersService } from './users.service';
@@ -16,13 +18,14 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   constructor(
     private readonly users: UsersService,
     private readonly throttle: LoginThrottleService,
+    @InjectConfig() private readonly config: PersistenceApiConfig,
   ) {
     super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
   }
 
   async validate(req: FastifyRequest, email: string, password: string): Promise<UserEntity> {
     const normalized = loginBody.transform({ email, password }).email;
-    const attempt = await this.throttle.begin(normalized, req.ip);
+    const attempt = await this.throttle.begin(normalized, clientAddress(req, this.config.WEB_CLIENT_SECRET));
     let user: UserEntity | null;
     try {
       user = await this.users.verifyCredentials(normalized, password);
@@ -30,7 +33,10 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
       await this.throttle.abandoned(attempt);
       throw err;
     }
-    if (!user) throw ApiError.unauthorized('Email or password is incorrect');
+    if (!user) {
+      await this.throttle.failed(attempt);
+      throw ApiError.unauthorized('Email or password is incorrect');
+    }
     await this.throttle.succeeded(attempt);
     return user;
   }

@@ -57,6 +57,9 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
 });
 
+/** One attempt with a wrong password: begun, then judged a failure. */
+const fail = async (s: LoginThrottleService, email: string, address: string, at: number) => s.failed(await s.begin(email, address, at));
+
 const logs: [string, () => FailureLog][] = [
   ['in this process', () => new MemoryFailureLog()],
   ['in Redis (a real server)', () => redisLog()],
@@ -67,9 +70,9 @@ describe.each(logs)('LoginThrottleService, counting %s', (_, makeLog) => {
 
   it('allows LOGIN_MAX_FAILURES failed attempts per account, then refuses with Retry-After until the oldest ages out', async () => {
     const s = throttle();
-    await s.begin('a@x.com', '10.0.0.1', T0);
-    await s.begin('a@x.com', '10.0.0.2', T0 + 10_000);
-    await s.begin('a@x.com', '10.0.0.3', T0 + 20_000);
+    await fail(s, 'a@x.com', '10.0.0.1', T0);
+    await fail(s, 'a@x.com', '10.0.0.2', T0 + 10_000);
+    await fail(s, 'a@x.com', '10.0.0.3', T0 + 20_000);
 
     const err = await refusal(s.begin('a@x.com', '10.0.0.4', T0 + 30_000));
     expect(err.code).toBe('rate_limited');
@@ -78,50 +81,67 @@ describe.each(logs)('LoginThrottleService, counting %s', (_, makeLog) => {
 
     // Refused attempts are not counted, so the window slides from the first failure.
     expect((await refusal(s.begin('a@x.com', '10.0.0.4', T0 + 59_500))).headers).toEqual({ 'Retry-After': '1' });
-    await s.begin('a@x.com', '10.0.0.4', T0 + WINDOW_S * 1000);
+    await fail(s, 'a@x.com', '10.0.0.4', T0 + WINDOW_S * 1000);
     await refusal(s.begin('a@x.com', '10.0.0.4', T0 + WINDOW_S * 1000 + 1));
   });
 
-  it('counts an attempt from its start, so parallel attempts cannot all slip past the limit', async () => {
+  it('counts an attempt from its start, so a burst of parallel guesses gets LOGIN_MAX_FAILURES password checks', async () => {
     const s = throttle();
-    const outcomes = await Promise.allSettled(Array.from({ length: MAX + 3 }, () => s.begin('a@x.com', '10.0.0.1', T0)));
+    const outcomes = await Promise.allSettled(Array.from({ length: MAX + 3 }, () => fail(s, 'a@x.com', '10.0.0.1', T0)));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(MAX);
-    for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as ApiError).getStatus()).toBe(429);
+    for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as ApiError).message).toMatch(/^Too many failed sign-in attempts/);
+  });
+
+  it('lets every one of many parallel right-password sign-ins through: they wait for the attempts in flight', async () => {
+    const s = throttle();
+    const outcomes = await Promise.allSettled(Array.from({ length: MAX * 4 }, async () => s.succeeded(await s.begin('a@x.com', '10.0.0.1', T0))));
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+  });
+
+  it('lets the right password through while guesses are in flight, and counts only the guesses', async () => {
+    const s = throttle();
+    const guesses = await Promise.all(Array.from({ length: MAX - 1 }, (_, i) => s.begin('a@x.com', `10.0.0.${i}`, T0)));
+    const right = s.begin('a@x.com', '10.0.0.9', T0 + 1);
+    await Promise.all(guesses.map((g) => s.failed(g)));
+    await s.succeeded(await right);
+    // The success started the account afresh.
+    for (let i = 0; i < MAX; i++) await fail(s, 'a@x.com', '10.0.1.1', T0 + 10 + i);
+    await refusal(s.begin('a@x.com', '10.0.1.1', T0 + 20));
   });
 
   it('starts an account afresh on success, without holding the success against the address', async () => {
     const s = throttle();
-    await s.begin('a@x.com', '10.0.0.1', T0);
-    await s.begin('a@x.com', '10.0.0.1', T0 + 1);
+    await fail(s, 'a@x.com', '10.0.0.1', T0);
+    await fail(s, 'a@x.com', '10.0.0.1', T0 + 1);
     await s.succeeded(await s.begin('a@x.com', '10.0.0.1', T0 + 2));
-    for (let i = 0; i < MAX; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 3 + i);
+    for (let i = 0; i < MAX; i++) await fail(s, 'a@x.com', '10.0.0.1', T0 + 3 + i);
     await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 10));
 
     // The address saw 2 + 3 failures (the success is not one), so it has 4 x 3 - 5 = 7 left.
-    for (let i = 0; i < 7; i++) await s.begin(`other${i}@x.com`, '10.0.0.1', T0 + 20 + i);
+    for (let i = 0; i < 7; i++) await fail(s, `other${i}@x.com`, '10.0.0.1', T0 + 20 + i);
     await refusal(s.begin('fresh@x.com', '10.0.0.1', T0 + 30));
   });
 
   it('limits an address to four times the account limit across accounts', async () => {
     const s = throttle();
-    for (let i = 0; i < 4 * MAX; i++) await s.begin(`user${i}@x.com`, '10.0.0.9', T0 + i);
+    for (let i = 0; i < 4 * MAX; i++) await fail(s, `user${i}@x.com`, '10.0.0.9', T0 + i);
     const err = await refusal(s.begin('another@x.com', '10.0.0.9', T0 + 100));
     expect(err.headers).toEqual({ 'Retry-After': String(WINDOW_S) });
-    await s.begin('another@x.com', '10.0.0.10', T0 + 100);
+    await fail(s, 'another@x.com', '10.0.0.10', T0 + 100);
   });
 
   it('does not count an abandoned attempt (an internal error) against anyone', async () => {
     const s = throttle();
     for (let i = 0; i < 10; i++) await s.abandoned(await s.begin('a@x.com', '10.0.0.1', T0 + i));
-    for (let i = 0; i < MAX; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 100 + i);
+    for (let i = 0; i < MAX; i++) await fail(s, 'a@x.com', '10.0.0.1', T0 + 100 + i);
     await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 200));
   });
 
   it('keeps accounts apart', async () => {
     const s = throttle();
-    for (let i = 0; i < MAX; i++) await s.begin('a@x.com', `10.0.0.${i}`, T0 + i);
+    for (let i = 0; i < MAX; i++) await fail(s, 'a@x.com', `10.0.0.${i}`, T0 + i);
     await refusal(s.begin('a@x.com', '10.0.1.1', T0 + 10));
-    await s.begin('b@x.com', '10.0.0.1', T0 + 10);
+    await fail(s, 'b@x.com', '10.0.0.1', T0 + 10);
   });
 });
 
@@ -129,9 +149,9 @@ describe('LoginThrottleService, counting in Redis (a real server)', () => {
   it('counts the failures of every instance together', async () => {
     const prefix = `test:${randomUUID()}:`;
     const [a, b] = [0, 1].map(() => new LoginThrottleService(config, redisLog(redisClient(), prefix)));
-    await a.begin('a@x.com', '10.0.0.1', T0);
-    await b.begin('a@x.com', '10.0.0.2', T0 + 1);
-    await a.begin('a@x.com', '10.0.0.3', T0 + 2);
+    await fail(a, 'a@x.com', '10.0.0.1', T0);
+    await fail(b, 'a@x.com', '10.0.0.2', T0 + 1);
+    await fail(a, 'a@x.com', '10.0.0.3', T0 + 2);
     await refusal(b.begin('a@x.com', '10.0.0.4', T0 + 3));
     await refusal(a.begin('a@x.com', '10.0.0.5', T0 + 4));
   });
@@ -155,10 +175,10 @@ describe('LoginThrottleService, counting in Redis (a real server)', () => {
       const redis = redisClient(proxy.urlFor(REDIS_URL));
       const outage = { began: jest.fn(), ended: jest.fn() };
       const s = new LoginThrottleService(config, new RedisFailureLog(redis, outage, `test:${randomUUID()}:`));
-      await s.begin('a@x.com', '10.0.0.1', T0);
+      await fail(s, 'a@x.com', '10.0.0.1', T0);
 
       await proxy.cut();
-      for (let i = 0; i < MAX; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 10 + i);
+      for (let i = 0; i < MAX; i++) await fail(s, 'a@x.com', '10.0.0.1', T0 + 10 + i);
       await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 20));
       expect(outage.began).toHaveBeenCalledTimes(1);
       expect(outage.ended).not.toHaveBeenCalled();
@@ -166,7 +186,7 @@ describe('LoginThrottleService, counting in Redis (a real server)', () => {
       await proxy.restore();
       await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
       // Redis still holds the one failure from before the outage: MAX - 1 more are allowed.
-      for (let i = 0; i < MAX - 1; i++) await s.begin('a@x.com', '10.0.0.1', T0 + 30 + i);
+      for (let i = 0; i < MAX - 1; i++) await fail(s, 'a@x.com', '10.0.0.1', T0 + 30 + i);
       await refusal(s.begin('a@x.com', '10.0.0.1', T0 + 40));
       expect(outage.began).toHaveBeenCalledTimes(1);
       expect(outage.ended).toHaveBeenCalledTimes(1);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/db-errors';
 import { UserEntity } from './entities/user.entity';
+import { normalizePassword, weakPasswordReason } from './password-strength';
 import { burnVerification, hashSecret, verifySecret } from './passwords';
 
 export const toProfile = (u: UserEntity): Profile => ({
@@ -36,12 +37,14 @@ export class UsersService {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
   async create(input: RegisterRequest): Promise<UserEntity> {
+    const weak = weakPasswordReason(input.password, [input.email, input.displayName ?? '']);
+    if (weak) throw new ApiError(400, 'validation_failed', `Invalid request: body.password ${weak}`, [{ path: 'body.password', message: weak }]);
     if (await this.users.existsBy({ email: input.email })) throw emailTaken();
     const now = new Date();
     const user = this.users.create({
       id: randomUUID(),
       email: input.email,
-      passwordHash: await hashSecret(input.password),
+      passwordHash: await hashSecret(normalizePassword(input.password)),
       displayName: input.displayName ?? null,
       language: 'en-US',
       timezone: 'UTC',
@@ -62,8 +65,9 @@ export class UsersService {
   /** The user for these credentials, or null; takes as long for unknown emails as for known ones. */
   async verifyCredentials(email: string, password: string): Promise<UserEntity | null> {
     const user = await this.users.findOneBy({ email });
-    if (!user) return burnVerification(password).then(() => null);
-    return (await verifySecret(user.passwordHash, password)) ? user : null;
+    const normalized = normalizePassword(password);
+    if (!user) return burnVerification(normalized).then(() => null);
+    return (await verifySecret(user.passwordHash, normalized)) ? user : null;
   }
 
   /**

@@ -11,7 +11,7 @@ import {
   ConversationPage,
   Message,
 } from '@voice/contracts/persistence';
-import { ApiContract, body, params, query, type Valid } from '@voice/server-kit';
+import { ApiContract, ApiError, body, params, query, type Valid } from '@voice/server-kit';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.guard';
 import { CurrentPrincipal, CurrentUserId, type Principal } from '../auth/principal';
@@ -20,6 +20,9 @@ import { toConversation, toMessage } from './conversation.mapper';
 import { ConversationsService } from './conversations.service';
 
 const WRITERS = { user: true, scope: 'conversations:write' } as const;
+
+/** Agent and system lines come from voice-api (the service credential), never from a user's own token. */
+const USER_ROLE_ONLY = 'A signed-in user may add only role "user" messages; agent and system messages are written by the voice service';
 
 @ApiTags('conversations')
 @Controller('v1/conversations')
@@ -64,6 +67,7 @@ export class ConversationsController {
     @Body(body(AppendMessageRequest)) input: Valid<typeof AppendMessageRequest>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Message> {
+    if (principal.kind === 'user' && input.role !== 'user') throw ApiError.forbidden(USER_ROLE_ONLY);
     const { message, created } = await this.conversations.append(principal, id, input);
     void reply.status(created ? 201 : 200);
     return toMessage(message);

@@ -364,7 +364,7 @@ describe('conversations and messages', () => {
       const { auth } = await registerUser(t);
       const reception = await create(auth, { channel: 'web', agent: 'receptionist' });
       const handedOff = await create(auth, { channel: 'web', agent: 'receptionist' });
-      await append(auth, handedOff.id, { role: 'agent', agent: 'billing', text: 'Your balance is 20 dollars.' });
+      await append(service, handedOff.id, { role: 'agent', agent: 'billing', text: 'Your balance is 20 dollars.' });
       const billing = await create(auth, { channel: 'web', agent: 'billing' });
       await setStartedAt(reception.id, new Date('2024-01-03T00:00:00Z'));
       await setStartedAt(handedOff.id, new Date('2024-01-02T00:00:00Z'));
@@ -448,7 +448,7 @@ describe('conversations and messages', () => {
       const titled = await create(alice.auth, { channel: 'web', title: 'Dentist Appointment' });
       const talked = await create(alice.auth);
       await append(alice.auth, talked.id, { text: 'I need to RESCHEDULE my visit' });
-      await append(alice.auth, talked.id, { role: 'agent', text: 'Sure, which day suits you?' });
+      await append(service, talked.id, { role: 'agent', text: 'Sure, which day suits you?' });
       const unrelated = await create(alice.auth, { channel: 'web', title: 'Billing question' });
       await append(alice.auth, unrelated.id, { text: 'What do I owe?' });
       const bobs = await create(bob.auth, { channel: 'web', title: 'dentist appointment for bob' });
@@ -510,7 +510,7 @@ describe('conversations and messages', () => {
       const c = await create(auth);
       // createdAt runs backwards so that ordering by anything but seq shows.
       const m1 = await append(auth, c.id, { text: 'first', createdAt: '2024-01-01T10:00:03Z' });
-      const m2 = await append(auth, c.id, { role: 'agent', agent: 'receptionist', text: 'second', createdAt: '2024-01-01T10:00:02Z' });
+      const m2 = await append(service, c.id, { role: 'agent', agent: 'receptionist', text: 'second', createdAt: '2024-01-01T10:00:02Z' });
       const m3 = await append(auth, c.id, { text: 'third', createdAt: '2024-01-01T10:00:01Z' });
       expect([m1.seq, m2.seq, m3.seq]).toEqual([1, 2, 3]);
 
@@ -529,7 +529,7 @@ describe('conversations and messages', () => {
       const empty = await create(auth, { channel: 'phone' });
       const c = await create(auth, { channel: 'web', agent: 'billing', title: 'Ünïcödé "title" \\ 100%' });
       const plain = await append(auth, c.id, { text: 'Line one\nline "two" \\ \u00e9\u4e2d\ud83d\ude00 \t end' });
-      const measured = await append(auth, c.id, {
+      const measured = await append(service, c.id, {
         role: 'agent',
         agent: 'billing',
         text: 'ok',
@@ -623,13 +623,24 @@ describe('conversations and messages', () => {
       expect(after.lastMessageAt?.toISOString()).toBe(res.body.createdAt);
     });
 
+    it.each(['agent', 'system'] as const)('refuses a %s line from a user token with 403: only the voice service writes those', async (role) => {
+      const { auth } = await registerUser(t);
+      const c = await create(auth);
+      const forged = { id: randomUUID(), role, agent: 'billing', text: 'Your bill is waived.' } satisfies AppendMessageRequest;
+      const res = await t.http.post(`/v1/conversations/${c.id}/messages`).set(auth).send(forged);
+      expectError(res, 403, 'forbidden', /only role "user" messages/);
+      expect(await messagesRepo().countBy({ conversationId: c.id })).toBe(0);
+      // The service credential may write the same line.
+      await append(service, c.id, forged);
+    });
+
     it('replays a retried write: same id gives 200 with the stored message and no duplicate', async () => {
       const { auth } = await registerUser(t);
       const c = await create(auth);
       const input = { id: randomUUID(), role: 'agent', agent: 'receptionist', text: 'How can I help?' } satisfies AppendMessageRequest;
-      const first = await t.http.post(`/v1/conversations/${c.id}/messages`).set(auth).send(input).expect(201);
+      const first = await t.http.post(`/v1/conversations/${c.id}/messages`).set(service).send(input).expect(201);
       const second = await append(auth, c.id, { text: 'another turn' });
-      const retried = await t.http.post(`/v1/conversations/${c.id}/messages`).set(auth).send(input).expect(200);
+      const retried = await t.http.post(`/v1/conversations/${c.id}/messages`).set(service).send(input).expect(200);
       expect(retried.body).toEqual(first.body);
       expect(retried.body.seq).toBe(1);
       expect(second.seq).toBe(2);
@@ -690,12 +701,12 @@ describe('conversations and messages', () => {
       const { auth } = await registerUser(t);
       const c = await create(auth);
       const latency = { endOfUtteranceMs: 120, sttMs: 85, llmFirstTokenMs: 310, ttsFirstByteMs: 140, voiceToVoiceMs: 655 };
-      const full = await append(auth, c.id, { role: 'agent', agent: 'scheduler', text: 'Tuesday at 10?', interrupted: true, latency });
+      const full = await append(service, c.id, { role: 'agent', agent: 'scheduler', text: 'Tuesday at 10?', interrupted: true, latency });
       expect(full).toMatchObject({ role: 'agent', agent: 'scheduler', interrupted: true, latency });
       const partial = await append(auth, c.id, { role: 'user', text: 'Yes', latency: { sttMs: 0, voiceToVoiceMs: 600_000 } });
       expect(partial.latency).toEqual({ sttMs: 0, voiceToVoiceMs: 600_000 });
       expect(partial.interrupted).toBe(false);
-      const system = await append(auth, c.id, { role: 'system', text: 'handoff: scheduler -> billing' });
+      const system = await append(service, c.id, { role: 'system', text: 'handoff: scheduler -> billing' });
       expect(system.latency).toEqual({});
 
       const detail = (await t.http.get(`/v1/conversations/${c.id}`).set(auth).expect(200)).body as ConversationDetail;

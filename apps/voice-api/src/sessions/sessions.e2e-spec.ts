@@ -22,7 +22,8 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
   let bob: TestUser;
 
   beforeAll(async () => {
-    api = await startVoiceApi({ MAX_SESSIONS_PER_USER: '3', TICKET_TTL_SECONDS: '45' });
+    // One trusted proxy, as behind App Service: X-Forwarded-Proto is believed.
+    api = await startVoiceApi({ MAX_SESSIONS_PER_USER: '3', TICKET_TTL_SECONDS: '45', TRUST_PROXY_HOPS: '1' });
     [alice, bob] = await Promise.all([registerUser(), registerUser()]);
   });
   afterAll(() => api?.close());

@@ -47,6 +47,7 @@ export default async function globalSetup(): Promise<void> {
   // The services' secrets, made for this run (rather than left to development defaults) so the
   // bundle scan in production.spec.ts knows every value to look for.
   const voiceApiClientSecret = randomBytes(24).toString('base64url');
+  const webClientSecret = randomBytes(24).toString('base64url');
   const jwtPrivateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const redisUrl = process.env.TEST_REDIS_URL ?? `redis://:${randomBytes(12).toString('hex')}@127.0.0.1:6379`;
 
@@ -61,6 +62,9 @@ export default async function globalSetup(): Promise<void> {
     DATA_DIR: join(state.tmpDir, 'persistence'),
     JWT_PRIVATE_KEY: jwtPrivateKey,
     VOICE_API_CLIENT_SECRET: voiceApiClientSecret,
+    WEB_CLIENT_SECRET: webClientSecret,
+    // Every browser of the suite signs in from this machine's one address.
+    RATE_LIMIT_AUTH_PER_MINUTE: '1000',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     PORT: String(persistencePort),
@@ -101,6 +105,7 @@ export default async function globalSetup(): Promise<void> {
           // Sessions in a real Redis, as with more than one instance in production. The local one
           // needs no password; one is given anyway (Redis accepts it), as Azure's would be.
           REDIS_URL: redisUrl,
+          WEB_CLIENT_SECRET: webClientSecret,
           SESSION_IDLE_MINUTES: '15', // so the suite's sessions leave Redis soon after it
         },
       ),
@@ -114,7 +119,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.E2E_PERSISTENCE_URL = persistenceUrl;
   process.env.E2E_VOICE_URL = voiceUrl;
   process.env.E2E_BOOKING_DAY = day;
-  process.env.E2E_SERVICE_SECRETS = JSON.stringify(secretValues([voiceApiClientSecret, jwtPrivateKey, redisUrl, databaseUrl]));
+  process.env.E2E_SERVICE_SECRETS = JSON.stringify(secretValues([voiceApiClientSecret, webClientSecret, jwtPrivateKey, redisUrl, databaseUrl]));
   process.stderr.write(
     `web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${new URL(databaseUrl).pathname.slice(1)}; logs in ${relative(ROOT, LOGS_DIR)}\n`,
   );

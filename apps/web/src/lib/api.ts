@@ -17,6 +17,8 @@ interface CallOptions {
   token?: string;
   body?: unknown;
   timeoutMs?: number;
+  /** Extra request headers (the browser's address for persistence-api's sign-in calls). */
+  headers?: Record<string, string>;
 }
 
 const baseUrl = (service: Service) => (service === 'persistence-api' ? webConfig().PERSISTENCE_API_URL : webConfig().VOICE_API_URL);
@@ -31,6 +33,7 @@ export async function callApi<T>(service: Service, path: string, options: CallOp
         accept: 'application/json',
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
       },
       body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
       cache: 'no-store',

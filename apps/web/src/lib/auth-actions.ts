@@ -3,6 +3,7 @@
 import { LoginRequest, RegisterRequest, type TokenResponse } from '@voice/contracts/persistence';
 import { redirect } from 'next/navigation';
 import { callApi, fieldErrors, ServiceUnavailableError } from './api';
+import { browserAddressHeaders } from './browser-address';
 import { personMessages } from './messages';
 import { endSession, safeReturnPath, startSession } from './session';
 
@@ -26,7 +27,7 @@ async function authenticate(
   onRefused: (status: number, error: { message: string; details?: { path: string; message: string }[] }) => Record<string, string>,
 ) {
   try {
-    const res = await callApi<TokenResponse>('persistence-api', path, { method: 'POST', body });
+    const res = await callApi<TokenResponse>('persistence-api', path, { method: 'POST', body, headers: await browserAddressHeaders() });
     if (res.ok) {
       await startSession(res.data);
       return undefined;

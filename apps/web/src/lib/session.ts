@@ -3,6 +3,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { randomBytes } from 'node:crypto';
 import { callApi } from './api';
+import { browserAddressHeaders } from './browser-address';
 import { webConfig } from './config';
 import Redis from 'ioredis';
 import { RedisSessionStore } from './redis-session-store';
@@ -66,11 +67,14 @@ export async function endSession(): Promise<void> {
   const stored = id ? await store().get(id) : undefined;
   if (id) await store().delete(id);
   jar.delete(sessionCookieName());
-  if (stored) await callApi('persistence-api', '/v1/auth/logout', { method: 'POST', body: { refreshToken: stored.refreshToken } }).catch(() => undefined);
+  if (!stored) return;
+  const headers = await browserAddressHeaders();
+  await callApi('persistence-api', '/v1/auth/logout', { method: 'POST', body: { refreshToken: stored.refreshToken }, headers }).catch(() => undefined);
 }
 
 async function refreshTokens(current: StoredSession): Promise<StoredSession | undefined> {
-  const res = await callApi<TokenResponse>('persistence-api', '/v1/auth/refresh', { method: 'POST', body: { refreshToken: current.refreshToken } });
+  const headers = await browserAddressHeaders();
+  const res = await callApi<TokenResponse>('persistence-api', '/v1/auth/refresh', { method: 'POST', body: { refreshToken: current.refreshToken }, headers });
   return res.ok ? { ...fromTokens(res.data), lastSeenAt: Date.now() } : undefined;
 }
 

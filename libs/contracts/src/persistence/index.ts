@@ -1,4 +1,5 @@
 export * from './common';
+export * from './client-address';
 export * from './auth';
 export * from './profile';
 export * from './conversations';

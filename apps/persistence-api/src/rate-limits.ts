@@ -1,0 +1,50 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RateLimitOptions } from '@voice/server-kit';
+import type { FastifyRequest } from 'fastify';
+import Redis from 'ioredis';
+import { AccessTokenVerifier } from './auth/access-token-verifier';
+import { clientAddress } from './auth/client-address';
+import type { PersistenceApiConfig } from './config';
+
+/** The endpoints that hash a password or a client secret: each call costs 64 MiB and most of a core for a moment. */
+export const PASSWORD_HASHING_PATHS = ['/v1/auth/register', '/v1/auth/login', '/v1/auth/token'];
+
+const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
+
+/**
+ * persistence-api's request-rate budgets: RATE_LIMIT_PER_MINUTE per user (the token's subject) or per
+ * client address, RATE_LIMIT_AUTH_PER_MINUTE per address on the password-hashing endpoints. Service
+ * credentials (voice-api writes every call's transcript) are not limited. Counted in Redis with REDIS_URL.
+ */
+export const rateLimits =
+  (config: PersistenceApiConfig) =>
+  (app: NestFastifyApplication): RateLimitOptions => {
+    const tokens = app.get(AccessTokenVerifier);
+    let redis: Redis | undefined;
+    if (config.REDIS_URL) {
+      const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+      client.on('error', () => undefined);
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onClose', async () => void (await client.quit().catch(() => client.disconnect())));
+      redis = client;
+    }
+    return {
+      perMinute: config.RATE_LIMIT_PER_MINUTE,
+      strict: { paths: PASSWORD_HASHING_PATHS, perMinute: config.RATE_LIMIT_AUTH_PER_MINUTE },
+      identify: (request: FastifyRequest) => {
+        const token = request.headers.authorization ? BEARER.exec(request.headers.authorization)?.[1] : undefined;
+        if (!token) return undefined;
+        try {
+          const claims = tokens.verify(token);
+          return claims.typ === 'service' ? `service:${claims.sub}` : `user:${claims.sub}`;
+        } catch {
+          return undefined; // an invalid token counts against its address; the route answers 401
+        }
+      },
+      clientAddress: (request) => clientAddress(request, config.WEB_CLIENT_SECRET),
+      redis,
+      nameSpace: 'persistence-api:rate-limit:',
+    };
+  };

@@ -1,0 +1,42 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RateLimitOptions } from '@voice/server-kit';
+import type { FastifyRequest } from 'fastify';
+import Redis from 'ioredis';
+import { UserTokenVerifier } from './auth/user-token-verifier';
+import type { VoiceApiConfig } from './config';
+
+const BEARER = /^Bearer +([^ ]+) *$/i;
+
+/**
+ * voice-api's request-rate budget: RATE_LIMIT_PER_MINUTE per signed-in user (the token's subject), or
+ * per client address for anonymous requests and invalid tokens. Counted in Redis with REDIS_URL.
+ */
+export const rateLimits =
+  (config: VoiceApiConfig) =>
+  (app: NestFastifyApplication): RateLimitOptions => {
+    const verifier = app.get(UserTokenVerifier);
+    let redis: Redis | undefined;
+    if (config.REDIS_URL) {
+      const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+      client.on('error', () => undefined);
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onClose', async () => void (await client.quit().catch(() => client.disconnect())));
+      redis = client;
+    }
+    return {
+      perMinute: config.RATE_LIMIT_PER_MINUTE,
+      identify: async (request: FastifyRequest) => {
+        const token = request.headers.authorization ? BEARER.exec(request.headers.authorization)?.[1] : undefined;
+        if (!token) return undefined;
+        try {
+          return `user:${(await verifier.verify(token)).userId}`;
+        } catch {
+          return undefined; // an invalid token counts against its address; the route answers 401
+        }
+      },
+      redis,
+      nameSpace: 'voice-api:rate-limit:',
+    };
+  };
