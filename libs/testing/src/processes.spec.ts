@@ -74,7 +74,8 @@ describe('child processes', () => {
     const port = await freePort();
     const proc = startProcess({ name: 'by-pid', args: server(port), env });
     await waitForHealthy(proc, `http://127.0.0.1:${port}/`);
-    await stopPid(proc.child.pid!);
-    expect(alive(proc.child.pid!)).toBe(false);
+    const pid = proc.child.pid ?? -1;
+    await stopPid(pid);
+    expect(alive(pid)).toBe(false);
   });
 });
