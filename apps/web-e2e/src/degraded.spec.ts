@@ -12,7 +12,7 @@ const startWeb = (name: string, port: number, apis: { persistenceUrl: string; vo
   startService({
     name,
     script: WEB_SERVER,
-    env: webEnv(port, apis),
+    env: webEnv(port, { ...apis, webClientSecret: e2eEnv().webClientSecret }),
     url: `http://127.0.0.1:${port}`,
     healthPath: '/login',
   });

@@ -6,6 +6,7 @@ const persistenceProduction = {
   DATABASE_URL: 'postgres://u:p@db.example:5432/voice?sslmode=verify-full',
   JWT_PRIVATE_KEY: 'pem',
   VOICE_API_CLIENT_SECRET: 'x'.repeat(32),
+  WEB_CLIENT_SECRET: 'w'.repeat(32),
   ALLOWED_HOSTS: 'api.example.com',
 };
 const voiceProduction = {

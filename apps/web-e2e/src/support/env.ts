@@ -5,6 +5,8 @@ export interface E2EEnv {
   voiceUrl: string;
   /** The weekday the fake microphone asks for. */
   bookingDay: string;
+  /** web's service secret, for another web server of the suite's build. */
+  webClientSecret: string;
 }
 
 function required(name: string): string {
@@ -19,6 +21,7 @@ export function e2eEnv(): E2EEnv {
     persistenceUrl: required('E2E_PERSISTENCE_URL'),
     voiceUrl: required('E2E_VOICE_URL'),
     bookingDay: required('E2E_BOOKING_DAY'),
+    webClientSecret: required('E2E_WEB_CLIENT_SECRET'),
   };
 }
 

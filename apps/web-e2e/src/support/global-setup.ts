@@ -100,12 +100,11 @@ export default async function globalSetup(): Promise<void> {
       script: WEB_SERVER,
       env: webEnv(
         webPort,
-        { persistenceUrl, voiceUrl },
+        { persistenceUrl, voiceUrl, webClientSecret },
         {
           // Sessions in a real Redis, as with more than one instance in production. The local one
           // needs no password; one is given anyway (Redis accepts it), as Azure's would be.
           REDIS_URL: redisUrl,
-          WEB_CLIENT_SECRET: webClientSecret,
           SESSION_IDLE_MINUTES: '15', // so the suite's sessions leave Redis soon after it
         },
       ),
@@ -119,6 +118,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.E2E_PERSISTENCE_URL = persistenceUrl;
   process.env.E2E_VOICE_URL = voiceUrl;
   process.env.E2E_BOOKING_DAY = day;
+  process.env.E2E_WEB_CLIENT_SECRET = webClientSecret;
   process.env.E2E_SERVICE_SECRETS = JSON.stringify(secretValues([voiceApiClientSecret, webClientSecret, jwtPrivateKey, redisUrl, databaseUrl]));
   process.stderr.write(
     `web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${new URL(databaseUrl).pathname.slice(1)}; logs in ${relative(ROOT, LOGS_DIR)}\n`,

@@ -8,14 +8,19 @@ export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
 }
 
-/** The environment of a web server of the suite's build on 127.0.0.1:`port`, talking to the APIs given. */
-export function webEnv(port: number, apis: { persistenceUrl: string; voiceUrl: string }, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+/** The environment of a web server of the suite's build on 127.0.0.1:`port`, talking to the APIs given with web's service secret. */
+export function webEnv(
+  port: number,
+  apis: { persistenceUrl: string; voiceUrl: string; webClientSecret: string },
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   return baseEnv({
     NODE_ENV: 'production',
     HOSTNAME: '127.0.0.1',
     PORT: String(port),
     PERSISTENCE_API_URL: apis.persistenceUrl,
     VOICE_API_URL: apis.voiceUrl,
+    WEB_CLIENT_SECRET: apis.webClientSecret,
     SESSION_COOKIE_SECURE: 'false',
     NEXT_TELEMETRY_DISABLED: '1',
     ...extra,
