@@ -395,7 +395,7 @@ describe('conversations and messages', () => {
     it('filters to conversations with messages, or without', async () => {
       const { auth } = await registerUser(t);
       const said = await create(auth, { channel: 'web' });
-      await append(auth, said.id, { role: 'agent', agent: 'receptionist', text: 'Hello, how can I help?' });
+      await append(service, said.id, { role: 'agent', agent: 'receptionist', text: 'Hello, how can I help?' });
       const silent = await create(auth, { channel: 'web' });
       await setStartedAt(said.id, new Date('2024-01-02T00:00:00Z'));
       await setStartedAt(silent.id, new Date('2024-01-01T00:00:00Z'));
