@@ -1,7 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RateLimitOptions } from '@voice/server-kit';
 import type { FastifyRequest } from 'fastify';
-import Redis from 'ioredis';
 import { AccessTokenVerifier } from './auth/access-token-verifier';
 import { clientAddress } from './auth/client-address';
 import type { PersistenceApiConfig } from './config';
@@ -20,16 +19,6 @@ export const rateLimits =
   (config: PersistenceApiConfig) =>
   (app: NestFastifyApplication): RateLimitOptions => {
     const tokens = app.get(AccessTokenVerifier);
-    let redis: Redis | undefined;
-    if (config.REDIS_URL) {
-      const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500 });
-      client.on('error', () => undefined);
-      app
-        .getHttpAdapter()
-        .getInstance()
-        .addHook('onClose', async () => void (await client.quit().catch(() => client.disconnect())));
-      redis = client;
-    }
     return {
       perMinute: config.RATE_LIMIT_PER_MINUTE,
       strict: { paths: PASSWORD_HASHING_PATHS, perMinute: config.RATE_LIMIT_AUTH_PER_MINUTE },
@@ -44,7 +33,7 @@ export const rateLimits =
         }
       },
       clientAddress: (request) => clientAddress(request, config.WEB_CLIENT_SECRET),
-      redis,
+      redisUrl: config.REDIS_URL,
       nameSpace: 'persistence-api:rate-limit:',
     };
   };

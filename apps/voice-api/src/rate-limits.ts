@@ -1,7 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RateLimitOptions } from '@voice/server-kit';
 import type { FastifyRequest } from 'fastify';
-import Redis from 'ioredis';
 import { UserTokenVerifier } from './auth/user-token-verifier';
 import type { VoiceApiConfig } from './config';
 
@@ -15,16 +14,6 @@ export const rateLimits =
   (config: VoiceApiConfig) =>
   (app: NestFastifyApplication): RateLimitOptions => {
     const verifier = app.get(UserTokenVerifier);
-    let redis: Redis | undefined;
-    if (config.REDIS_URL) {
-      const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 500 });
-      client.on('error', () => undefined);
-      app
-        .getHttpAdapter()
-        .getInstance()
-        .addHook('onClose', async () => void (await client.quit().catch(() => client.disconnect())));
-      redis = client;
-    }
     return {
       perMinute: config.RATE_LIMIT_PER_MINUTE,
       identify: async (request: FastifyRequest) => {
@@ -36,7 +25,7 @@ export const rateLimits =
           return undefined; // an invalid token counts against its address; the route answers 401
         }
       },
-      redis,
+      redisUrl: config.REDIS_URL,
       nameSpace: 'voice-api:rate-limit:',
     };
   };

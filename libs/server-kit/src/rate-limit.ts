@@ -1,6 +1,7 @@
 import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import Redis from 'ioredis';
 import { ApiError } from './api-error';
 
 /** The request-rate budgets of one API; see registerRateLimit. */
@@ -17,8 +18,8 @@ export interface RateLimitOptions {
   identify(request: FastifyRequest): string | undefined | Promise<string | undefined>;
   /** The client's address; request.ip (after TRUST_PROXY_HOPS) unless the app knows better. */
   clientAddress?(request: FastifyRequest): string;
-  /** An ioredis client: every instance then counts together. Unset: this process counts alone. */
-  redis?: unknown;
+  /** Redis (REDIS_URL) to count in, so every instance counts together. Unset: this process counts alone. */
+  redisUrl?: string;
   /** Key prefix in Redis, one per app. */
   nameSpace: string;
 }
@@ -37,11 +38,19 @@ const pathOf = (request: FastifyRequest) => request.url.split('?', 1)[0];
 export async function registerRateLimit(app: NestFastifyApplication, options: RateLimitOptions) {
   const address = (request: FastifyRequest) => normalizeIP(options.clientAddress?.(request) ?? request.ip);
   const strictPaths = new Set(options.strict?.paths ?? []);
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500 }) : undefined;
+  if (redis) {
+    redis.on('error', () => undefined); // skipOnError below serves requests while it is unreachable
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+  }
   await app.register(fastifyRateLimit, {
     global: true,
     hook: 'onRequest',
     timeWindow: WINDOW_MS,
-    redis: options.redis,
+    redis,
     nameSpace: options.nameSpace,
     // While Redis is unreachable requests are served rather than refused (the sign-in failure counts
     // still hold); each command waits at most the client's command timeout.
