@@ -1,20 +1,10 @@
-import type { LoginRequest, TokenResponse } from '@voice/contracts/persistence';
+import type { TokenResponse } from '@voice/contracts/persistence';
 import { CLIENT_ADDRESS_HEADER, CLIENT_SECRET_HEADER } from '@voice/contracts/persistence';
 import { expectError } from '@voice/testing/api-errors';
 import Redis from 'ioredis';
-import { randomInt } from 'node:crypto';
 import type { Response } from 'supertest';
 import { TEST_REDIS_URL } from '../test/redis';
-import { serviceToken, startTestApp, uniqueEmail, WEB_SECRET, type TestApp } from '../test/test-app';
-
-const wrongLogin = (t: TestApp, headers: Record<string, string> = {}) =>
-  t.http
-    .post('/v1/auth/login')
-    .set(headers)
-    .send({ email: uniqueEmail('guess'), password: 'guess-password-1' } satisfies LoginRequest);
-
-/** A fresh address per test (and per run: Redis outlives it). */
-const someAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+import { serviceToken, startTestApp, someAddress, uniqueEmail, WEB_SECRET, wrongLogin, type TestApp } from '../test/test-app';
 
 function expectRateLimited(res: Response, message: RegExp) {
   const error = expectError(res, 429, 'rate_limited', message);

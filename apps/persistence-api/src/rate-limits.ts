@@ -1,14 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RateLimitOptions } from '@voice/server-kit';
 import type { FastifyRequest } from 'fastify';
+import { bearerToken } from './auth/access.guard';
 import { AccessTokenVerifier } from './auth/access-token-verifier';
 import { clientAddress } from './auth/client-address';
 import type { PersistenceApiConfig } from './config';
 
 /** The endpoints that hash a password or a client secret: each call costs 64 MiB and most of a core for a moment. */
 export const PASSWORD_HASHING_PATHS = ['/v1/auth/register', '/v1/auth/login', '/v1/auth/token'];
-
-const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
 
 /**
  * persistence-api's request-rate budgets: RATE_LIMIT_PER_MINUTE per user (the token's subject) or per
@@ -23,7 +22,7 @@ export const rateLimits =
       perMinute: config.RATE_LIMIT_PER_MINUTE,
       strict: { paths: PASSWORD_HASHING_PATHS, perMinute: config.RATE_LIMIT_AUTH_PER_MINUTE },
       identify: (request: FastifyRequest) => {
-        const token = request.headers.authorization ? BEARER.exec(request.headers.authorization)?.[1] : undefined;
+        const token = bearerToken(request.headers.authorization);
         if (!token) return undefined;
         try {
           const claims = tokens.verify(token);

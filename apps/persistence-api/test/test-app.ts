@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { loadPersistenceApiConfig, type PersistenceApiConfig } from '@voice/config/persistence-api';
-import type { RegisterRequest, TokenResponse } from '@voice/contracts/persistence';
-import { randomUUID } from 'node:crypto';
+import type { LoginRequest, RegisterRequest, TokenResponse } from '@voice/contracts/persistence';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 }
 
 export const uniqueEmail = (tag = 'user') => `${tag}-${randomUUID().slice(0, 8)}@example.com`;
+
+/** A sign-in with a wrong password for an account that does not exist, with the headers given. */
+export const wrongLogin = (t: TestApp, headers: Record<string, string> = {}) =>
+  t.http
+    .post('/v1/auth/login')
+    .set(headers)
+    .send({ email: uniqueEmail('guess'), password: 'guess-password-1' } satisfies LoginRequest);
+
+/** A fresh client address per test (and per run: Redis outlives it). */
+export const someAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 /** Registers a fresh user and returns the session and a ready Authorization header. */
 export async function registerUser(t: TestApp, overrides: Partial<RegisterRequest> = {}) {

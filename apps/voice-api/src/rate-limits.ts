@@ -1,10 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RateLimitOptions } from '@voice/server-kit';
 import type { FastifyRequest } from 'fastify';
+import { bearerToken } from './auth/user-auth.guard';
 import { UserTokenVerifier } from './auth/user-token-verifier';
 import type { VoiceApiConfig } from './config';
-
-const BEARER = /^Bearer +([^ ]+) *$/i;
 
 /**
  * voice-api's request-rate budget: RATE_LIMIT_PER_MINUTE per signed-in user (the token's subject), or
@@ -17,7 +16,7 @@ export const rateLimits =
     return {
       perMinute: config.RATE_LIMIT_PER_MINUTE,
       identify: async (request: FastifyRequest) => {
-        const token = request.headers.authorization ? BEARER.exec(request.headers.authorization)?.[1] : undefined;
+        const token = bearerToken(request.headers.authorization);
         if (!token) return undefined;
         try {
           return `user:${(await verifier.verify(token)).userId}`;

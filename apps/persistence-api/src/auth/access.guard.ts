@@ -18,6 +18,9 @@ export interface AccessPolicy {
 const ACCESS_POLICY = 'access-policy';
 const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
 
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export const bearerToken = (authorization: string | undefined) => (authorization ? BEARER.exec(authorization)?.[1] : undefined);
+
 /** Authenticates the bearer token, then checks the caller against the route's access policy. */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -45,7 +48,7 @@ export class AccessGuard implements CanActivate {
   }
 
   private async authenticate(authorization: string | undefined): Promise<Principal> {
-    const token = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+    const token = bearerToken(authorization);
     if (!token) throw ApiError.unauthorized('Missing access token: send "Authorization: Bearer <token>"');
     const claims = this.tokens.verify(token);
     if (claims.typ === 'service') return { kind: 'service', clientId: claims.sub, scopes: parseScopes(claims.scope) };

@@ -1,15 +1,6 @@
 import { CLIENT_ADDRESS_HEADER, CLIENT_SECRET_HEADER, type LoginRequest } from '@voice/contracts/persistence';
 import { expectError } from '@voice/testing/api-errors';
-import { randomInt } from 'node:crypto';
-import { registerUser, startTestApp, uniqueEmail, WEB_SECRET, type TestApp } from '../../test/test-app';
-
-const wrongLogin = (t: TestApp, headers: Record<string, string> = {}) =>
-  t.http
-    .post('/v1/auth/login')
-    .set(headers)
-    .send({ email: uniqueEmail('guess'), password: 'guess-password-1' } satisfies LoginRequest);
-
-const someAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+import { registerUser, startTestApp, someAddress, WEB_SECRET, wrongLogin, type TestApp } from '../../test/test-app';
 
 describe('the client address of failed sign-ins', () => {
   let t: TestApp;

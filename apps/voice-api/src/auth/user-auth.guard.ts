@@ -8,6 +8,9 @@ export type AuthenticatedRequest = FastifyRequest & { user: AuthUser };
 
 const BEARER = /^Bearer +([^ ]+) *$/i;
 
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export const bearerToken = (authorization: string | undefined) => (authorization ? BEARER.exec(authorization)?.[1] : undefined);
+
 /** Admits requests carrying a valid user access token and puts the user on the request. */
 @Injectable()
 export class UserAuthGuard implements CanActivate {
@@ -15,8 +18,7 @@ export class UserAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    const token = header ? BEARER.exec(header)?.[1] : undefined;
+    const token = bearerToken(request.headers.authorization);
     if (!token) throw ApiError.unauthorized('Missing access token: send "Authorization: Bearer <token>"');
     request.user = await this.verifier.verify(token);
     return true;
