@@ -36,8 +36,14 @@ const APPS = [
     main: 'apps/web/.next/standalone/apps/web/server.js',
     before: [],
     links: ['/login', '/api/health'],
-    // The standalone server always runs in production mode; locally it is plain HTTP.
-    env: { PERSISTENCE_API_URL: 'http://127.0.0.1:3001', VOICE_API_URL: 'http://127.0.0.1:3002', SESSION_COOKIE_SECURE: 'false' },
+    // The standalone server always runs in production mode; locally it is plain HTTP, and its service
+    // secret is persistence-api's development default.
+    env: {
+      PERSISTENCE_API_URL: 'http://127.0.0.1:3001',
+      VOICE_API_URL: 'http://127.0.0.1:3002',
+      SESSION_COOKIE_SECURE: 'false',
+      WEB_CLIENT_SECRET: 'dev-web-client-secret-change-me',
+    },
   },
 ].filter((app) => existsSync(join(root, 'apps', app.name)));
 
