@@ -5,4 +5,5 @@ export * from './health';
 export * from './logger';
 export * from './openapi';
 export * from './rate-limit';
+export * from './redis';
 export * from './zod-pipe';

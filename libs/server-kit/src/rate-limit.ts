@@ -1,8 +1,8 @@
 import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import Redis from 'ioredis';
 import { ApiError } from './api-error';
+import { closeRedisClient, createRedisClient } from './redis';
 
 /** The request-rate budgets of one API; see registerRateLimit. */
 export interface RateLimitOptions {
@@ -38,13 +38,13 @@ const pathOf = (request: FastifyRequest) => request.url.split('?', 1)[0];
 export async function registerRateLimit(app: NestFastifyApplication, options: RateLimitOptions) {
   const address = (request: FastifyRequest) => normalizeIP(options.clientAddress?.(request) ?? request.ip);
   const strictPaths = new Set(options.strict?.paths ?? []);
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500 }) : undefined;
+  // skipOnError below serves requests while Redis is unreachable.
+  const redis = options.redisUrl ? createRedisClient(options.redisUrl) : undefined;
   if (redis) {
-    redis.on('error', () => undefined); // skipOnError below serves requests while it is unreachable
     app
       .getHttpAdapter()
       .getInstance()
-      .addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+      .addHook('onClose', () => closeRedisClient(redis));
   }
   await app.register(fastifyRateLimit, {
     global: true,
