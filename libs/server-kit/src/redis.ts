@@ -4,11 +4,12 @@ export type { Redis };
 
 /**
  * A Redis client (REDIS_URL) that fails fast while Redis is unreachable: each command gives up after
- * one reconnection attempt or half a second, so callers can fall back or answer 503 instead of
- * hanging. Connection errors are left to the callers' own handling (no unhandled 'error' events).
+ * one reconnection attempt or `commandTimeoutMs` (half a second unless told), so callers can fall back
+ * or answer 503 instead of hanging. Connection errors are left to the callers' own handling (no
+ * unhandled 'error' events).
  */
-export function createRedisClient(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+export function createRedisClient(url: string, { commandTimeoutMs = 500 } = {}): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: commandTimeoutMs });
   redis.on('error', () => undefined);
   return redis;
 }

@@ -4,19 +4,19 @@ import type {} from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { VoiceCalls } from '../call/call.module';
+import type { SessionRecord } from '../sessions/session-store';
 import { SessionsService } from '../sessions/sessions.service';
 import { TicketService } from '../sessions/ticket.service';
 import { MEDIA_PATH } from '../sessions/websocket-url';
 import { MediaConnection } from './media-connection';
 
-interface Admitted {
-  sessionId: string;
-  userId: string;
-}
+type Admitted = FastifyRequest & { admitted: SessionRecord };
 
 /**
  * The WebSocket voice transport at /v1/media?ticket=…: the ticket is checked before the upgrade
- * (a bad one gets a plain 401, no socket), then the socket carries one VoiceCall.
+ * (a bad one gets a plain 401, no socket), then the socket carries one VoiceCall. With a shared
+ * session store the ticket may come from any instance's session; this one then holds the socket, and
+ * closes it when the session ends anywhere.
  */
 @Injectable()
 export class MediaGateway implements OnModuleInit, OnApplicationShutdown {
@@ -35,7 +35,7 @@ export class MediaGateway implements OnModuleInit, OnApplicationShutdown {
     fastify.get(
       MEDIA_PATH,
       { websocket: true, preValidation: (req, reply) => this.admit(req, reply) },
-      (socket, req) => void this.open(socket, (req as FastifyRequest & { admitted: Admitted }).admitted),
+      (socket, req) => void this.open(socket, (req as Admitted).admitted),
     );
     this.sessions.ended$.subscribe(({ sessionId, reason }) => void this.connections.get(sessionId)?.end(reason));
   }
@@ -46,9 +46,16 @@ export class MediaGateway implements OnModuleInit, OnApplicationShutdown {
 
   private async admit(req: FastifyRequest, reply: FastifyReply) {
     const ticket = (req.query as Record<string, unknown>)['ticket'];
-    const grant = typeof ticket === 'string' ? this.tickets.redeem(ticket) : null;
-    const session = grant && this.sessions.find(grant.sessionId);
-    if (!grant || !session || session.status !== 'active') {
+    let session: SessionRecord | null;
+    try {
+      session = await this.admittedSession(ticket);
+    } catch (err) {
+      this.logger.warn({ msg: `cannot check a media ticket: ${(err as Error).message}` });
+      const message = 'Cannot check the media ticket: the session store is unavailable right now. Try again in a moment.';
+      await reply.code(503).send({ error: { code: 'service_unavailable', message, requestId: req.id } });
+      return;
+    }
+    if (!session) {
       await reply.code(401).send({
         error: {
           code: 'unauthorized',
@@ -58,13 +65,19 @@ export class MediaGateway implements OnModuleInit, OnApplicationShutdown {
       });
       return;
     }
-    this.sessions.markConnected(grant.sessionId);
-    (req as FastifyRequest & { admitted: Admitted }).admitted = grant;
+    (req as Admitted).admitted = session;
   }
 
-  private async open(socket: WebSocket, { sessionId, userId }: Admitted) {
-    const session = this.sessions.find(sessionId);
-    if (!session) return socket.close(1008, 'unknown session');
+  /** The session a ticket admits to, now marked connected here; null when the ticket or the session is no good. */
+  private async admittedSession(ticket: unknown): Promise<SessionRecord | null> {
+    const grant = typeof ticket === 'string' ? await this.tickets.redeem(ticket) : null;
+    const session = grant && (await this.sessions.find(grant.sessionId));
+    if (!session || session.userId !== grant?.userId || session.status !== 'active') return null;
+    return (await this.sessions.markConnected(session)) ? session : null;
+  }
+
+  private async open(socket: WebSocket, session: SessionRecord) {
+    const { id: sessionId, userId } = session;
     const log = this.logger;
     const callLog = {
       info: (data: Record<string, unknown>, msg: string) => log.log({ ...data, msg, sessionId }),

@@ -87,7 +87,7 @@ describe("LiveKit transport (protocol test against a local server speaking LiveK
     expectError(res, 503, 'service_unavailable', 'Cannot start a voice session: the LiveKit media server is unavailable right now. Try again in a moment.');
     expect(livekit.calls.map((c) => c.method)).toEqual(['CreateRoom', 'CreateDispatch', 'DeleteRoom']);
     expect(livekit.rooms.size).toBe(0);
-    expect(api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
+    expect(await api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
     await eventually(async () => expect((await conversationsOf(user)).map((c) => c.status)).toEqual(['ended']));
     expect(api.logs.join('\n')).toMatch(/LiveKit CreateDispatch failed \(500 internal: AgentDispatchService\/CreateDispatch failed on purpose\)/);
   });
@@ -111,7 +111,7 @@ describe("LiveKit transport failures (protocol test against a local server speak
     expectError(await api.http.post('/v1/sessions').set(user.auth).send({}), 503, 'service_unavailable', /LiveKit media server is unavailable/);
     expect(livekit.rejected).toEqual([{ path: '/twirp/livekit.RoomService/CreateRoom', reason: 'signature verification failed' }]);
     expect(livekit.calls).toEqual([]);
-    expect(api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
+    expect(await api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
     await eventually(async () => expect((await conversationsOf(user)).map((c) => c.status)).toEqual(['ended']));
     expect(api.logs.join('\n')).toMatch(/LiveKit CreateRoom failed \(401 unauthenticated: invalid token\)/);
     expect(api.logs.join('\n')).not.toContain('not-the-secret-livekit-knows');
@@ -122,7 +122,7 @@ describe("LiveKit transport failures (protocol test against a local server speak
     apis.push(api);
     const user = await registerUser();
     expectError(await api.http.post('/v1/sessions').set(user.auth).send({}), 503, 'service_unavailable', /LiveKit media server is unavailable/);
-    expect(api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
+    expect(await api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
     expect(api.logs.join('\n')).toMatch(/LiveKit CreateRoom failed \(ECONNREFUSED\)/);
   });
 });

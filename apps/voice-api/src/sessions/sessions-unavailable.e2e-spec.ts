@@ -31,7 +31,7 @@ describe('starting a session while persistence-api is down', () => {
     await persistence.stop();
     const refused = await api.http.post('/v1/sessions').set(user.auth).send({});
     expectError(refused, 503, 'service_unavailable', 'Cannot start a voice session: the conversation store is unavailable right now. Try again in a moment.');
-    expect(api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
+    expect(await api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
     const [warning] = logLines(api.logs, /cannot create the conversation/);
     expect(warning.msg).toMatch(/persistence-api is unreachable at http:\/\/127\.0\.0\.1:\d+ \(POST \/v1\/conversations\): ECONNREFUSED/);
 

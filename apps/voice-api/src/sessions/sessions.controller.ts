@@ -33,8 +33,8 @@ export class SessionsController {
 
   @ApiContract({ response: Session })
   @Get(':id')
-  get(@CurrentUser() user: AuthUser, @Param(params(IdParams)) { id }: Valid<typeof IdParams>): Session {
-    return toSession(this.sessions.getOwn(user.userId, id));
+  async get(@CurrentUser() user: AuthUser, @Param(params(IdParams)) { id }: Valid<typeof IdParams>): Promise<Session> {
+    return toSession(await this.sessions.getOwn(user.userId, id));
   }
 
   /** Ends the session (idempotent) and answers with it, now ended. */

@@ -46,8 +46,8 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
     expect(conversation.body).toMatchObject({ id: session.conversationId, userId: alice.userId, channel: 'web', agent: 'receptionist', status: 'active' });
 
     const tickets = api.app.get(TicketService);
-    expect(tickets.redeem(ticket)).toEqual({ sessionId: session.id, userId: alice.userId });
-    expect(tickets.redeem(ticket)).toBeNull();
+    expect(await tickets.redeem(ticket)).toEqual({ sessionId: session.id, userId: alice.userId });
+    expect(await tickets.redeem(ticket)).toBeNull();
     await api.http.delete(`/v1/sessions/${session.id}`).set(alice.auth).expect(200);
   });
 
@@ -88,7 +88,7 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
       reason: 'user',
     });
     if (session.connection.type !== 'websocket') throw new Error('expected the websocket transport');
-    expect(api.app.get(TicketService).redeem(session.connection.ticket)).toBeNull();
+    expect(await api.app.get(TicketService).redeem(session.connection.ticket)).toBeNull();
 
     const again = await api.http.delete(`/v1/sessions/${session.id}`).set(alice.auth).expect(200);
     expect(again.body.endedAt).toBe(body.endedAt);
@@ -104,8 +104,8 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
     await sessions.end(session.id, 'user');
     subscription.unsubscribe();
     expect(events).toEqual([expect.objectContaining({ sessionId: session.id, reason: 'hangup' })]);
-    expect(sessions.find(session.id)?.status).toBe('ended');
-    expect(sessions.activeCount(alice.userId)).toBe(0);
+    expect((await sessions.find(session.id))?.status).toBe('ended');
+    expect(await sessions.activeCount(alice.userId)).toBe(0);
     await eventually(async () => expect((await conversationOf(alice, session.conversationId)).body.status).toBe('ended'));
   });
 
@@ -130,7 +130,7 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
     const dave = await registerUser();
     const results = await Promise.all(Array.from({ length: 6 }, () => api.http.post('/v1/sessions').set(dave.auth).send({})));
     expect(results.map((r) => r.status).sort()).toEqual([201, 201, 201, 429, 429, 429]);
-    expect(api.app.get(SessionsService).activeCount(dave.userId)).toBe(3);
+    expect(await api.app.get(SessionsService).activeCount(dave.userId)).toBe(3);
     for (const r of results.filter((x) => x.status === 201)) await api.http.delete(`/v1/sessions/${r.body.id}`).set(dave.auth).expect(200);
   });
 
@@ -145,7 +145,7 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
     expectError(notJson, 400, 'bad_request', /not valid JSON/);
     const badId = await api.http.get('/v1/sessions/not-a-uuid').set(alice.auth);
     expect(expectError(badId, 400, 'validation_failed').details).toEqual([{ path: 'params.id', message: 'must be a UUID' }]);
-    expect(api.app.get(SessionsService).activeCount(alice.userId)).toBe(0);
+    expect(await api.app.get(SessionsService).activeCount(alice.userId)).toBe(0);
   });
 
   it('refuses an agent that is not one of the defined agents (prototype names included), listing the allowed ones, and leaves no session', async () => {
@@ -155,7 +155,7 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
         { path: 'body.agent', message: 'must be one of the agents: receptionist, scheduler, billing (or leave it out for receptionist)' },
       ]);
     }
-    expect(api.app.get(SessionsService).activeCount(alice.userId)).toBe(0);
+    expect(await api.app.get(SessionsService).activeCount(alice.userId)).toBe(0);
   });
 
   it('answers 401 to a still-valid token of an account deleted meanwhile, and leaves no session', async () => {
@@ -163,7 +163,7 @@ describe('sessions API (WebSocket transport, real persistence-api)', () => {
     const deleted = await fetch(`${persistenceUrl()}/v1/me`, { method: 'DELETE', headers: gone.auth });
     expect(deleted.status).toBe(204);
     expectError(await api.http.post('/v1/sessions').set(gone.auth).send({}), 401, 'unauthorized', 'This account no longer exists: sign in again');
-    expect(api.app.get(SessionsService).activeCount(gone.userId)).toBe(0);
+    expect(await api.app.get(SessionsService).activeCount(gone.userId)).toBe(0);
   });
 
   it('builds the ws URL from a trusted proxy: X-Forwarded-Proto https gives wss:// on the request Host', async () => {
