@@ -61,7 +61,7 @@ const base = z.object({
   }),
   REDIS_URL: setting(redisUrl.optional(), {
     description:
-      'Redis for the request-rate counters, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: each instance counts on its own; while it is unreachable, request rates are not limited.',
+      'Redis shared by every instance, for the request-rate counters and the voice sessions (their tickets, the per-user cap and their deadlines), so voice-api can run on several instances (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: all of it in this process, one instance. While it is unreachable, request rates are not limited and new sessions get 503; calls in progress go on.',
     secret: true,
   }),
   API_DOCS_PUBLIC: setting(bool(), {
