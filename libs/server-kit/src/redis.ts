@@ -16,5 +16,6 @@ export function createRedisClient(url: string, { commandTimeoutMs = 500 } = {}):
 
 /** Closes a client politely, or at once when Redis cannot be reached. */
 export async function closeRedisClient(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') return redis.disconnect();
   await redis.quit().catch(() => redis.disconnect());
 }

@@ -7,12 +7,14 @@ import { describeSessionStoreContract } from '../../test/session-store-contract'
 
 /** CI's Redis (127.0.0.1:6379) unless TEST_REDIS_URL says otherwise; each store gets its own key prefix. */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Generous: a busy test machine must not fail the contract by being slow. */
+const client = () => createRedisClient(REDIS_URL, { commandTimeoutMs: 10_000 });
 
 /** A store on a fresh prefix (`prefix` to share one), and a cleanup that deletes the prefix's keys. */
 function redisStore(clock: ManualClock, prefix = `test:voice-sessions:${randomUUID()}:`) {
-  const store = new RedisSessionStore(createRedisClient(REDIS_URL), clock, { prefix, duePollMs: 3_600_000 });
+  const store = new RedisSessionStore(client(), clock, { prefix, duePollMs: 3_600_000 });
   const cleanup = async () => {
-    const redis = createRedisClient(REDIS_URL);
+    const redis = client();
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
@@ -21,7 +23,7 @@ function redisStore(clock: ManualClock, prefix = `test:voice-sessions:${randomUU
 }
 
 beforeAll(async () => {
-  const redis = createRedisClient(REDIS_URL);
+  const redis = client();
   try {
     await redis.ping();
   } catch (err) {

@@ -124,11 +124,16 @@ export class RedisSessionStore implements SessionStore {
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
-      const { from, event } = JSON.parse(message) as { from: string; event: SessionEnded };
-      if (from !== this.instanceId) this.endedElsewhere(event);
+      let parsed: { from?: string; event?: SessionEnded };
+      try {
+        parsed = JSON.parse(message) as typeof parsed;
+      } catch {
+        return; // not ours: every instance publishes JSON
+      }
+      if (parsed.event && parsed.from !== this.instanceId) this.endedElsewhere(parsed.event);
     });
-    // Subscribes once connected, and again after every reconnection.
-    void this.subscriber.subscribe(this.channel).catch(() => undefined);
+    // On every (re)connection: a subscription attempted while Redis was unreachable would otherwise be lost.
+    this.subscriber.on('ready', () => void this.subscriber.subscribe(this.channel).catch(() => undefined));
   }
 
   private sessionKey = (id: string) => `${this.prefix}session:${id}`;

@@ -90,7 +90,7 @@ export class SessionsService implements OnModuleInit, BeforeApplicationShutdown 
       const expiresAt = now + this.config.SESSION_MAX_MINUTES * 60_000;
       // With a shared store a session outlives this process, and whichever instance sees it come due ends it.
       if (!this.store.shared) await this.markOpen(conversation.id, expiresAt);
-      record = {
+      const session: SessionRecord = {
         id,
         userId: user.userId,
         conversationId: conversation.id,
@@ -103,15 +103,16 @@ export class SessionsService implements OnModuleInit, BeforeApplicationShutdown 
         connectedAt: null,
         owner: this.store.instanceId,
       };
+      record = session;
       // Nobody can connect once the ticket has expired: a session still unconnected then is abandoned,
       // and must not hold one of the user's slots (nor leave its conversation active) until the time cap.
       const dueAt = this.livekit ? expiresAt : Math.min(expiresAt, now + this.config.TICKET_TTL_SECONDS * 1000);
-      await this.inStore(() => this.store.add(record as SessionRecord, dueAt), 'start');
-      if (!this.store.shared) this.here.set(id, record);
-      const connection = await this.connect(record);
-      this.logger.log({ msg: 'voice session started', sessionId: id, conversationId: record.conversationId, transport: record.transport });
+      await this.inStore(() => this.store.add(session, dueAt), 'start');
+      if (!this.store.shared) this.here.set(id, session);
+      const connection = await this.connect(session);
+      this.logger.log({ msg: 'voice session started', sessionId: id, conversationId: session.conversationId, transport: session.transport });
       return {
-        ...toSession(record),
+        ...toSession(session),
         connection: connection.type === 'websocket' ? { ...connection, url: websocketUrl(wsBase, connection.ticket) } : connection,
       };
     } catch (err) {
