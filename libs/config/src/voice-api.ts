@@ -90,14 +90,14 @@ const base = z.object({
   VAD_PROVIDER: setting(z.enum(['energy', 'silero']).default('energy'), { description: 'Voice activity detector.' }),
   VAD_THRESHOLD: setting(z.coerce.number().min(0.05).max(0.95).default(0.5), { description: 'Speech probability above which a frame counts as speech.' }),
   END_OF_UTTERANCE_SILENCE_MS: setting(ms(400, 100, 3000), { description: "Silence that ends the caller's turn." }),
-  STT_PROVIDER: setting(z.enum(['offline', 'deepgram', 'openai']).default('offline'), {
-    description: 'Speech to text: offline (pocketsphinx), deepgram or openai.',
+  STT_PROVIDER: setting(z.enum(['offline', 'deepgram', 'openai', 'azure']).default('offline'), {
+    description: 'Speech to text: offline (pocketsphinx), deepgram, openai or azure (Azure AI Speech).',
   }),
   LLM_PROVIDER: setting(z.enum(['offline', 'openai']).default('offline'), {
     description: 'offline: the built-in rule-and-tool agent; openai: any OpenAI-compatible chat-completions endpoint.',
   }),
-  TTS_PROVIDER: setting(z.enum(['offline', 'cartesia', 'openai']).default('offline'), {
-    description: 'Text to speech: offline (espeak-ng), cartesia or openai.',
+  TTS_PROVIDER: setting(z.enum(['offline', 'cartesia', 'openai', 'azure']).default('offline'), {
+    description: 'Text to speech: offline (espeak-ng), cartesia, openai or azure (Azure AI Speech).',
   }),
   POCKETSPHINX_MODEL_DIR: setting(z.string().default('/usr/share/pocketsphinx/model/en-us'), { description: 'pocketsphinx acoustic model and dictionary.' }),
   ESPEAK_VOICE: setting(z.string().default('en-us'), { description: 'espeak-ng voice.' }),
@@ -120,6 +120,22 @@ const base = z.object({
   CARTESIA_URL: setting(httpUrl.default('https://api.cartesia.ai'), { description: 'Cartesia API base URL.' }),
   CARTESIA_MODEL: setting(z.string().default('sonic-2'), { description: 'Cartesia model id.' }),
   CARTESIA_VOICE_ID: setting(z.string().default('bf0a246a-8642-498a-9950-80c35e9276b5'), { description: 'Cartesia voice id.' }),
+  AZURE_SPEECH_KEY: secret('Azure AI Speech resource key (STT_PROVIDER=azure or TTS_PROVIDER=azure).'),
+  AZURE_SPEECH_REGION: setting(
+    z
+      .string()
+      .regex(/^[a-z0-9]+$/i, 'must be an Azure region name such as eastus')
+      .optional(),
+    {
+      description: 'Region of the Azure AI Speech resource, e.g. eastus. Required with an azure provider unless AZURE_SPEECH_ENDPOINT is set.',
+    },
+  ),
+  AZURE_SPEECH_ENDPOINT: setting(httpUrl.optional(), {
+    description:
+      "The Speech resource's own endpoint (https://<name>.cognitiveservices.azure.com: custom domain, private endpoint, sovereign cloud); wins over AZURE_SPEECH_REGION.",
+  }),
+  AZURE_SPEECH_LANGUAGE: setting(z.string().default('en-US'), { description: 'Language Azure recognises and the SSML language it speaks (BCP-47).' }),
+  AZURE_SPEECH_VOICE: setting(z.string().default('en-US-AvaMultilingualNeural'), { description: 'Azure neural voice name.' }),
 });
 
 export const voiceApiSettings = base;
@@ -131,6 +147,8 @@ const PROVIDER_KEYS: [keyof Parsed, string, (c: Parsed) => boolean][] = [
   ['OPENAI_API_KEY', 'STT_PROVIDER=openai', (c) => c.STT_PROVIDER === 'openai'],
   ['OPENAI_API_KEY', 'TTS_PROVIDER=openai', (c) => c.TTS_PROVIDER === 'openai'],
   ['CARTESIA_API_KEY', 'TTS_PROVIDER=cartesia', (c) => c.TTS_PROVIDER === 'cartesia'],
+  ['AZURE_SPEECH_KEY', 'STT_PROVIDER=azure', (c) => c.STT_PROVIDER === 'azure'],
+  ['AZURE_SPEECH_KEY', 'TTS_PROVIDER=azure', (c) => c.TTS_PROVIDER === 'azure'],
 ];
 
 /** The conditional requirements: all of LiveKit or none, and a key for every cloud provider chosen. */
@@ -142,6 +160,10 @@ function conditionalProblems(c: Parsed) {
   }
   for (const [key, because, applies] of PROVIDER_KEYS) {
     if (applies(c) && !c[key] && !problems.some((p) => p.variable === key)) problems.push({ variable: key, message: `is required with ${because}` });
+  }
+  const azure = c.STT_PROVIDER === 'azure' ? 'STT_PROVIDER=azure' : c.TTS_PROVIDER === 'azure' ? 'TTS_PROVIDER=azure' : undefined;
+  if (azure && !c.AZURE_SPEECH_REGION && !c.AZURE_SPEECH_ENDPOINT) {
+    problems.push({ variable: 'AZURE_SPEECH_REGION', message: `is required with ${azure} (or AZURE_SPEECH_ENDPOINT)` });
   }
   if (c.LLM_PROVIDER === 'openai' && !c.LLM_API_KEY && !c.OPENAI_API_KEY && !c.LLM_BASE_URL) {
     problems.push({ variable: 'LLM_API_KEY', message: 'is required with LLM_PROVIDER=openai (or OPENAI_API_KEY, or an LLM_BASE_URL that needs no key)' });

@@ -1,7 +1,7 @@
 import { AzureSpeechStt } from '../stt/azure-speech-stt';
 import { AzureSpeechTts } from '../tts/azure-speech-tts';
 import { AzureSpeechKeyCheck, azureSpeechUrls, verifyAzureSpeechKey } from './azure-speech';
-import { startFakeAzureSpeech, type FakeAzureSpeech } from './testing/fake-azure-speech';
+import { startFakeAzureSpeech, type FakeAzureSpeech } from '../testing/fake-azure-speech';
 import { startLocalServer, type LocalServer } from './testing/local-server';
 
 const KEY = 'azure-test-key-0123456789abcdef';

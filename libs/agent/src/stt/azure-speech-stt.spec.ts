@@ -1,5 +1,5 @@
 import { int16ToBytes } from '../audio/pcm16';
-import { startFakeAzureSpeech, type FakeAzureSpeech } from '../cloud/testing/fake-azure-speech';
+import { startFakeAzureSpeech, type FakeAzureSpeech } from '../testing/fake-azure-speech';
 import { sleep, synthesizeSpeech } from '../cloud/testing/local-server';
 import { AzureSpeechStt } from './azure-speech-stt';
 

@@ -17,6 +17,8 @@ import { AzureSpeechKeyCheck, azureSpeechUrls, type AzureSpeechOptions } from '.
 import { ProviderError, redact } from '../cloud/errors';
 import type { ProviderCheck, SpeechToText, SttResult, SttUtterance, UtteranceOptions } from './stt';
 
+export { AzureSpeechKeyCheck, verifyAzureSpeechKey, type AzureSpeechOptions } from '../cloud/azure-speech';
+
 export interface AzureSpeechSttOptions extends AzureSpeechOptions {
   /** BCP-47 recognition language. Default `en-US`. */
   language?: string;

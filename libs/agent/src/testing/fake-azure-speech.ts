@@ -215,17 +215,15 @@ export async function startFakeAzureSpeech(options: FakeAzureSpeechOptions): Pro
 }
 
 function deny(res: ServerResponse): void {
-  res
-    .writeHead(401, { 'Content-Type': 'application/json' })
-    .end(
-      JSON.stringify({
-        error: {
-          code: '401',
-          message:
-            'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
-        },
-      }),
-    );
+  res.writeHead(401, { 'Content-Type': 'application/json' }).end(
+    JSON.stringify({
+      error: {
+        code: '401',
+        message:
+          'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+      },
+    }),
+  );
 }
 
 /** Splits a protocol message into its headers and body (text: blank line; binary: 2-byte length prefix). */
