@@ -11,10 +11,15 @@ import { ClaimEntity } from './entities/claim.entity';
 import { DoctorEntity } from './entities/doctor.entity';
 import { PatientEntity } from './entities/patient.entity';
 import { ShiftEntity } from './entities/shift.entity';
+import { TimeOffEntity } from './entities/time-off.entity';
+import { WeeklyShiftEntity } from './entities/weekly-shift.entity';
 import { ScheduleService } from './schedule.service';
 
 @Module({
-  imports: [AuthModule, TypeOrmModule.forFeature([DoctorEntity, ShiftEntity, PatientEntity, AppointmentEntity, ClaimEntity, UserEntity])],
+  imports: [
+    AuthModule,
+    TypeOrmModule.forFeature([DoctorEntity, ShiftEntity, WeeklyShiftEntity, TimeOffEntity, PatientEntity, AppointmentEntity, ClaimEntity, UserEntity]),
+  ],
   controllers: [ClinicController],
   providers: [DoctorsService, ScheduleService, AppointmentsService, ClaimsService],
 })
