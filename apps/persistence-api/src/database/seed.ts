@@ -6,10 +6,12 @@ import { hashSecret } from '../auth/passwords';
 import { ClaimEntity } from '../clinic/entities/claim.entity';
 import { DoctorEntity } from '../clinic/entities/doctor.entity';
 import { PatientEntity } from '../clinic/entities/patient.entity';
-import { ShiftEntity } from '../clinic/entities/shift.entity';
-import { addDays, zonedDate, zonedToUtc } from '../clinic/zoned-time';
+import { WeeklyShiftEntity } from '../clinic/entities/weekly-shift.entity';
 
 export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password-1', displayName: 'Demo User' };
+
+/** ISO weekdays: the demo doctors work Monday to Friday, every week. */
+const [MONDAY, FRIDAY] = [1, 5];
 
 const DOCTORS = [
   { name: 'Dr. Alice Smith', specialty: 'General practice', hours: ['09:00', '17:00'] },
@@ -45,16 +47,14 @@ const PATIENTS: { name: string; phone: string; balanceCents: number; claims: See
 ];
 
 /**
- * Loads the demo clinic when the database has no doctors yet: doctors with shifts on the
- * weekdays of the clinic's next seven days, a few patients with insurance claims in every status,
+ * Loads the demo clinic when the database has no doctors yet: doctors with weekly shifts from
+ * Monday to Friday (in the clinic's time zone, for as long as the clinic runs), a few patients with insurance claims in every status,
  * and the demo login (whose patient record has claims too). Returns false
  * when the data was already there.
  */
 export async function seed(db: DataSource, timezone: string, today = new Date()): Promise<boolean> {
   if ((await db.getRepository(DoctorEntity).count()) > 0) return false;
   const passwordHash = await hashSecret(DEMO_USER.password);
-  // The clinic's today, not UTC's: west of UTC in the evening the UTC date is already tomorrow.
-  const localToday = zonedDate(today, timezone);
   await db.transaction(async (tx) => {
     const now = new Date();
     const demoUserId = randomUUID();
@@ -95,15 +95,16 @@ export async function seed(db: DataSource, timezone: string, today = new Date())
     for (const d of DOCTORS) {
       const doctorId = randomUUID();
       await tx.insert(DoctorEntity, { id: doctorId, name: d.name, specialty: d.specialty });
-      for (let i = 0; i < 7; i++) {
-        const date = addDays(localToday, i);
-        const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-        if (weekday === 0 || weekday === 6) continue;
-        await tx.insert(ShiftEntity, {
+      for (let weekday = MONDAY; weekday <= FRIDAY; weekday++) {
+        await tx.insert(WeeklyShiftEntity, {
           id: randomUUID(),
           doctorId,
-          startsAt: zonedToUtc(date, d.hours[0], timezone),
-          endsAt: zonedToUtc(date, d.hours[1], timezone),
+          weekday,
+          startTime: d.hours[0],
+          endTime: d.hours[1],
+          validFrom: null,
+          validUntil: null,
+          createdAt: now,
         });
       }
     }
