@@ -134,9 +134,13 @@ const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
 const serviceSecret = secret();
 const webSecret = secret();
 
-/** App Service's environment: PATH, HOME=/home of its own, and the App Settings; nothing from this shell. */
+/**
+ * App Service's environment: PATH, HOME=/home of its own, and the App Settings; nothing from this shell.
+ * The apps reach each other and PostgreSQL here over plain HTTP and without TLS on 127.0.0.1, which
+ * production refuses unless ALLOW_INSECURE_CONNECTIONS says so.
+ */
 function appEnv(app: App, settings: Record<string, string>): Record<string, string> {
-  return { PATH: `${fakeBin}:${process.env.PATH}`, HOME: join(runDir, app, 'home'), ...settings };
+  return { PATH: `${fakeBin}:${process.env.PATH}`, HOME: join(runDir, app, 'home'), ALLOW_INSECURE_CONNECTIONS: 'true', ...settings };
 }
 
 function persistenceSettings(port: number, databaseUrl: string, webUrl: string): Record<string, string> {
