@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError } from '@voice/config/core';
 import { loadPersistenceApiConfig } from '@voice/config/persistence-api';
 import { createDataSource } from './data-source';
+import { runMigrations, undoLastMigration } from './migration-lock';
 import { DEMO_USER, seed } from './seed';
 
 const USAGE = 'usage: cli <migrate|revert|seed|status>';
@@ -16,10 +17,10 @@ async function main(command: string | undefined) {
   const where = config.DATABASE_URL ? 'PostgreSQL' : `SQLite under ${config.DATA_DIR}`;
   try {
     if (command === 'migrate') {
-      const ran = await db.runMigrations({ transaction: 'each' });
+      const ran = await runMigrations(db);
       console.log(ran.length ? `applied ${ran.map((m) => m.name).join(', ')} on ${where}` : `schema is up to date on ${where}`);
     } else if (command === 'revert') {
-      await db.undoLastMigration({ transaction: 'each' });
+      await undoLastMigration(db);
       console.log(`reverted the last migration on ${where}`);
     } else if (command === 'status') {
       console.log((await db.showMigrations()) ? 'pending migrations' : 'schema is up to date');
