@@ -87,7 +87,7 @@ export function productionRequired(shape: z.ZodObject): string[] {
 }
 
 /** The settings whose meta names a transport that must use TLS in production. */
-export const tlsSettings = (shape: z.ZodObject): Record<string, Transport> =>
+const tlsSettings = (shape: z.ZodObject): Record<string, Transport> =>
   Object.fromEntries(
     Object.entries(shape.shape)
       .map(([name, field]) => [name, metaOf(field)?.tls] as const)
