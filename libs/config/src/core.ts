@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secureConnectionProblems, type Transport } from './secure-connections';
 
 export type Env = Record<string, string | undefined>;
 
@@ -9,6 +10,8 @@ export interface SettingMeta {
   /** Shown instead of the schema default where the default depends on NODE_ENV. */
   defaultNote?: string;
   requiredInProduction?: boolean;
+  /** A connection URL that must use TLS in production (see secureConnectionProblems). */
+  tls?: Transport;
 }
 
 export const setting = <T extends z.ZodType>(schema: T, meta: SettingMeta): T => schema.meta({ ...meta }) as T;
@@ -65,28 +68,47 @@ export const perMinute = (fallback: number) => z.coerce.number().int().min(1).ma
 /** A shared secret between two of our services. */
 export const serviceSecret = () => z.string().min(24, 'must be at least 24 characters').optional();
 
+/** The one switch that lets production connect without TLS (the URL settings marked `tls`). */
+export const allowInsecureConnections = () =>
+  setting(bool(false), {
+    description:
+      'Production refuses, at start-up, connection URLs without TLS: http:// service URLs, ws:// WebSocket URLs, redis:// URLs and PostgreSQL URLs whose sslmode is not require, verify-ca or verify-full. true allows them, for a network you trust (a local test, a private network). Outside production it changes nothing.',
+  });
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+const metaOf = (field: unknown) => z.globalRegistry.get(field as z.ZodType) as SettingMeta | undefined;
 
 /** Names of the settings whose meta marks them required when NODE_ENV=production. */
 export function productionRequired(shape: z.ZodObject): string[] {
   return Object.entries(shape.shape)
-    .filter(([, field]) => (z.globalRegistry.get(field as z.ZodType) as SettingMeta | undefined)?.requiredInProduction)
+    .filter(([, field]) => metaOf(field)?.requiredInProduction)
     .map(([name]) => name);
 }
 
+/** The settings whose meta names a transport that must use TLS in production. */
+const tlsSettings = (shape: z.ZodObject): Record<string, Transport> =>
+  Object.fromEntries(
+    Object.entries(shape.shape)
+      .map(([name, field]) => [name, metaOf(field)?.tls] as const)
+      .filter((entry): entry is readonly [string, Transport] => entry[1] !== undefined),
+  );
+
 /**
  * Parses `env` against `schema` once. Empty strings count as unset (App Service and shells
- * often export empty values). Throws a ConfigError naming every offending variable, never
- * echoing a value, since values may be secrets.
+ * often export empty values). `settings` (the object schema under `schema`) carries the production
+ * rules: the settings required there, and the URLs that must use TLS there. Throws a ConfigError
+ * naming every offending variable, never echoing a value, since values may be secrets.
  */
-export function loadConfig<S extends z.ZodType>(app: string, schema: S, env: Env = process.env, requiredInProduction: string[] = []): z.output<S> {
+export function loadConfig<S extends z.ZodType>(app: string, schema: S, env: Env = process.env, settings?: z.ZodObject): z.output<S> {
   const cleaned: Env = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
   const problems: { variable: string; message: string }[] = [];
-  if (cleaned['NODE_ENV'] === 'production') {
-    for (const name of requiredInProduction) {
+  if (cleaned['NODE_ENV'] === 'production' && settings) {
+    for (const name of productionRequired(settings)) {
       if (cleaned[name] === undefined) problems.push({ variable: name, message: 'is required when NODE_ENV=production' });
     }
+    if (bool(false).safeParse(cleaned['ALLOW_INSECURE_CONNECTIONS']).data !== true) problems.push(...secureConnectionProblems(cleaned, tlsSettings(settings)));
   }
   const result = schema.safeParse(cleaned, { reportInput: true });
   if (result.success && problems.length === 0) return result.data;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  allowInsecureConnections,
   bool,
   ConfigError,
   csv,
@@ -8,7 +9,6 @@ import {
   NodeEnv,
   perMinute,
   port,
-  productionRequired,
   redisUrl,
   setting,
   timeZone,
@@ -33,10 +33,12 @@ const base = z.object({
   PUBLIC_URL: setting(httpUrl.optional(), {
     description:
       'Public https:// URL of this service, used to build the WebSocket URL handed to clients. Unset: taken from the request (Host and X-Forwarded-Proto).',
+    tls: 'http',
   }),
   PERSISTENCE_API_URL: setting(httpUrl.default('http://127.0.0.1:3001'), {
     description: 'Base URL of persistence-api (HTTPS in Azure).',
     requiredInProduction: true,
+    tls: 'http',
   }),
   VOICE_API_CLIENT_ID: setting(z.string().default('voice-api'), { description: 'Client id of the service credential issued by persistence-api.' }),
   VOICE_API_CLIENT_SECRET: setting(z.string().min(24, 'must be at least 24 characters').optional(), {
@@ -63,7 +65,9 @@ const base = z.object({
     description:
       'Redis for the request-rate counters, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: each instance counts on its own; while it is unreachable, request rates are not limited.',
     secret: true,
+    tls: 'redis',
   }),
+  ALLOW_INSECURE_CONNECTIONS: allowInsecureConnections(),
   API_DOCS_PUBLIC: setting(bool(), {
     description: 'Serve the OpenAPI UI and document at /docs to anyone. Off in production unless set to true.',
     defaultNote: 'false in production, true otherwise',
@@ -78,7 +82,10 @@ const base = z.object({
   TICKET_TTL_SECONDS: setting(z.coerce.number().int().min(5).max(600).default(60), { description: 'Lifetime of a single-use WebSocket ticket.' }),
   CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'The clinic\'s IANA time zone, as in persistence-api: "Tuesday" means Tuesday there.' }),
 
-  LIVEKIT_URL: setting(wsOrHttpUrl.optional(), { description: 'LiveKit server URL (wss://…livekit.cloud). With the key and secret: LiveKit transport.' }),
+  LIVEKIT_URL: setting(wsOrHttpUrl.optional(), {
+    description: 'LiveKit server URL (wss://…livekit.cloud). With the key and secret: LiveKit transport.',
+    tls: 'websocket',
+  }),
   LIVEKIT_API_KEY: secret('LiveKit API key.'),
   LIVEKIT_API_SECRET: secret('LiveKit API secret.'),
   LIVEKIT_TOKEN_TTL: setting(z.coerce.number().int().min(60).max(86_400).default(3600), { description: 'Participant token lifetime in seconds.' }),
@@ -103,21 +110,22 @@ const base = z.object({
   ESPEAK_VOICE: setting(z.string().default('en-us'), { description: 'espeak-ng voice.' }),
   ESPEAK_RATE: setting(z.coerce.number().int().min(80).max(400).default(165), { description: 'espeak-ng words per minute.' }),
   DEEPGRAM_API_KEY: secret('Deepgram API key (STT_PROVIDER=deepgram).'),
-  DEEPGRAM_URL: setting(wsOrHttpUrl.default('wss://api.deepgram.com'), { description: 'Deepgram streaming endpoint base.' }),
+  DEEPGRAM_URL: setting(wsOrHttpUrl.default('wss://api.deepgram.com'), { description: 'Deepgram streaming endpoint base.', tls: 'websocket' }),
   DEEPGRAM_MODEL: setting(z.string().default('nova-3'), { description: 'Deepgram model.' }),
   OPENAI_API_KEY: secret('OpenAI API key (STT or TTS provider openai; the LLM key when LLM_API_KEY is unset).'),
-  OPENAI_BASE_URL: setting(httpUrl.default('https://api.openai.com/v1'), { description: 'OpenAI API base URL.' }),
+  OPENAI_BASE_URL: setting(httpUrl.default('https://api.openai.com/v1'), { description: 'OpenAI API base URL.', tls: 'http' }),
   OPENAI_STT_MODEL: setting(z.string().default('gpt-4o-mini-transcribe'), { description: 'OpenAI transcription model.' }),
   OPENAI_TTS_MODEL: setting(z.string().default('gpt-4o-mini-tts'), { description: 'OpenAI speech model.' }),
   OPENAI_TTS_VOICE: setting(z.string().default('alloy'), { description: 'OpenAI voice.' }),
   LLM_BASE_URL: setting(httpUrl.optional(), {
     description: 'Chat-completions base URL (OpenAI, Azure OpenAI deployment URL, Ollama http://host:11434/v1). Unset: OPENAI_BASE_URL.',
+    tls: 'http',
   }),
   LLM_API_KEY: secret('Key for LLM_BASE_URL (sent as Bearer, or as api-key for Azure). Unset: OPENAI_API_KEY.'),
   LLM_MODEL: setting(z.string().default('gpt-4o-mini'), { description: 'Chat model name.' }),
   LLM_AZURE_API_VERSION: setting(z.string().optional(), { description: 'Set for Azure OpenAI: sends api-key and ?api-version=.' }),
   CARTESIA_API_KEY: secret('Cartesia API key (TTS_PROVIDER=cartesia).'),
-  CARTESIA_URL: setting(httpUrl.default('https://api.cartesia.ai'), { description: 'Cartesia API base URL.' }),
+  CARTESIA_URL: setting(httpUrl.default('https://api.cartesia.ai'), { description: 'Cartesia API base URL.', tls: 'http' }),
   CARTESIA_MODEL: setting(z.string().default('sonic-2'), { description: 'Cartesia model id.' }),
   CARTESIA_VOICE_ID: setting(z.string().default('bf0a246a-8642-498a-9950-80c35e9276b5'), { description: 'Cartesia voice id.' }),
   AZURE_SPEECH_KEY: secret('Azure AI Speech resource key (STT_PROVIDER=azure or TTS_PROVIDER=azure).'),
@@ -190,7 +198,7 @@ function finish(c: Parsed) {
 export type VoiceApiConfig = ReturnType<typeof finish>;
 
 export function loadVoiceApiConfig(env: Env = process.env): VoiceApiConfig {
-  const parsed = loadConfig('voice-api', base, env, productionRequired(base));
+  const parsed = loadConfig('voice-api', base, env, base);
   const problems = conditionalProblems(parsed);
   if (problems.length) throw new ConfigError('voice-api', problems);
   return finish(parsed);

@@ -159,3 +159,37 @@ describe('demo seed', () => {
       .expect(401);
   });
 });
+
+describe('clinic-only seed (seed --clinic-only, the one production allows)', () => {
+  let t: TestApp;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    ({ t, dispose } = await freshApp());
+  });
+  afterAll(() => dispose());
+
+  const counts = async () => ({
+    users: await t.db.getRepository(UserEntity).count(),
+    doctors: await t.db.getRepository(DoctorEntity).count(),
+    shifts: await t.db.getRepository(WeeklyShiftEntity).count(),
+    patients: await t.db.getRepository(PatientEntity).count(),
+    claims: await t.db.getRepository(ClaimEntity).count(),
+  });
+
+  it('loads the doctors and their shifts, no account, patient or claim, and only once', async () => {
+    expect(await seed(t.db, TZ, TODAY, { demo: false })).toBe(true);
+    const clinic = await counts();
+    expect(clinic).toEqual({ users: 0, doctors: 4, shifts: expect.any(Number), patients: 0, claims: 0 });
+    expect(clinic.shifts).toBeGreaterThan(0);
+
+    expect(await seed(t.db, TZ, TODAY, { demo: false })).toBe(false);
+    expect(await counts()).toEqual(clinic);
+  });
+
+  it('leaves the clinic as it is when the demo account is added later (outside production)', async () => {
+    const clinic = await counts();
+    expect(await seed(t.db, TZ, TODAY)).toBe(true);
+    expect(await counts()).toEqual({ ...clinic, users: 1, patients: 4, claims: 5 });
+    expect(await seed(t.db, TZ, TODAY)).toBe(false);
+  });
+});
