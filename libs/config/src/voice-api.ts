@@ -141,6 +141,7 @@ const base = z.object({
   AZURE_SPEECH_ENDPOINT: setting(httpUrl.optional(), {
     description:
       "The Speech resource's own endpoint (https://<name>.cognitiveservices.azure.com: custom domain, private endpoint, sovereign cloud); wins over AZURE_SPEECH_REGION.",
+    tls: 'http',
   }),
   AZURE_SPEECH_LANGUAGE: setting(z.string().default('en-US'), { description: 'Language Azure recognises and the SSML language it speaks (BCP-47).' }),
   AZURE_SPEECH_VOICE: setting(z.string().default('en-US-AvaMultilingualNeural'), { description: 'Azure neural voice name.' }),
