@@ -65,6 +65,28 @@ export const perMinute = (fallback: number) => z.coerce.number().int().min(1).ma
 /** A shared secret between two of our services. */
 export const serviceSecret = () => z.string().min(24, 'must be at least 24 characters').optional();
 
+/**
+ * Where each app sends its traces and metrics (OpenTelemetry). server-kit's telemetry.ts reads these
+ * before the configuration loads, since it must start first; the schema checks and documents them.
+ */
+export const telemetrySettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: setting(
+    z
+      .string()
+      .regex(/InstrumentationKey=/i, 'must be an Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...)')
+      .optional(),
+    {
+      description:
+        'Sends traces (requests, calls to the other APIs, PostgreSQL queries) and metrics to this Application Insights resource. Unset: OTEL_EXPORTER_OTLP_ENDPOINT, else nothing is exported.',
+      secret: true,
+    },
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(), {
+    description:
+      'Sends traces and metrics to this OTLP/HTTP collector instead (e.g. http://127.0.0.1:4318); the other standard OTEL_* variables apply (OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS). Ignored when APPLICATIONINSIGHTS_CONNECTION_STRING is set.',
+  }),
+};
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 /** Names of the settings whose meta marks them required when NODE_ENV=production. */

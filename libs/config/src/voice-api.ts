@@ -11,6 +11,7 @@ import {
   productionRequired,
   redisUrl,
   setting,
+  telemetrySettings,
   timeZone,
   TRUST_PROXY_HOPS_DESCRIPTION,
   trustProxyHops,
@@ -120,6 +121,7 @@ const base = z.object({
   CARTESIA_URL: setting(httpUrl.default('https://api.cartesia.ai'), { description: 'Cartesia API base URL.' }),
   CARTESIA_MODEL: setting(z.string().default('sonic-2'), { description: 'Cartesia model id.' }),
   CARTESIA_VOICE_ID: setting(z.string().default('bf0a246a-8642-498a-9950-80c35e9276b5'), { description: 'Cartesia voice id.' }),
+  ...telemetrySettings,
 });
 
 export const voiceApiSettings = base;
