@@ -34,7 +34,6 @@ export function startTelemetry({ name, env = process.env }: TelemetryOptions): T
   if (target === 'none' || running) return target;
   // The SDKs are required here, synchronously and only when exporting: an import would load them in
   // every process, and an await would let http and pg load before they are patched.
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   // Only calls made inside a span (a request, a voice call) are traced; the outbox's background flushes are not.
@@ -72,7 +71,6 @@ export function startTelemetry({ name, env = process.env }: TelemetryOptions): T
     sdk.start();
     running = sdk;
   }
-  /* eslint-enable @typescript-eslint/no-require-imports */
   return target;
 }
 
