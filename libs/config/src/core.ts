@@ -74,6 +74,27 @@ export const allowInsecureConnections = () =>
     description:
       'Production refuses, at start-up, connection URLs without TLS: http:// service URLs, ws:// WebSocket URLs, redis:// URLs and PostgreSQL URLs whose sslmode is not require, verify-ca or verify-full. true allows them, for a network you trust (a local test, a private network). Outside production it changes nothing.',
   });
+/**
+ * Where each app sends its traces and metrics (OpenTelemetry). server-kit's telemetry.ts reads these
+ * before the configuration loads, since it must start first; the schema checks and documents them.
+ */
+export const telemetrySettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: setting(
+    z
+      .string()
+      .regex(/InstrumentationKey=/i, 'must be an Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...)')
+      .optional(),
+    {
+      description:
+        'Sends traces (requests, calls to the other APIs, PostgreSQL queries) and metrics to this Application Insights resource. Unset: OTEL_EXPORTER_OTLP_ENDPOINT, else nothing is exported.',
+      secret: true,
+    },
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(), {
+    description:
+      'Sends traces and metrics to this OTLP/HTTP collector instead (e.g. http://127.0.0.1:4318); the other standard OTEL_* variables apply (OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS). Ignored when APPLICATIONINSIGHTS_CONNECTION_STRING is set.',
+  }),
+};
 
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 

@@ -11,6 +11,7 @@ import {
   redisUrl,
   serviceSecret,
   setting,
+  telemetrySettings,
   timeZone,
   TRUST_PROXY_HOPS_DESCRIPTION,
   trustProxyHops,
@@ -126,6 +127,7 @@ const base = z.object({
     description:
       "A conversation still active this long after it started is ended (at its last message), e.g. when voice-api died mid-call. Keep it above voice-api's SESSION_MAX_MINUTES.",
   }),
+  ...telemetrySettings,
 });
 
 export const persistenceApiSchema = base.transform((c) => {

@@ -11,6 +11,7 @@ import {
   port,
   redisUrl,
   setting,
+  telemetrySettings,
   timeZone,
   TRUST_PROXY_HOPS_DESCRIPTION,
   trustProxyHops,
@@ -145,6 +146,7 @@ const base = z.object({
   }),
   AZURE_SPEECH_LANGUAGE: setting(z.string().default('en-US'), { description: 'Language Azure recognises and the SSML language it speaks (BCP-47).' }),
   AZURE_SPEECH_VOICE: setting(z.string().default('en-US-AvaMultilingualNeural'), { description: 'Azure neural voice name.' }),
+  ...telemetrySettings,
 });
 
 export const voiceApiSettings = base;

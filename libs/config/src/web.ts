@@ -9,6 +9,7 @@ import {
   redisUrl,
   serviceSecret,
   setting,
+  telemetrySettings,
   TRUST_PROXY_HOPS_DESCRIPTION,
   trustProxyHops,
   type Env,
@@ -68,6 +69,7 @@ const base = z.object({
   HEALTH_TIMEOUT_MS: setting(z.coerce.number().int().min(100).max(5000).default(700), {
     description: 'How long /api/health waits for each API before naming it down.',
   }),
+  ...telemetrySettings,
 });
 
 export const webSchema = base.transform((c) => ({
