@@ -439,7 +439,7 @@ for app in "${APPS[@]}"; do
   # App Service's own settings, not the app's.
   platform=(SCM_DO_BUILD_DURING_DEPLOYMENT=false WEBSITES_CONTAINER_START_TIME_LIMIT=600
     "WEBSITE_SWAP_WARMUP_PING_PATH=${HEALTH[$app]}" WEBSITE_SWAP_WARMUP_PING_STATUSES=200
-    'ApplicationInsightsAgent_EXTENSION_VERSION=~3')
+    ApplicationInsightsAgent_EXTENSION_VERSION=disabled) # the apps' own SDK traces; the agent would trace twice
   # The variables of the app's schema in libs/config (the tables in DEPLOYMENT.md) that are the same
   # in every slot. App Service's front end is the one proxy in front of each app.
   kv_ref application-insights-connection-string

@@ -239,6 +239,8 @@ describe('tools/azure/provision.sh --dry-run', () => {
       expect(names.filter((n) => !(n in schema.shape) && !PLATFORM.includes(n))).toEqual([]);
       expect(productionRequired(schema).filter((n) => !names.includes(n))).toEqual([]);
       expect(run.settings(app)).toMatchObject({ NODE_ENV: 'production', SCM_DO_BUILD_DURING_DEPLOYMENT: 'false' });
+      // The apps start OpenTelemetry themselves; App Service's codeless agent on top would trace twice.
+      expect(run.settings(app)['ApplicationInsightsAgent_EXTENSION_VERSION']).toBe('disabled');
       expect(Number(run.settings(app)['WEBSITES_CONTAINER_START_TIME_LIMIT'])).toBeGreaterThan(230);
     }
   });
