@@ -16,7 +16,16 @@ const config: NextConfig = {
   outputFileTracingRoot: workspaceRoot,
   turbopack: { root: workspaceRoot },
   poweredByHeader: false,
-  serverExternalPackages: ['ioredis'],
+  // Loaded by telemetry at run time (and only when exporting), not bundled: the SDKs patch modules as Node loads them.
+  serverExternalPackages: [
+    'ioredis',
+    '@azure/monitor-opentelemetry',
+    '@opentelemetry/instrumentation-http',
+    '@opentelemetry/instrumentation-pg',
+    '@opentelemetry/instrumentation-undici',
+    '@opentelemetry/resources',
+    '@opentelemetry/sdk-node',
+  ],
   reactStrictMode: true,
   async headers() {
     return [

@@ -134,9 +134,13 @@ const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
 const serviceSecret = secret();
 const webSecret = secret();
 
-/** App Service's environment: PATH, HOME=/home of its own, and the App Settings; nothing from this shell. */
+/**
+ * App Service's environment: PATH, HOME=/home of its own, and the App Settings; nothing from this shell.
+ * The apps reach each other and PostgreSQL here over plain HTTP and without TLS on 127.0.0.1, which
+ * production refuses unless ALLOW_INSECURE_CONNECTIONS says so.
+ */
 function appEnv(app: App, settings: Record<string, string>): Record<string, string> {
-  return { PATH: `${fakeBin}:${process.env.PATH}`, HOME: join(runDir, app, 'home'), ...settings };
+  return { PATH: `${fakeBin}:${process.env.PATH}`, HOME: join(runDir, app, 'home'), ALLOW_INSECURE_CONNECTIONS: 'true', ...settings };
 }
 
 function persistenceSettings(port: number, databaseUrl: string, webUrl: string): Record<string, string> {
@@ -450,6 +454,90 @@ describe("persistence-api's start-up migrations", () => {
       expect(await service.stop(STOP_TIMEOUT_MS)).toEqual({ code: 0, signal: null, timedOut: false });
     }),
     START_TIMEOUT_MS + 30_000,
+  );
+});
+
+describe('persistence-api in production: one migration at a time, TLS, and the clinic seed', () => {
+  it(
+    'two instances started at the same moment on a fresh database both come up, and each migration runs once',
+    withLogs(async () => {
+      const databaseUrl = await createDatabase();
+      const ports = await freePorts(2, '0.0.0.0');
+      const instances = ports.map((port, i) =>
+        startupScript(
+          `persistence-api-instance-${i}`,
+          wwwroot['persistence-api'],
+          appEnv('persistence-api', persistenceSettings(port, databaseUrl, 'http://127.0.0.1:1')),
+          logDir,
+        ),
+      );
+      await Promise.all(instances.map((service) => waitForHealth(service, '/health')));
+
+      const logs = instances.map((service) => readFileSync(service.logFile, 'utf8'));
+      expect(logs.filter((log) => /\napplied \S.* on PostgreSQL\n/.test(log))).toHaveLength(1);
+      expect(logs.filter((log) => log.includes('\nschema is up to date on PostgreSQL\n'))).toHaveLength(1);
+      for (const log of logs) expect(log).not.toMatch(/already exists|duplicate key|migrations failed/);
+      const names = await withPostgres(databaseUrl, async (c) =>
+        (await c.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
+      );
+      expect(names.length).toBeGreaterThan(0);
+      expect(new Set(names).size).toBe(names.length);
+      for (const service of instances) expect(await service.stop(STOP_TIMEOUT_MS)).toEqual({ code: 0, signal: null, timedOut: false });
+    }),
+    START_TIMEOUT_MS + 30_000,
+  );
+
+  it(
+    'refuses a database URL without TLS unless ALLOW_INSECURE_CONNECTIONS=true, naming the variable and the way out',
+    withLogs(async () => {
+      const port = await freePort('0.0.0.0');
+      const env = appEnv('persistence-api', {
+        ...persistenceSettings(port, await createDatabase(), 'http://127.0.0.1:1'),
+        ALLOW_INSECURE_CONNECTIONS: 'false',
+      });
+      const service = startupScript('persistence-api-without-tls', wwwroot['persistence-api'], env, logDir);
+      const result = await service.exited;
+      expect(result.code).not.toBe(0);
+      const log = readFileSync(service.logFile, 'utf8');
+      expect(log).toContain('DATABASE_URL: has no sslmode: add sslmode=verify-full (or require, verify-ca) when NODE_ENV=production');
+      expect(log).toContain('ALLOW_INSECURE_CONNECTIONS=true');
+      expect(log).toContain('startup: the migrations failed; persistence-api is not started');
+      expect(await listening(port)).toBe(false);
+    }),
+  );
+
+  it(
+    'seeds the clinic from the artifact with seed --clinic-only, once, and refuses the demo account',
+    withLogs(async () => {
+      const databaseUrl = await createDatabase();
+      const env = appEnv('persistence-api', persistenceSettings(await freePort('0.0.0.0'), databaseUrl, 'http://127.0.0.1:1'));
+      const cli = (...args: string[]) => {
+        const run = spawnSync(process.execPath, ['dist/database/cli.js', ...args], {
+          cwd: wwwroot['persistence-api'],
+          env,
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+        return { status: run.status, output: run.stdout + run.stderr };
+      };
+      expect(cli('migrate')).toMatchObject({ status: 0 });
+      expect(cli('seed')).toEqual({
+        status: 1,
+        output: 'seed: the demo account is never created when NODE_ENV=production; load the clinic alone (doctors and their shifts) with seed --clinic-only\n',
+      });
+      expect(cli('seed', '--clinic-only')).toEqual({ status: 0, output: 'seeded the clinic (doctors and their shifts) on PostgreSQL\n' });
+      expect(cli('seed', '--clinic-only')).toEqual({ status: 0, output: 'the clinic is already seeded (it has doctors) on PostgreSQL\n' });
+      const counts = await withPostgres(
+        databaseUrl,
+        async (c) =>
+          (
+            await c.query<{ doctors: number; users: number }>(
+              'SELECT (SELECT count(*)::int FROM doctors) AS doctors, (SELECT count(*)::int FROM users) AS users',
+            )
+          ).rows[0],
+      );
+      expect(counts).toEqual({ doctors: 4, users: 0 });
+    }),
   );
 });
 

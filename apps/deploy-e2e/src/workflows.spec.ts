@@ -302,6 +302,24 @@ describe.each(APPS)('deploy-%s.yml', (app) => {
     }
   });
 
+  it('releases in order: staging deployed and checked, then approval, swap, check, and swap back on failure', () => {
+    const wf = workflow(app);
+    const staging = wf.jobs['staging'];
+    const production = Object.values(wf.jobs).find((job) => environmentName(job) === 'production') as Job & { needs?: string[] };
+    expect(environmentName(staging)).toBe('staging');
+    expect(production.needs).toEqual(expect.arrayContaining(['staging']));
+    const stagingSteps = staging.steps ?? [];
+    const deployed = stagingSteps.findIndex((step) => step.with?.['slot-name'] === 'staging');
+    expect(deployed).toBeGreaterThan(-1);
+    expect(stagingSteps.findIndex((step) => step.run?.includes('wait-healthy.sh'))).toBeGreaterThan(deployed);
+    const steps = production.steps ?? [];
+    const at = (test: (step: Step) => boolean) => steps.findIndex(test);
+    const swap = at((step) => /slot swap .*--slot staging --target-slot production/.test(step.run ?? '') && !step.if?.includes('failure()'));
+    const check = at((step) => (step.run ?? '').includes('wait-healthy.sh') && !step.if?.includes('failure()'));
+    const swapBack = at((step) => /slot swap/.test(step.run ?? '') && (step.if ?? '').includes('failure()'));
+    expect([swap > -1, check > swap, swapBack > check]).toEqual([true, true, true]);
+  });
+
   it(`checks ${healthPath} after every deploy and swap, and swaps back when production fails it`, () => {
     const wf = workflow(app);
     expect(wf.env?.HEALTH_PATH).toBe(healthPath);

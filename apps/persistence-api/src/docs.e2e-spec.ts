@@ -15,5 +15,11 @@ describe('/docs (API_DOCS_PUBLIC)', () => {
   it('serves them when it is true', async () => {
     const doc = await open.http.get('/docs/openapi.json').expect(200);
     expect(Object.keys(doc.body.paths)).toContain('/v1/conversations');
+    const weekly = doc.body.paths['/v1/clinic/doctors/{id}/weekly-shifts/{itemId}'];
+    expect(Object.keys(weekly).sort()).toEqual(['delete', 'put']);
+    expect(weekly.put.requestBody.content['application/json'].schema.properties.weekday.enum).toContain('monday');
+    for (const part of ['weekly-shifts', 'time-off', 'one-off-shifts']) {
+      expect(Object.keys(doc.body.paths[`/v1/clinic/doctors/{id}/${part}`]).sort()).toEqual(['get', 'post']);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import './telemetry';
 import { ConfigError } from '@voice/config/core';
 import { loadPersistenceApiConfig } from '@voice/config/persistence-api';
 import { listen } from '@voice/server-kit';

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AppointmentEntity } from '../src/clinic/entities/appointment.entity';
 import { DoctorEntity } from '../src/clinic/entities/doctor.entity';
 import { PatientEntity } from '../src/clinic/entities/patient.entity';
+import { ShiftEntity } from '../src/clinic/entities/shift.entity';
 import { isUniqueViolation } from '../src/common/db-errors';
 import { isPostgres } from '../src/database/data-source';
 import { MIGRATIONS } from '../src/database/migrations';
@@ -20,7 +21,9 @@ export const APP_TABLES = [
   'refresh_tokens',
   'service_clients',
   'shifts',
+  'time_off',
   'users',
+  'weekly_shifts',
 ];
 const MIGRATIONS_TABLE = 'schema_migrations';
 
@@ -125,6 +128,28 @@ export function migrationSuite(engine: string, open: () => Promise<FreshDatabase
       await appointments.update({ id: first.id }, { status: 'cancelled' });
       await appointments.insert(appointment(doctor, 'booked'));
       expect(await appointments.countBy({ doctorId: doctor, status: 'booked' })).toBe(1);
+    });
+
+    it('keeps the shifts written before weekly shifts existed, and reverts to that schema without touching them', async () => {
+      await db.ds.runMigrations({ transaction: 'each' });
+      await db.ds.undoLastMigration({ transaction: 'each' });
+      expect(await listTables(db.ds)).not.toContain('weekly_shifts');
+      // What the previous release wrote: a doctor and dated shifts, one of them across midnight.
+      const doctorId = randomUUID();
+      await db.ds.query(`INSERT INTO "doctors" ("id", "name", "specialty") VALUES ('${doctorId}', 'Dr. Before', 'x')`);
+      const before = [
+        { id: randomUUID(), doctorId, startsAt: new Date('2030-01-07T09:00:00Z'), endsAt: new Date('2030-01-07T17:00:00Z') },
+        { id: randomUUID(), doctorId, startsAt: new Date('2030-01-08T22:00:00Z'), endsAt: new Date('2030-01-09T02:00:00Z') },
+      ];
+      await db.ds.getRepository(ShiftEntity).insert(before);
+
+      await db.ds.runMigrations({ transaction: 'each' });
+      const kept = await db.ds.getRepository(ShiftEntity).find({ where: { doctorId }, order: { startsAt: 'ASC' } });
+      expect(kept.map((s) => ({ id: s.id, doctorId: s.doctorId, startsAt: s.startsAt, endsAt: s.endsAt }))).toEqual(before);
+      expect(await listTables(db.ds)).toEqual(expect.arrayContaining(['time_off', 'weekly_shifts']));
+
+      await db.ds.undoLastMigration({ transaction: 'each' });
+      expect(await db.ds.getRepository(ShiftEntity).countBy({ doctorId })).toBe(2);
     });
 
     it('reverts every migration down to no app tables, then migrates up again', async () => {

@@ -33,4 +33,29 @@ describe('voice-api configuration', () => {
         .sort(),
     ).toEqual(['LIVEKIT_API_SECRET', 'LIVEKIT_URL']);
   });
+
+  it('requires the Azure Speech key and a region or endpoint when a speech stage is azure, naming no value', () => {
+    const { message, problems } = problemsOf({ STT_PROVIDER: 'azure', TTS_PROVIDER: 'azure' });
+    expect(problems.map((p) => p.variable)).toEqual(['AZURE_SPEECH_KEY', 'AZURE_SPEECH_REGION']);
+    expect(message).toMatch(/AZURE_SPEECH_KEY: is required with STT_PROVIDER=azure/);
+    expect(message).toMatch(/AZURE_SPEECH_REGION: is required with STT_PROVIDER=azure \(or AZURE_SPEECH_ENDPOINT\)/);
+    expect(problemsOf({ TTS_PROVIDER: 'azure', AZURE_SPEECH_ENDPOINT: 'https://my-speech.cognitiveservices.azure.com' }).problems).toEqual([
+      { variable: 'AZURE_SPEECH_KEY', message: 'is required with TTS_PROVIDER=azure' },
+    ]);
+    const bad = problemsOf({ STT_PROVIDER: 'azure', AZURE_SPEECH_KEY: 'azure-secret-key-value', AZURE_SPEECH_REGION: 'east us' });
+    expect(bad.problems.map((p) => p.variable)).toEqual(['AZURE_SPEECH_REGION']);
+    expect(bad.message).not.toContain('azure-secret-key-value');
+  });
+
+  it('takes the Azure Speech settings with their defaults', () => {
+    const config = loadVoiceApiConfig({ STT_PROVIDER: 'azure', TTS_PROVIDER: 'azure', AZURE_SPEECH_KEY: 'k'.repeat(32), AZURE_SPEECH_REGION: 'eastus' });
+    expect(config).toMatchObject({
+      STT_PROVIDER: 'azure',
+      TTS_PROVIDER: 'azure',
+      AZURE_SPEECH_REGION: 'eastus',
+      AZURE_SPEECH_LANGUAGE: 'en-US',
+      AZURE_SPEECH_VOICE: 'en-US-AvaMultilingualNeural',
+    });
+    expect(config.AZURE_SPEECH_ENDPOINT).toBeUndefined();
+  });
 });

@@ -53,13 +53,14 @@ const runCli = (command: 'migrate' | 'seed', env: NodeJS.ProcessEnv) =>
 
 /**
  * Runs the real persistence-api from its build output on a fresh SQLite database: migrate, seed,
- * then `node dist/main.js` on a free port. Each call is its own process and data directory.
+ * then `node dist/main.js` on a free port. Each call is its own process and data directory; `env`
+ * adds to or overrides its settings (DATABASE_URL for PostgreSQL, say).
  */
-export async function startPersistenceApi(options: { port?: number; dataDir?: string } = {}): Promise<PersistenceProcess> {
+export async function startPersistenceApi(options: { port?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<PersistenceProcess> {
   requireBuild();
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'voice-test-persistence-'));
-  const env = envFor(port, dataDir);
+  const env = { ...envFor(port, dataDir), ...options.env };
   runCli('migrate', env);
   runCli('seed', env);
   const url = `http://127.0.0.1:${port}`;

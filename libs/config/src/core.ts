@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secureConnectionProblems, type Transport } from './secure-connections';
 
 export type Env = Record<string, string | undefined>;
 
@@ -9,6 +10,8 @@ export interface SettingMeta {
   /** Shown instead of the schema default where the default depends on NODE_ENV. */
   defaultNote?: string;
   requiredInProduction?: boolean;
+  /** A connection URL that must use TLS in production (see secureConnectionProblems). */
+  tls?: Transport;
 }
 
 export const setting = <T extends z.ZodType>(schema: T, meta: SettingMeta): T => schema.meta({ ...meta }) as T;
@@ -65,28 +68,68 @@ export const perMinute = (fallback: number) => z.coerce.number().int().min(1).ma
 /** A shared secret between two of our services. */
 export const serviceSecret = () => z.string().min(24, 'must be at least 24 characters').optional();
 
+/** The one switch that lets production connect without TLS (the URL settings marked `tls`). */
+export const allowInsecureConnections = () =>
+  setting(bool(false), {
+    description:
+      'Production refuses, at start-up, connection URLs without TLS: http:// service URLs, ws:// WebSocket URLs, redis:// URLs and PostgreSQL URLs whose sslmode is not require, verify-ca or verify-full. true allows them, for a network you trust (a local test, a private network). Outside production it changes nothing.',
+  });
+/**
+ * Where each app sends its traces and metrics (OpenTelemetry). server-kit's telemetry.ts reads these
+ * before the configuration loads, since it must start first; the schema checks and documents them.
+ */
+export const telemetrySettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: setting(
+    z
+      .string()
+      .regex(/InstrumentationKey=/i, 'must be an Application Insights connection string (InstrumentationKey=...;IngestionEndpoint=...)')
+      .optional(),
+    {
+      description:
+        'Sends traces (requests, calls to the other APIs, PostgreSQL queries) and metrics to this Application Insights resource. Unset: OTEL_EXPORTER_OTLP_ENDPOINT, else nothing is exported.',
+      secret: true,
+    },
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(), {
+    description:
+      'Sends traces and metrics to this OTLP/HTTP collector instead (e.g. http://127.0.0.1:4318); the other standard OTEL_* variables apply (OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_HEADERS). Ignored when APPLICATIONINSIGHTS_CONNECTION_STRING is set.',
+  }),
+};
+
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+const metaOf = (field: unknown) => z.globalRegistry.get(field as z.ZodType) as SettingMeta | undefined;
 
 /** Names of the settings whose meta marks them required when NODE_ENV=production. */
 export function productionRequired(shape: z.ZodObject): string[] {
   return Object.entries(shape.shape)
-    .filter(([, field]) => (z.globalRegistry.get(field as z.ZodType) as SettingMeta | undefined)?.requiredInProduction)
+    .filter(([, field]) => metaOf(field)?.requiredInProduction)
     .map(([name]) => name);
 }
 
+/** The settings whose meta names a transport that must use TLS in production. */
+const tlsSettings = (shape: z.ZodObject): Record<string, Transport> =>
+  Object.fromEntries(
+    Object.entries(shape.shape)
+      .map(([name, field]) => [name, metaOf(field)?.tls] as const)
+      .filter((entry): entry is readonly [string, Transport] => entry[1] !== undefined),
+  );
+
 /**
  * Parses `env` against `schema` once. Empty strings count as unset (App Service and shells
- * often export empty values). Throws a ConfigError naming every offending variable, never
- * echoing a value, since values may be secrets.
+ * often export empty values). `settings` (the object schema under `schema`) carries the production
+ * rules: the settings required there, and the URLs that must use TLS there. Throws a ConfigError
+ * naming every offending variable, never echoing a value, since values may be secrets.
  */
-export function loadConfig<S extends z.ZodType>(app: string, schema: S, env: Env = process.env, requiredInProduction: string[] = []): z.output<S> {
+export function loadConfig<S extends z.ZodType>(app: string, schema: S, env: Env = process.env, settings?: z.ZodObject): z.output<S> {
   const cleaned: Env = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
   const problems: { variable: string; message: string }[] = [];
-  if (cleaned['NODE_ENV'] === 'production') {
-    for (const name of requiredInProduction) {
+  if (cleaned['NODE_ENV'] === 'production' && settings) {
+    for (const name of productionRequired(settings)) {
       if (cleaned[name] === undefined) problems.push({ variable: name, message: 'is required when NODE_ENV=production' });
     }
+    if (bool(false).safeParse(cleaned['ALLOW_INSECURE_CONNECTIONS']).data !== true) problems.push(...secureConnectionProblems(cleaned, tlsSettings(settings)));
   }
   const result = schema.safeParse(cleaned, { reportInput: true });
   if (result.success && problems.length === 0) return result.data;

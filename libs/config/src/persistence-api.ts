@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  allowInsecureConnections,
   bool,
   csv,
   loadConfig,
@@ -7,10 +8,10 @@ import {
   NodeEnv,
   perMinute,
   port,
-  productionRequired,
   redisUrl,
   serviceSecret,
   setting,
+  telemetrySettings,
   timeZone,
   TRUST_PROXY_HOPS_DESCRIPTION,
   trustProxyHops,
@@ -28,9 +29,11 @@ const base = z.object({
   HOST: setting(z.string().default('0.0.0.0'), { description: 'Interface to bind.' }),
   LOG_LEVEL: setting(LogLevel, { description: 'fatal, error, warn, info, debug, trace or silent.' }),
   DATABASE_URL: setting(postgresUrl.optional(), {
-    description: 'PostgreSQL URL; SSL follows its sslmode (use sslmode=verify-full on Azure). Unset in development: a SQLite file under DATA_DIR.',
+    description:
+      'PostgreSQL URL; SSL follows its sslmode (use sslmode=verify-full on Azure). Production refuses it without sslmode=require, verify-ca or verify-full unless ALLOW_INSECURE_CONNECTIONS=true. Unset in development: a SQLite file under DATA_DIR.',
     secret: true,
     requiredInProduction: true,
+    tls: 'postgres',
   }),
   DB_POOL_MAX: setting(z.coerce.number().int().min(1).max(500).default(10), {
     description: 'PostgreSQL pool size per instance. Keep (instances x pool) below the server connection limit (B1ms: 35 for users).',
@@ -115,13 +118,16 @@ const base = z.object({
     description:
       'Redis for the failed-login counts and the request-rate counters, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: each instance counts on its own. While it is unreachable, failed logins are counted per instance and request rates are not limited.',
     secret: true,
+    tls: 'redis',
   }),
+  ALLOW_INSECURE_CONNECTIONS: allowInsecureConnections(),
   CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'IANA time zone the clinic shifts are written in.' }),
   CLINIC_SLOT_MINUTES: setting(z.coerce.number().int().min(5).max(240).default(30), { description: 'Appointment length.' }),
   CONVERSATION_MAX_MINUTES: setting(z.coerce.number().int().min(5).max(1440).default(60), {
     description:
       "A conversation still active this long after it started is ended (at its last message), e.g. when voice-api died mid-call. Keep it above voice-api's SESSION_MAX_MINUTES.",
   }),
+  ...telemetrySettings,
 });
 
 export const persistenceApiSchema = base.transform((c) => {
@@ -139,5 +145,4 @@ export const persistenceApiSchema = base.transform((c) => {
 export const persistenceApiSettings = base;
 export type PersistenceApiConfig = z.output<typeof persistenceApiSchema>;
 
-export const loadPersistenceApiConfig = (env: Env = process.env): PersistenceApiConfig =>
-  loadConfig('persistence-api', persistenceApiSchema, env, productionRequired(base));
+export const loadPersistenceApiConfig = (env: Env = process.env): PersistenceApiConfig => loadConfig('persistence-api', persistenceApiSchema, env, base);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  allowInsecureConnections,
   bool,
   ConfigError,
   csv,
@@ -8,9 +9,9 @@ import {
   NodeEnv,
   perMinute,
   port,
-  productionRequired,
   redisUrl,
   setting,
+  telemetrySettings,
   timeZone,
   TRUST_PROXY_HOPS_DESCRIPTION,
   trustProxyHops,
@@ -33,10 +34,12 @@ const base = z.object({
   PUBLIC_URL: setting(httpUrl.optional(), {
     description:
       'Public https:// URL of this service, used to build the WebSocket URL handed to clients. Unset: taken from the request (Host and X-Forwarded-Proto).',
+    tls: 'http',
   }),
   PERSISTENCE_API_URL: setting(httpUrl.default('http://127.0.0.1:3001'), {
     description: 'Base URL of persistence-api (HTTPS in Azure).',
     requiredInProduction: true,
+    tls: 'http',
   }),
   VOICE_API_CLIENT_ID: setting(z.string().default('voice-api'), { description: 'Client id of the service credential issued by persistence-api.' }),
   VOICE_API_CLIENT_SECRET: setting(z.string().min(24, 'must be at least 24 characters').optional(), {
@@ -63,7 +66,9 @@ const base = z.object({
     description:
       'Redis shared by every instance, for the request-rate counters and the voice sessions (their tickets, the per-user cap and their deadlines), so voice-api can run on several instances (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: all of it in this process, one instance. While it is unreachable, request rates are not limited and new sessions get 503; calls in progress go on.',
     secret: true,
+    tls: 'redis',
   }),
+  ALLOW_INSECURE_CONNECTIONS: allowInsecureConnections(),
   API_DOCS_PUBLIC: setting(bool(), {
     description: 'Serve the OpenAPI UI and document at /docs to anyone. Off in production unless set to true.',
     defaultNote: 'false in production, true otherwise',
@@ -78,7 +83,10 @@ const base = z.object({
   TICKET_TTL_SECONDS: setting(z.coerce.number().int().min(5).max(600).default(60), { description: 'Lifetime of a single-use WebSocket ticket.' }),
   CLINIC_TIMEZONE: setting(timeZone.default('UTC'), { description: 'The clinic\'s IANA time zone, as in persistence-api: "Tuesday" means Tuesday there.' }),
 
-  LIVEKIT_URL: setting(wsOrHttpUrl.optional(), { description: 'LiveKit server URL (wss://…livekit.cloud). With the key and secret: LiveKit transport.' }),
+  LIVEKIT_URL: setting(wsOrHttpUrl.optional(), {
+    description: 'LiveKit server URL (wss://…livekit.cloud). With the key and secret: LiveKit transport.',
+    tls: 'websocket',
+  }),
   LIVEKIT_API_KEY: secret('LiveKit API key.'),
   LIVEKIT_API_SECRET: secret('LiveKit API secret.'),
   LIVEKIT_TOKEN_TTL: setting(z.coerce.number().int().min(60).max(86_400).default(3600), { description: 'Participant token lifetime in seconds.' }),
@@ -90,36 +98,55 @@ const base = z.object({
   VAD_PROVIDER: setting(z.enum(['energy', 'silero']).default('energy'), { description: 'Voice activity detector.' }),
   VAD_THRESHOLD: setting(z.coerce.number().min(0.05).max(0.95).default(0.5), { description: 'Speech probability above which a frame counts as speech.' }),
   END_OF_UTTERANCE_SILENCE_MS: setting(ms(400, 100, 3000), { description: "Silence that ends the caller's turn." }),
-  STT_PROVIDER: setting(z.enum(['offline', 'deepgram', 'openai']).default('offline'), {
-    description: 'Speech to text: offline (pocketsphinx), deepgram or openai.',
+  STT_PROVIDER: setting(z.enum(['offline', 'deepgram', 'openai', 'azure']).default('offline'), {
+    description: 'Speech to text: offline (pocketsphinx), deepgram, openai or azure (Azure AI Speech).',
   }),
   LLM_PROVIDER: setting(z.enum(['offline', 'openai']).default('offline'), {
     description: 'offline: the built-in rule-and-tool agent; openai: any OpenAI-compatible chat-completions endpoint.',
   }),
-  TTS_PROVIDER: setting(z.enum(['offline', 'cartesia', 'openai']).default('offline'), {
-    description: 'Text to speech: offline (espeak-ng), cartesia or openai.',
+  TTS_PROVIDER: setting(z.enum(['offline', 'cartesia', 'openai', 'azure']).default('offline'), {
+    description: 'Text to speech: offline (espeak-ng), cartesia, openai or azure (Azure AI Speech).',
   }),
   POCKETSPHINX_MODEL_DIR: setting(z.string().default('/usr/share/pocketsphinx/model/en-us'), { description: 'pocketsphinx acoustic model and dictionary.' }),
   ESPEAK_VOICE: setting(z.string().default('en-us'), { description: 'espeak-ng voice.' }),
   ESPEAK_RATE: setting(z.coerce.number().int().min(80).max(400).default(165), { description: 'espeak-ng words per minute.' }),
   DEEPGRAM_API_KEY: secret('Deepgram API key (STT_PROVIDER=deepgram).'),
-  DEEPGRAM_URL: setting(wsOrHttpUrl.default('wss://api.deepgram.com'), { description: 'Deepgram streaming endpoint base.' }),
+  DEEPGRAM_URL: setting(wsOrHttpUrl.default('wss://api.deepgram.com'), { description: 'Deepgram streaming endpoint base.', tls: 'websocket' }),
   DEEPGRAM_MODEL: setting(z.string().default('nova-3'), { description: 'Deepgram model.' }),
   OPENAI_API_KEY: secret('OpenAI API key (STT or TTS provider openai; the LLM key when LLM_API_KEY is unset).'),
-  OPENAI_BASE_URL: setting(httpUrl.default('https://api.openai.com/v1'), { description: 'OpenAI API base URL.' }),
+  OPENAI_BASE_URL: setting(httpUrl.default('https://api.openai.com/v1'), { description: 'OpenAI API base URL.', tls: 'http' }),
   OPENAI_STT_MODEL: setting(z.string().default('gpt-4o-mini-transcribe'), { description: 'OpenAI transcription model.' }),
   OPENAI_TTS_MODEL: setting(z.string().default('gpt-4o-mini-tts'), { description: 'OpenAI speech model.' }),
   OPENAI_TTS_VOICE: setting(z.string().default('alloy'), { description: 'OpenAI voice.' }),
   LLM_BASE_URL: setting(httpUrl.optional(), {
     description: 'Chat-completions base URL (OpenAI, Azure OpenAI deployment URL, Ollama http://host:11434/v1). Unset: OPENAI_BASE_URL.',
+    tls: 'http',
   }),
   LLM_API_KEY: secret('Key for LLM_BASE_URL (sent as Bearer, or as api-key for Azure). Unset: OPENAI_API_KEY.'),
   LLM_MODEL: setting(z.string().default('gpt-4o-mini'), { description: 'Chat model name.' }),
   LLM_AZURE_API_VERSION: setting(z.string().optional(), { description: 'Set for Azure OpenAI: sends api-key and ?api-version=.' }),
   CARTESIA_API_KEY: secret('Cartesia API key (TTS_PROVIDER=cartesia).'),
-  CARTESIA_URL: setting(httpUrl.default('https://api.cartesia.ai'), { description: 'Cartesia API base URL.' }),
+  CARTESIA_URL: setting(httpUrl.default('https://api.cartesia.ai'), { description: 'Cartesia API base URL.', tls: 'http' }),
   CARTESIA_MODEL: setting(z.string().default('sonic-2'), { description: 'Cartesia model id.' }),
   CARTESIA_VOICE_ID: setting(z.string().default('bf0a246a-8642-498a-9950-80c35e9276b5'), { description: 'Cartesia voice id.' }),
+  AZURE_SPEECH_KEY: secret('Azure AI Speech resource key (STT_PROVIDER=azure or TTS_PROVIDER=azure).'),
+  AZURE_SPEECH_REGION: setting(
+    z
+      .string()
+      .regex(/^[a-z0-9]+$/i, 'must be an Azure region name such as eastus')
+      .optional(),
+    {
+      description: 'Region of the Azure AI Speech resource, e.g. eastus. Required with an azure provider unless AZURE_SPEECH_ENDPOINT is set.',
+    },
+  ),
+  AZURE_SPEECH_ENDPOINT: setting(httpUrl.optional(), {
+    description:
+      "The Speech resource's own endpoint (https://<name>.cognitiveservices.azure.com: custom domain, private endpoint, sovereign cloud); wins over AZURE_SPEECH_REGION.",
+    tls: 'http',
+  }),
+  AZURE_SPEECH_LANGUAGE: setting(z.string().default('en-US'), { description: 'Language Azure recognises and the SSML language it speaks (BCP-47).' }),
+  AZURE_SPEECH_VOICE: setting(z.string().default('en-US-AvaMultilingualNeural'), { description: 'Azure neural voice name.' }),
+  ...telemetrySettings,
 });
 
 export const voiceApiSettings = base;
@@ -131,6 +158,8 @@ const PROVIDER_KEYS: [keyof Parsed, string, (c: Parsed) => boolean][] = [
   ['OPENAI_API_KEY', 'STT_PROVIDER=openai', (c) => c.STT_PROVIDER === 'openai'],
   ['OPENAI_API_KEY', 'TTS_PROVIDER=openai', (c) => c.TTS_PROVIDER === 'openai'],
   ['CARTESIA_API_KEY', 'TTS_PROVIDER=cartesia', (c) => c.TTS_PROVIDER === 'cartesia'],
+  ['AZURE_SPEECH_KEY', 'STT_PROVIDER=azure', (c) => c.STT_PROVIDER === 'azure'],
+  ['AZURE_SPEECH_KEY', 'TTS_PROVIDER=azure', (c) => c.TTS_PROVIDER === 'azure'],
 ];
 
 /** The conditional requirements: all of LiveKit or none, and a key for every cloud provider chosen. */
@@ -142,6 +171,10 @@ function conditionalProblems(c: Parsed) {
   }
   for (const [key, because, applies] of PROVIDER_KEYS) {
     if (applies(c) && !c[key] && !problems.some((p) => p.variable === key)) problems.push({ variable: key, message: `is required with ${because}` });
+  }
+  const azure = c.STT_PROVIDER === 'azure' ? 'STT_PROVIDER=azure' : c.TTS_PROVIDER === 'azure' ? 'TTS_PROVIDER=azure' : undefined;
+  if (azure && !c.AZURE_SPEECH_REGION && !c.AZURE_SPEECH_ENDPOINT) {
+    problems.push({ variable: 'AZURE_SPEECH_REGION', message: `is required with ${azure} (or AZURE_SPEECH_ENDPOINT)` });
   }
   if (c.LLM_PROVIDER === 'openai' && !c.LLM_API_KEY && !c.OPENAI_API_KEY && !c.LLM_BASE_URL) {
     problems.push({ variable: 'LLM_API_KEY', message: 'is required with LLM_PROVIDER=openai (or OPENAI_API_KEY, or an LLM_BASE_URL that needs no key)' });
@@ -168,7 +201,7 @@ function finish(c: Parsed) {
 export type VoiceApiConfig = ReturnType<typeof finish>;
 
 export function loadVoiceApiConfig(env: Env = process.env): VoiceApiConfig {
-  const parsed = loadConfig('voice-api', base, env, productionRequired(base));
+  const parsed = loadConfig('voice-api', base, env, base);
   const problems = conditionalProblems(parsed);
   if (problems.length) throw new ConfigError('voice-api', problems);
   return finish(parsed);

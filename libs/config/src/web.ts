@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import {
+  allowInsecureConnections,
   bool,
   loadConfig,
   LogLevel,
   NodeEnv,
   port,
-  productionRequired,
   redisUrl,
   serviceSecret,
   setting,
+  telemetrySettings,
   TRUST_PROXY_HOPS_DESCRIPTION,
   trustProxyHops,
   type Env,
@@ -24,10 +25,12 @@ const base = z.object({
   PERSISTENCE_API_URL: setting(httpUrl.default('http://127.0.0.1:3001'), {
     description: 'Base URL of persistence-api, read on the server at run time (HTTPS in Azure).',
     requiredInProduction: true,
+    tls: 'http',
   }),
   VOICE_API_URL: setting(httpUrl.default('http://127.0.0.1:3002'), {
     description: 'Base URL of voice-api, read on the server at run time; browsers open its WebSocket, so it must be public (HTTPS in Azure).',
     requiredInProduction: true,
+    tls: 'http',
   }),
   WEB_CLIENT_SECRET: setting(serviceSecret(), {
     description:
@@ -39,6 +42,7 @@ const base = z.object({
   TRUST_PROXY_HOPS: setting(trustProxyHops, { description: TRUST_PROXY_HOPS_DESCRIPTION }),
   LIVEKIT_URL: setting(z.url({ protocol: /^(wss?|https?)$/, message: 'must be a ws(s):// or http(s):// URL' }).optional(), {
     description: "LiveKit server URL, when voice-api uses LiveKit: browsers connect to it, so the page's CSP allows it.",
+    tls: 'websocket',
   }),
   SESSION_COOKIE_SECURE: setting(bool(), {
     description: 'Mark the session cookie Secure (HTTPS only).',
@@ -48,7 +52,9 @@ const base = z.object({
     description:
       'Redis for the sign-in sessions, shared by every instance (Azure Cache for Redis: rediss://:<key>@<name>.redis.cache.windows.net:6380). Unset: in memory, one instance.',
     secret: true,
+    tls: 'redis',
   }),
+  ALLOW_INSECURE_CONNECTIONS: allowInsecureConnections(),
   SESSION_IDLE_MINUTES: setting(
     z.coerce
       .number()
@@ -63,6 +69,7 @@ const base = z.object({
   HEALTH_TIMEOUT_MS: setting(z.coerce.number().int().min(100).max(5000).default(700), {
     description: 'How long /api/health waits for each API before naming it down.',
   }),
+  ...telemetrySettings,
 });
 
 export const webSchema = base.transform((c) => ({
@@ -73,4 +80,4 @@ export const webSchema = base.transform((c) => ({
 export const webSettings = base;
 export type WebConfig = z.output<typeof webSchema>;
 
-export const loadWebConfig = (env: Env = process.env): WebConfig => loadConfig('web', webSchema, env, productionRequired(base));
+export const loadWebConfig = (env: Env = process.env): WebConfig => loadConfig('web', webSchema, env, base);

@@ -12,6 +12,7 @@ import { AllExceptionsFilter, type ErrorTranslator } from './error-filter';
 import { createLogger, PinoNestLogger } from './logger';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit';
 import { securityHeaders } from './security-headers';
+import { shutdownTelemetry } from './telemetry';
 
 export interface ServerOptions {
   name: string;
@@ -59,6 +60,8 @@ export async function createServer(module: Type<unknown> | DynamicModule, option
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  // The last spans and metrics leave before the process exits (a no-op when telemetry is off).
+  fastify.addHook('onClose', () => shutdownTelemetry());
 
   const security = securityHeaders({
     contentSecurityPolicy: {

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 /** Paths pino blanks out wherever they appear in a log line. */
@@ -33,12 +34,19 @@ export const REDACTED_PATHS = [
 const SENSITIVE_QUERY = /([?&](?:token|ticket|access_token|code|signature|password)=)[^&]*/gi;
 export const redactUrl = (url: string) => url.replace(SENSITIVE_QUERY, '$1[Redacted]');
 
+/** The trace and span a line was written in, so logs and traces of one request find each other. */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
+}
+
 export function createLogger(app: string, level: string, destination?: pino.DestinationStream): Logger {
   const options: LoggerOptions = {
     level,
     base: { app },
     messageKey: 'msg',
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: traceFields,
     redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
     serializers: {
       req: (req: { id: string; method: string; url: string; ip?: string }) => ({

@@ -8,8 +8,11 @@ import { AccessTokensService } from './access-tokens.service';
 import { ServiceClientEntity } from './entities/service-client.entity';
 import { hashSecret, verifySecret } from './passwords';
 
-/** What voice-api may do: write transcripts, read and book clinic data. Nothing about user profiles. */
-export const VOICE_API_SCOPES: ServiceScope[] = ['conversations:write', 'clinic:read', 'clinic:book'];
+/**
+ * What voice-api's credential may do: write transcripts, read and book clinic data, and manage the
+ * doctors' working hours (the schedule API has no client of its own yet). Nothing about user profiles.
+ */
+export const VOICE_API_SCOPES: ServiceScope[] = ['conversations:write', 'clinic:read', 'clinic:book', 'clinic:schedule'];
 
 const invalidClient = () => new ApiError(401, 'unauthorized', 'Unknown client or wrong client secret');
 

@@ -11,11 +11,18 @@ import { ClaimEntity } from './entities/claim.entity';
 import { DoctorEntity } from './entities/doctor.entity';
 import { PatientEntity } from './entities/patient.entity';
 import { ShiftEntity } from './entities/shift.entity';
+import { TimeOffEntity } from './entities/time-off.entity';
+import { WeeklyShiftEntity } from './entities/weekly-shift.entity';
 import { ScheduleService } from './schedule.service';
+import { WorkingHoursController } from './working-hours.controller';
+import { WorkingHoursService } from './working-hours.service';
 
 @Module({
-  imports: [AuthModule, TypeOrmModule.forFeature([DoctorEntity, ShiftEntity, PatientEntity, AppointmentEntity, ClaimEntity, UserEntity])],
-  controllers: [ClinicController],
-  providers: [DoctorsService, ScheduleService, AppointmentsService, ClaimsService],
+  imports: [
+    AuthModule,
+    TypeOrmModule.forFeature([DoctorEntity, ShiftEntity, WeeklyShiftEntity, TimeOffEntity, PatientEntity, AppointmentEntity, ClaimEntity, UserEntity]),
+  ],
+  controllers: [ClinicController, WorkingHoursController],
+  providers: [DoctorsService, ScheduleService, WorkingHoursService, AppointmentsService, ClaimsService],
 })
 export class ClinicModule {}

@@ -7,6 +7,8 @@ import { ClaimEntity } from '../clinic/entities/claim.entity';
 import { DoctorEntity } from '../clinic/entities/doctor.entity';
 import { PatientEntity } from '../clinic/entities/patient.entity';
 import { ShiftEntity } from '../clinic/entities/shift.entity';
+import { TimeOffEntity } from '../clinic/entities/time-off.entity';
+import { WeeklyShiftEntity } from '../clinic/entities/weekly-shift.entity';
 import { ConversationEntity } from '../conversations/entities/conversation.entity';
 import { MessageEntity } from '../conversations/entities/message.entity';
 
@@ -19,6 +21,8 @@ export const ENTITIES = [
   CallEntity,
   DoctorEntity,
   ShiftEntity,
+  WeeklyShiftEntity,
+  TimeOffEntity,
   PatientEntity,
   AppointmentEntity,
   ClaimEntity,

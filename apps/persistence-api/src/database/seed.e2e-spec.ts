@@ -1,12 +1,11 @@
-import type { Appointment, Claim, Doctor, LoginRequest, Patient, Profile, SlotsResponse, TokenResponse } from '@voice/contracts/persistence';
+import type { Appointment, Claim, Doctor, LoginRequest, Patient, Profile, SlotsResponse, TokenResponse, WeeklyShift } from '@voice/contracts/persistence';
 import { createDatabase, dropDatabase } from '@voice/testing';
 import { serviceToken, startTestApp, testDb, type TestApp } from '../../test/test-app';
 import { UserEntity } from '../auth/entities/user.entity';
 import { ClaimEntity } from '../clinic/entities/claim.entity';
 import { DoctorEntity } from '../clinic/entities/doctor.entity';
 import { PatientEntity } from '../clinic/entities/patient.entity';
-import { ShiftEntity } from '../clinic/entities/shift.entity';
-import { localTime, zonedDate } from '../clinic/zoned-time';
+import { WeeklyShiftEntity } from '../clinic/entities/weekly-shift.entity';
 import { createDataSource } from './data-source';
 import { DEMO_USER, seed } from './seed';
 
@@ -47,33 +46,38 @@ describe('demo seed', () => {
   const counts = async () => ({
     users: await t.db.getRepository(UserEntity).count(),
     doctors: await t.db.getRepository(DoctorEntity).count(),
-    shifts: await t.db.getRepository(ShiftEntity).count(),
+    weeklyShifts: await t.db.getRepository(WeeklyShiftEntity).count(),
     patients: await t.db.getRepository(PatientEntity).count(),
     claims: await t.db.getRepository(ClaimEntity).count(),
   });
 
   it('loads the demo clinic once, and reports false the second time without adding anything', async () => {
-    expect(await counts()).toEqual({ users: 0, doctors: 0, shifts: 0, patients: 0, claims: 0 });
+    expect(await counts()).toEqual({ users: 0, doctors: 0, weeklyShifts: 0, patients: 0, claims: 0 });
     expect(await seed(t.db, TZ, TODAY)).toBe(true);
-    // Four doctors, each on the five weekdays among the clinic's next seven days.
+    // Four doctors, each with a weekly shift from Monday to Friday.
     const loaded = await counts();
-    expect(loaded).toEqual({ users: 1, doctors: 4, shifts: 20, patients: 4, claims: 5 });
+    expect(loaded).toEqual({ users: 1, doctors: 4, weeklyShifts: 20, patients: 4, claims: 5 });
 
     expect(await seed(t.db, TZ, TODAY)).toBe(false);
     expect(await seed(t.db, TZ, new Date())).toBe(false);
     expect(await counts()).toEqual(loaded);
   });
 
-  it('puts the shifts on the weekdays of the clinic’s own calendar, at the doctors’ wall-clock hours', async () => {
+  it('gives every doctor weekly shifts from Monday to Friday at their wall-clock hours, so the schedule never runs out', async () => {
+    const service = await serviceToken(t, 'clinic:read');
     const alice = await t.db.getRepository(DoctorEntity).findOneByOrFail({ name: 'Dr. Alice Smith' });
-    const shifts = await t.db.getRepository(ShiftEntity).find({ where: { doctorId: alice.id }, order: { startsAt: 'ASC' } });
-    expect(shifts.map((s) => [zonedDate(s.startsAt, TZ), localTime(s.startsAt, TZ), localTime(s.endsAt, TZ)])).toEqual([
-      ['2030-01-03', '09:00', '17:00'],
-      ['2030-01-04', '09:00', '17:00'],
-      ['2030-01-07', '09:00', '17:00'],
-      ['2030-01-08', '09:00', '17:00'],
-      ['2030-01-09', '09:00', '17:00'],
-    ]);
+    const weekly = (await t.http.get(`/v1/clinic/doctors/${alice.id}/weekly-shifts`).set(service).expect(200)).body as WeeklyShift[];
+    expect(weekly.map((w) => [w.weekday, w.startTime, w.endTime, w.validFrom, w.validUntil])).toEqual(
+      ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => [day, '09:00', '17:00', null, null]),
+    );
+
+    const slots = async (date: string) =>
+      ((await t.http.get(`/v1/clinic/doctors/${alice.id}/slots`).query({ date }).set(service).expect(200)).body as SlotsResponse).slots;
+    // A year after the seed ran: a Friday in winter time, one in summer time, and a Saturday.
+    const friday = await slots('2031-01-03');
+    expect([friday[0], friday.length]).toEqual([{ startsAt: '2031-01-03T17:00:00.000Z', endsAt: '2031-01-03T17:30:00.000Z', localTime: '09:00' }, 16]);
+    expect((await slots('2031-07-11'))[0]).toEqual({ startsAt: '2031-07-11T16:00:00.000Z', endsAt: '2031-07-11T16:30:00.000Z', localTime: '09:00' });
+    expect(await slots('2031-07-12')).toEqual([]);
   });
 
   it('lets the demo user sign in and use the seeded clinic', async () => {
@@ -153,5 +157,39 @@ describe('demo seed', () => {
       .post('/v1/auth/login')
       .send({ email: DEMO_USER.email, password: 'demo-password-2' } satisfies LoginRequest)
       .expect(401);
+  });
+});
+
+describe('clinic-only seed (seed --clinic-only, the one production allows)', () => {
+  let t: TestApp;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    ({ t, dispose } = await freshApp());
+  });
+  afterAll(() => dispose());
+
+  const counts = async () => ({
+    users: await t.db.getRepository(UserEntity).count(),
+    doctors: await t.db.getRepository(DoctorEntity).count(),
+    shifts: await t.db.getRepository(WeeklyShiftEntity).count(),
+    patients: await t.db.getRepository(PatientEntity).count(),
+    claims: await t.db.getRepository(ClaimEntity).count(),
+  });
+
+  it('loads the doctors and their shifts, no account, patient or claim, and only once', async () => {
+    expect(await seed(t.db, TZ, TODAY, { demo: false })).toBe(true);
+    const clinic = await counts();
+    expect(clinic).toEqual({ users: 0, doctors: 4, shifts: expect.any(Number), patients: 0, claims: 0 });
+    expect(clinic.shifts).toBeGreaterThan(0);
+
+    expect(await seed(t.db, TZ, TODAY, { demo: false })).toBe(false);
+    expect(await counts()).toEqual(clinic);
+  });
+
+  it('leaves the clinic as it is when the demo account is added later (outside production)', async () => {
+    const clinic = await counts();
+    expect(await seed(t.db, TZ, TODAY)).toBe(true);
+    expect(await counts()).toEqual({ ...clinic, users: 1, patients: 4, claims: 5 });
+    expect(await seed(t.db, TZ, TODAY)).toBe(false);
   });
 });

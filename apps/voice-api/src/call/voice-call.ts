@@ -8,6 +8,7 @@ import type { TranscriptOutbox } from '../outbox/transcript-outbox';
 import type { Caller, CallDomain } from './call-domain';
 import type { CallMetrics, CallTransport } from '../metrics/call-metrics';
 import type { CallPort } from './call-port';
+import { CallTrace } from './call-trace';
 import type { VoiceProviders } from './voice-providers';
 
 export interface CallLog extends RunnerLog {
@@ -42,7 +43,7 @@ export interface CallSetup {
  * methods, and nothing more.
  */
 export class VoiceCall {
-  private ended = false;
+  private ended?: string;
   private released?: Promise<void>;
 
   private constructor(
@@ -52,6 +53,7 @@ export class VoiceCall {
     private readonly session: VoiceSession,
     private readonly agents: AgentConversation,
     private readonly engines: { stt: SpeechToText; vad: VoiceActivityDetector },
+    private readonly trace: CallTrace,
   ) {}
 
   /** Builds the call's pipeline; throws (and leaves nothing running) when an engine cannot start. */
@@ -78,7 +80,7 @@ export class VoiceCall {
         onTurn: (turn) => call?.record(turn),
         log: setup.log,
       });
-      call = new VoiceCall(deps, setup, port, session, agents, { stt: stt.value, vad: vad.value });
+      call = new VoiceCall(deps, setup, port, session, agents, { stt: stt.value, vad: vad.value }, new CallTrace(setup.transport, setup));
     } catch (err) {
       await Promise.allSettled([stt.value.close(), vad.value.close()]);
       throw err;
@@ -99,15 +101,15 @@ export class VoiceCall {
 
   /** Greets the caller and starts listening. */
   start(): void {
-    if (!this.ended && !this.released) this.session.start();
+    if (!this.ended && !this.released) this.trace.within(() => this.session.start());
   }
 
   pushAudio(frame: Int16Array): void {
-    this.session.pushAudio(frame);
+    this.trace.within(() => this.session.pushAudio(frame));
   }
 
   pushText(text: string): void {
-    this.session.pushText(text);
+    this.trace.within(() => this.session.pushText(text));
   }
 
   reportPlayback(turnId: string, playedMs: number): void {
@@ -117,7 +119,7 @@ export class VoiceCall {
   /** The call is over for good (hang-up, time limit, the session ended): stores what was said and ends the conversation. */
   async end(reason: string): Promise<void> {
     if (this.ended) return;
-    this.ended = true;
+    this.ended = reason;
     this.setup.log.info({ reason }, 'call ended');
     await this.release();
     this.port.hangUp(reason);
@@ -135,6 +137,7 @@ export class VoiceCall {
       await this.session.stop();
       await Promise.allSettled([this.engines.stt.close(), this.engines.vad.close()]);
       this.deps.metrics.callEnded(this.setup.transport);
+      this.trace.end(this.ended ?? 'released');
     })();
     return this.released;
   }
@@ -145,6 +148,7 @@ export class VoiceCall {
    */
   private record(turn: FinishedTurn): Promise<void> {
     this.deps.metrics.turnFinished(this.setup.transport, turn);
+    this.trace.turn(turn, this.agents.agent);
     return this.deps.outbox.enqueueTurn(this.setup.conversationId, turn);
   }
 }

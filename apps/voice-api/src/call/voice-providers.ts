@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { OpenAiLlm, type LanguageModel } from '@voice/agent/llm';
-import { DeepgramStt, OpenAiStt, PocketsphinxStt, type ProviderCheck, type SpeechToText } from '@voice/agent/stt';
-import { CartesiaTts, EspeakTts, OpenAiTts, type TextToSpeech } from '@voice/agent/tts';
+import { AzureSpeechKeyCheck, AzureSpeechStt, DeepgramStt, OpenAiStt, PocketsphinxStt, type ProviderCheck, type SpeechToText } from '@voice/agent/stt';
+import { AzureSpeechTts, CartesiaTts, EspeakTts, OpenAiTts, type TextToSpeech } from '@voice/agent/tts';
 import { createVad, type VoiceActivityDetector } from '@voice/agent/vad';
 import { MEDIA_FRAME_SAMPLES } from '@voice/contracts/media';
 import { InjectConfig, type VoiceApiConfig } from '../config';
@@ -16,6 +16,8 @@ import { InjectCallDomain } from './call-domain.token';
 export class VoiceProviders implements OnApplicationShutdown {
   readonly llm: LanguageModel;
   readonly tts: TextToSpeech;
+  /** One key check for both Azure stages, so /health asks Azure once for the resource, not once per stage. */
+  private readonly azureKeyCheck: AzureSpeechKeyCheck;
 
   constructor(
     @InjectConfig() private readonly config: VoiceApiConfig,
@@ -25,17 +27,31 @@ export class VoiceProviders implements OnApplicationShutdown {
       config.LLM_PROVIDER === 'openai'
         ? new OpenAiLlm({ apiKey: config.LLM_API_KEY, baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, azureApiVersion: config.LLM_AZURE_API_VERSION })
         : domain.offlineLlm();
+    this.azureKeyCheck = new AzureSpeechKeyCheck(this.azureSpeech);
     this.tts =
       config.TTS_PROVIDER === 'cartesia'
         ? new CartesiaTts({ apiKey: config.CARTESIA_API_KEY, baseUrl: config.CARTESIA_URL, model: config.CARTESIA_MODEL, voiceId: config.CARTESIA_VOICE_ID })
         : config.TTS_PROVIDER === 'openai'
           ? new OpenAiTts({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.OPENAI_TTS_MODEL, voice: config.OPENAI_TTS_VOICE })
-          : new EspeakTts({ voice: config.ESPEAK_VOICE, rate: config.ESPEAK_RATE });
+          : config.TTS_PROVIDER === 'azure'
+            ? new AzureSpeechTts({
+                ...this.azureSpeech,
+                voice: config.AZURE_SPEECH_VOICE,
+                language: config.AZURE_SPEECH_LANGUAGE,
+                keyCheck: this.azureKeyCheck,
+              })
+            : new EspeakTts({ voice: config.ESPEAK_VOICE, rate: config.ESPEAK_RATE });
+  }
+
+  private get azureSpeech() {
+    const c = this.config;
+    return { key: c.AZURE_SPEECH_KEY, region: c.AZURE_SPEECH_REGION, endpoint: c.AZURE_SPEECH_ENDPOINT };
   }
 
   async createStt(): Promise<SpeechToText> {
     const c = this.config;
     if (c.STT_PROVIDER === 'deepgram') return new DeepgramStt({ apiKey: c.DEEPGRAM_API_KEY, baseUrl: c.DEEPGRAM_URL, model: c.DEEPGRAM_MODEL });
+    if (c.STT_PROVIDER === 'azure') return new AzureSpeechStt({ ...this.azureSpeech, language: c.AZURE_SPEECH_LANGUAGE, keyCheck: this.azureKeyCheck });
     if (c.STT_PROVIDER === 'openai') return new OpenAiStt({ apiKey: c.OPENAI_API_KEY, baseUrl: c.OPENAI_BASE_URL, model: c.OPENAI_STT_MODEL });
     return new PocketsphinxStt({ modelDir: c.POCKETSPHINX_MODEL_DIR, grammar: await this.domain.recognitionGrammar() });
   }

@@ -2,8 +2,11 @@ import { expectError } from '@voice/testing/api-errors';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
 
 const TOKEN = 'scraper-token-0123456789abcdef';
-/** What App Service's production settings look like to this test: NODE_ENV=production and the host it is reached on. */
-const production = { NODE_ENV: 'production', ALLOWED_HOSTS: '127.0.0.1' };
+/**
+ * What App Service's production settings look like to this test: NODE_ENV=production and the host it
+ * is reached on; the test's persistence-api answers plain HTTP on 127.0.0.1.
+ */
+const production = { NODE_ENV: 'production', ALLOWED_HOSTS: '127.0.0.1', ALLOW_INSECURE_CONNECTIONS: 'true' };
 
 describe('/metrics and /docs in production, without settings that open them', () => {
   let api: VoiceApi;

@@ -22,6 +22,8 @@ export function webEnv(
     VOICE_API_URL: apis.voiceUrl,
     WEB_CLIENT_SECRET: apis.webClientSecret,
     SESSION_COOKIE_SECURE: 'false',
+    // The suite's services listen on 127.0.0.1 over plain HTTP (and Redis without TLS).
+    ALLOW_INSECURE_CONNECTIONS: 'true',
     NEXT_TELEMETRY_DISABLED: '1',
     ...extra,
   });

@@ -5,3 +5,4 @@ export * from './profile';
 export * from './conversations';
 export * from './calls';
 export * from './clinic';
+export * from './schedule';

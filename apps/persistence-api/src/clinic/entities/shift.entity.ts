@@ -1,7 +1,10 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { DoctorEntity } from './doctor.entity';
 
-/** A span of time a doctor sees patients; free slots are shifts minus booked appointments. */
+/**
+ * A one-off shift: a dated span of time a doctor sees patients, on top of the weekly shifts. Before
+ * weekly shifts existed every shift was one of these, and they stay as they were.
+ */
 @Entity('shifts')
 @Index('IDX_shifts_doctor_starts', ['doctorId', 'startsAt'])
 export class ShiftEntity {
