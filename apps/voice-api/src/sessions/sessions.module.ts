@@ -4,6 +4,7 @@ import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG, type VoiceApiConfig } from '../config';
 import { OutboxModule } from '../outbox/outbox.module';
 import { PersistenceModule } from '../persistence/persistence.module';
+import { LiveKitCheck } from './livekit-check';
 import { LiveKitRooms } from './livekit-rooms';
 import { SessionsController } from './sessions.controller';
 import { LIVEKIT_ROOMS, SessionsService } from './sessions.service';
@@ -14,6 +15,7 @@ import { TicketService } from './ticket.service';
   controllers: [SessionsController],
   providers: [
     SessionsService,
+    LiveKitCheck,
     {
       provide: TicketService,
       inject: [CLOCK, CONFIG],
