@@ -28,6 +28,9 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const WORKFLOWS_DIR = join(ROOT, '.github', 'workflows');
 const WAIT_HEALTHY = join(ROOT, '.github', 'scripts', 'wait-healthy.sh');
 
+/** What voice-api's container route builds, pushes and deploys: the registry's image of this commit. */
+const CONTAINER_IMAGE = '${{ vars.AZURE_CONTAINER_REGISTRY }}.azurecr.io/voice-api:${{ github.sha }}';
+
 /** The suffix of each app's secrets and variables (AZURE_WEBAPP_NAME_VOICE_API). */
 const secretSuffix = (app: App) => app.toUpperCase().replace(/-/g, '_');
 
@@ -282,15 +285,21 @@ describe.each(APPS)('deploy-%s.yml', (app) => {
     for (const { step } of deploys) {
       expect(step.uses).toBe('azure/webapps-deploy@v3');
       expect(step.with?.['app-name']).toBe(`\${{ vars.AZURE_WEBAPP_NAME_${suffix} }}`);
-      expect(step.with?.package).toBe(`dist/packages/${app}.zip`);
+      // The zip, or (voice-api's container route) the image the package job pushed for this commit.
+      if (step.with?.images !== undefined)
+        expect({ app, images: step.with.images, package: step.with.package }).toEqual({ app: 'voice-api', images: CONTAINER_IMAGE, package: undefined });
+      else expect(step.with?.package).toBe(`dist/packages/${app}.zip`);
     }
-    const toProduction = deploys.filter(({ step }) => (step.with?.['slot-name'] ?? 'production') === 'production');
-    expect(toProduction).toHaveLength(1);
-    expect(toProduction[0].step.with?.['publish-profile']).toBe(`\${{ secrets.${secret} }}`);
-    expect(environmentName(toProduction[0].job)).toBe('production');
-    for (const { step } of deploys.filter((d) => !toProduction.includes(d))) {
-      expect(step.with?.['slot-name']).toBe('staging');
-      expect(step.with?.['publish-profile']).toBe(`\${{ secrets.${secret}_STAGING }}`);
+    for (const route of [deploys.filter((d) => d.step.with?.images === undefined), deploys.filter((d) => d.step.with?.images !== undefined)]) {
+      if (route.length === 0) continue;
+      const toProduction = route.filter(({ step }) => (step.with?.['slot-name'] ?? 'production') === 'production');
+      expect(toProduction).toHaveLength(1);
+      expect(toProduction[0].step.with?.['publish-profile']).toBe(`\${{ secrets.${secret} }}`);
+      expect(environmentName(toProduction[0].job)).toBe('production');
+      for (const { step } of route.filter((d) => !toProduction.includes(d))) {
+        expect(step.with?.['slot-name']).toBe('staging');
+        expect(step.with?.['publish-profile']).toBe(`\${{ secrets.${secret}_STAGING }}`);
+      }
     }
   });
 
@@ -335,6 +344,41 @@ describe.each(APPS)('deploy-%s.yml', (app) => {
     const production = Object.values(wf.jobs).find((job) => environmentName(job) === 'production') as Job;
     const swapBack = (production.steps ?? []).find((step) => /failure\(\)/.test(step.if ?? '') && /slot swap/.test(step.run ?? ''));
     expect(swapBack).toBeDefined();
+  });
+});
+
+describe("deploy-voice-api.yml's container route (VOICE_API_DEPLOY_AS=container)", () => {
+  const wf = workflow('voice-api');
+  const deploys = Object.values(wf.jobs).flatMap((job) => (job.steps ?? []).filter((step) => step.uses?.startsWith('azure/webapps-deploy')));
+  const isContainer = (condition: string | undefined) => /env\.DEPLOY_AS == 'container'/.test(condition ?? '');
+  const isZip = (condition: string | undefined) => /env\.DEPLOY_AS != 'container'/.test(condition ?? '');
+
+  it('deploys either the zip or the image in each job, never both', () => {
+    for (const step of deploys)
+      expect({ images: step.with?.images !== undefined, container: isContainer(step.if), zip: isZip(step.if) }).toEqual(
+        step.with?.images !== undefined ? { images: true, container: true, zip: false } : { images: false, container: false, zip: true },
+      );
+    for (const job of Object.values(wf.jobs).filter((j) => (j.steps ?? []).some((step) => step.uses?.startsWith('azure/webapps-deploy')))) {
+      expect((job as Job & { env?: Record<string, string> }).env?.DEPLOY_AS).toBe('${{ vars.VOICE_API_DEPLOY_AS }}');
+    }
+  });
+
+  it('builds the image from the packaged artifact with apps/voice-api/Dockerfile, checks its /health, then pushes the tag the deploys use', () => {
+    const job = wf.jobs.package as Job & { env?: Record<string, string>; permissions?: Record<string, string> };
+    expect(job.env?.IMAGE).toBe(CONTAINER_IMAGE);
+    expect(job.permissions?.['id-token']).toBe('write');
+    const container = (job.steps ?? []).filter((step) => isContainer(step.if));
+    const at = (pattern: RegExp) => container.findIndex((step) => pattern.test(step.run ?? ''));
+    const [build, check, push] = [
+      at(/docker build -f apps\/voice-api\/Dockerfile -t "\$IMAGE" dist\/packages\/voice-api/),
+      at(/wait-healthy\.sh .* "\$HEALTH_PATH"/),
+      at(/docker push "\$IMAGE"/),
+    ];
+    expect(container[build]?.run).toContain('unzip -q dist/packages/voice-api.zip -d dist/packages/voice-api');
+    expect([build, check, push].every((i) => i >= 0)).toBe(true);
+    expect(build < check && check < push).toBe(true);
+    const login = container.findIndex((step) => step.uses === 'azure/login@v2');
+    expect(login > check && login < push).toBe(true);
   });
 });
 

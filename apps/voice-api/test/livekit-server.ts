@@ -18,9 +18,11 @@ type VideoGrant = Record<string, unknown>;
 
 /**
  * What each RPC needs in the caller's video grant, as LiveKit's server enforces it:
- * CreateRoom and DeleteRoom need roomCreate; CreateDispatch needs roomAdmin for the named room.
+ * CreateRoom and DeleteRoom need roomCreate; ListRooms needs roomList; CreateDispatch needs roomAdmin
+ * for the named room.
  */
 const REQUIRED: Record<string, (grant: VideoGrant, body: Record<string, unknown>) => boolean> = {
+  'RoomService/ListRooms': (g) => g.roomList === true,
   'RoomService/CreateRoom': (g) => g.roomCreate === true,
   'RoomService/DeleteRoom': (g) => g.roomCreate === true,
   'AgentDispatchService/CreateDispatch': (g, body) => g.roomAdmin === true && g.room === body.room,
@@ -100,6 +102,10 @@ export class FakeLiveKitServer {
         const room = { sid: `RM_${this.rooms.size + 1}`, creationTime: String(Math.floor(Date.now() / 1000)), ...body };
         this.rooms.set(String(body.name), room);
         return json(room);
+      }
+      case 'RoomService/ListRooms': {
+        const names = Array.isArray(body.names) && body.names.length ? body.names.map(String) : [...this.rooms.keys()];
+        return json({ rooms: names.flatMap((name) => this.rooms.get(name) ?? []) });
       }
       case 'RoomService/DeleteRoom':
         this.rooms.delete(String(body.room));

@@ -1,4 +1,4 @@
-import { runHealthChecks } from './health';
+import { NonFatalHealthError, runHealthChecks } from './health';
 
 describe('runHealthChecks', () => {
   it('names the failing dependency and answers within the timeout when a probe hangs', async () => {
@@ -24,5 +24,15 @@ describe('runHealthChecks', () => {
     expect(await runHealthChecks([own, shared], 300)).toMatchObject({ status: 'degraded', checks: { 'shared-api': { status: 'down', error: 'unreachable' } } });
     expect((await runHealthChecks([{ ...own, check: async () => Promise.reject(new Error('full')) }, shared], 300)).status).toBe('error');
     expect((await runHealthChecks([own, { ...shared, check: async () => undefined }], 300)).status).toBe('ok');
+  });
+
+  it('lets a fatal probe report one failure as non-fatal (NonFatalHealthError), and names it as down either way', async () => {
+    const provider = (err: Error) => ({ name: 'stt', check: async () => Promise.reject(err) });
+    const unreachable = await runHealthChecks([provider(new NonFatalHealthError('stt: cannot reach the provider'))], 300);
+    expect(unreachable).toEqual({
+      status: 'degraded',
+      checks: { stt: { status: 'down', latencyMs: expect.any(Number), error: 'stt: cannot reach the provider' } },
+    });
+    expect((await runHealthChecks([provider(new Error('stt: credential rejected (401)'))], 300)).status).toBe('error');
   });
 });

@@ -14,10 +14,19 @@ export interface HealthProbe {
   fatal?: boolean;
 }
 
+/**
+ * What a probe rejects with when its dependency is down for a reason every instance shares and that
+ * may pass (a cloud provider unreachable): counted like a probe marked `fatal: false`, for probes
+ * whose other failures do stop the instance (that provider refusing our key).
+ */
+export class NonFatalHealthError extends Error {
+  readonly fatal = false;
+}
+
 export const HEALTH_PROBES = Symbol('HEALTH_PROBES');
 const DEFAULT_TIMEOUT_MS = 800;
 
-async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<HealthCheck> {
+async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<HealthCheck & { fatal: boolean }> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -25,10 +34,12 @@ async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<HealthCh
   });
   try {
     await Promise.race([probe.check(), timeout]);
-    return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+    return { status: 'up', latencyMs: Math.round(performance.now() - started), fatal: false };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    return { status: 'down', latencyMs: Math.round(performance.now() - started), error };
+    // Duck-typed: the error may come from another realm (Jest's VM), where instanceof fails.
+    const fatal = probe.fatal !== false && (err as { fatal?: unknown } | undefined)?.fatal !== false;
+    return { status: 'down', latencyMs: Math.round(performance.now() - started), error, fatal };
   } finally {
     clearTimeout(timer);
   }
@@ -37,10 +48,14 @@ async function runProbe(probe: HealthProbe, timeoutMs: number): Promise<HealthCh
 /** Runs every probe at once, each bounded by the timeout, so the answer comes within a second. */
 export async function runHealthChecks(probes: HealthProbe[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<HealthResponse> {
   const results = await Promise.all(probes.map((p) => runProbe(p, timeoutMs)));
-  const checks = Object.fromEntries(probes.map((p, i) => [p.name, results[i]]));
-  const down = probes.filter((_, i) => results[i].status === 'down');
-  const status = down.length === 0 ? 'ok' : down.every((p) => p.fatal === false) ? 'degraded' : 'error';
+  const checks = Object.fromEntries(probes.map((p, i) => [p.name, withoutFatal(results[i])]));
+  const down = results.filter((r) => r.status === 'down');
+  const status = down.length === 0 ? 'ok' : down.some((r) => r.fatal) ? 'error' : 'degraded';
   return { status, checks };
+}
+
+function withoutFatal({ fatal: _fatal, ...check }: HealthCheck & { fatal: boolean }): HealthCheck {
+  return check;
 }
 
 @Controller()

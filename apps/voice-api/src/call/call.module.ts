@@ -1,5 +1,6 @@
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { InjectConfig, type VoiceApiConfig } from '../config';
+import { CredentialChecks } from '../health/credential-checks';
 import { HealthChecks } from '../health/health-checks';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxModule } from '../outbox/outbox.module';
@@ -30,12 +31,16 @@ export class VoiceCalls {
   }
 }
 
-/** Puts the voice detector and the configured speech stages on /health (and so in the start-up log). */
+/**
+ * Puts the voice detector and the configured speech stages on /health (and so in the start-up log);
+ * a cloud stage is up once its provider has accepted the credential (see CredentialChecks).
+ */
 @Injectable()
 export class ProviderChecks implements OnModuleInit {
   constructor(
     private readonly providers: VoiceProviders,
     private readonly health: HealthChecks,
+    private readonly credentials: CredentialChecks,
   ) {}
 
   onModuleInit() {
@@ -45,7 +50,8 @@ export class ProviderChecks implements OnModuleInit {
         check: async () => {
           const result = await probe.check();
           if (result.status === 'down') throw new Error(result.detail);
-          return result.detail;
+          const credential = await probe.credential();
+          return credential ? `${result.detail}; ${await this.credentials.verify(credential)}` : result.detail;
         },
       });
     }

@@ -1,4 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { CredentialProbe } from '@voice/agent/cloud';
 import { OpenAiLlm, type LanguageModel } from '@voice/agent/llm';
 import { AzureSpeechKeyCheck, AzureSpeechStt, DeepgramStt, OpenAiStt, PocketsphinxStt, type ProviderCheck, type SpeechToText } from '@voice/agent/stt';
 import { AzureSpeechTts, CartesiaTts, EspeakTts, OpenAiTts, type TextToSpeech } from '@voice/agent/tts';
@@ -60,13 +61,14 @@ export class VoiceProviders implements OnApplicationShutdown {
     return createVad(this.config.VAD_PROVIDER);
   }
 
-  /** One check per configured stage, for /health and the start-up log. */
-  checks(): { name: string; check: () => Promise<ProviderCheck> }[] {
+  /** One check per configured stage, for /health and the start-up log, with the probe of its cloud credential if it has one. */
+  checks(): { name: string; check: () => Promise<ProviderCheck>; credential: () => Promise<CredentialProbe | undefined> }[] {
+    const none = async () => undefined;
     return [
-      { name: `vad:${this.config.VAD_PROVIDER}`, check: () => this.vadCheck() },
-      { name: `stt:${this.config.STT_PROVIDER}`, check: () => this.sttCheck() },
-      { name: `llm:${this.config.LLM_PROVIDER}`, check: () => this.llm.check() },
-      { name: `tts:${this.config.TTS_PROVIDER}`, check: () => this.tts.check() },
+      { name: `vad:${this.config.VAD_PROVIDER}`, check: () => this.vadCheck(), credential: none },
+      { name: `stt:${this.config.STT_PROVIDER}`, check: () => this.sttCheck(), credential: async () => (await this.probeStt)?.credentialProbe?.() },
+      { name: `llm:${this.config.LLM_PROVIDER}`, check: () => this.llm.check(), credential: async () => this.llm.credentialProbe?.() },
+      { name: `tts:${this.config.TTS_PROVIDER}`, check: () => this.tts.check(), credential: async () => this.tts.credentialProbe?.() },
     ];
   }
 

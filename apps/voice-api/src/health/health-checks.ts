@@ -1,5 +1,6 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import type { HealthProbe } from '@voice/server-kit';
+import { CredentialChecks } from './credential-checks';
 
 /**
  * The seam for GET /health: any module may inject HealthChecks and register({ name, check }),
@@ -18,5 +19,5 @@ export class HealthChecks {
 }
 
 @Global()
-@Module({ providers: [HealthChecks], exports: [HealthChecks] })
+@Module({ providers: [HealthChecks, CredentialChecks], exports: [HealthChecks, CredentialChecks] })
 export class HealthChecksModule {}

@@ -12,7 +12,8 @@ const PERSISTENCE_PROBE_TIMEOUT_MS = 700;
 
 /**
  * GET /health, App Service's instance health check: 503 only when this instance cannot serve calls
- * (its outbox cannot write its directory, a configured speech stage cannot run). persistence-api is
+ * (its outbox cannot write its directory, a configured speech stage cannot run or its provider refuses
+ * our key: see CredentialChecks). persistence-api is
  * reported but not fatal: every instance shares it, so while it is briefly unreachable the answer is
  * 200 "degraded" (and a warning in the log) rather than taking every instance out of rotation, and the
  * outbox holds the turns until it is back (a backlog alone is not "down": the outbox exists to hold

@@ -1,3 +1,4 @@
+import { fingerprint, type CredentialProbe } from '@voice/agent/cloud';
 import { AccessToken, AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 
 export interface LiveKitSettings {
@@ -33,15 +34,21 @@ const REQUEST_TIMEOUT_SECONDS = 5;
 
 /** A LiveKit call that failed, with a message fit for a log line (never a key, secret or token). */
 export class LiveKitError extends Error {
+  /** The HTTP status when LiveKit answered (401: our key or secret was refused). */
+  readonly status?: number;
+
   constructor(step: string, cause: unknown) {
     const c = cause as { status?: number; code?: string; message?: string; cause?: { code?: string } } | undefined;
     const detail = c?.status ? `${c.status}${c.code ? ` ${c.code}` : ''}: ${c.message ?? ''}` : (c?.cause?.code ?? c?.message ?? String(cause));
     super(`LiveKit ${step} failed (${detail})`);
     this.name = 'LiveKitError';
+    this.status = c?.status;
   }
 }
 
 export const roomNameFor = (sessionId: string) => `session-${sessionId}`;
+/** Not a session room name, so the credential probe never lists a real room. */
+const CREDENTIAL_PROBE_ROOM = 'credential-probe';
 
 /**
  * The LiveKit transport: a room per session, a participant token for the caller (joining that
@@ -75,6 +82,24 @@ export class LiveKitRooms {
     const token = new AccessToken(this.settings.apiKey, this.settings.apiSecret, { identity: meta.userId, ttl: this.settings.tokenTtlSeconds });
     token.addGrant({ roomJoin: true, room, canPublish: true, canSubscribe: true, canPublishData: true });
     return { type: 'livekit', url: this.settings.url, room, token: await token.toJwt() };
+  }
+
+  /**
+   * ListRooms, the cheapest call that needs our key and secret, asking for one room that never
+   * exists so a busy server answers with an empty list.
+   */
+  credentialProbe(): CredentialProbe {
+    return {
+      provider: 'LiveKit',
+      id: `LiveKit ${this.settings.url} ${fingerprint(`${this.settings.apiKey}:${this.settings.apiSecret}`)}`,
+      verify: async () => {
+        try {
+          await this.rooms.listRooms([CREDENTIAL_PROBE_ROOM]);
+        } catch (err) {
+          throw new LiveKitError('ListRooms', err);
+        }
+      },
+    };
   }
 
   /** Deletes the room, which disconnects the caller and the agent. */

@@ -5,7 +5,7 @@ import { expectError } from '@voice/testing/api-errors';
 import { FakeLiveKitServer } from '../../test/livekit-server';
 import { freePort } from '@voice/testing';
 import { eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
-import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
+import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';
 import { SessionsService } from './sessions.service';
 
 const API_KEY = 'APItestkey';
@@ -27,6 +27,7 @@ describe("LiveKit transport (protocol test against a local server speaking LiveK
       LIVEKIT_TOKEN_TTL: '900',
       LIVEKIT_AGENT_NAME: 'front-desk',
     });
+    expect(livekit.calls.map((c) => [c.method, c.body, c.claims.video])).toEqual([['ListRooms', { names: ['credential-probe'] }, { roomList: true }]]);
   });
   afterAll(async () => {
     await api?.close();
@@ -80,6 +81,13 @@ describe("LiveKit transport (protocol test against a local server speaking LiveK
     for (const secret of [...tokens, livekit.calls[0].token, API_SECRET]) expect(logs).not.toContain(secret);
   });
 
+  it('verified our key and secret at start-up with ListRooms, and reports LiveKit up on /health from that verdict', async () => {
+    const res = await api.http.get('/health').expect(200);
+    expect(res.body.checks.livekit).toEqual({ status: 'up', latencyMs: expect.any(Number) });
+    expect(livekit.calls).toEqual([]);
+    expect(logLines(api.logs, /^livekit: /).map((l) => l.msg)).toEqual(['livekit: up (LiveKit: credential accepted)']);
+  });
+
   it('answers 503 and leaves nothing behind when LiveKit refuses the agent dispatch (the room it made is deleted)', async () => {
     const user = await registerUser();
     livekit.failures.set('AgentDispatchService/CreateDispatch', { status: 500, code: 'internal' });
@@ -108,13 +116,19 @@ describe("LiveKit transport failures (protocol test against a local server speak
     const api = await startVoiceApi({ LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: API_KEY, LIVEKIT_API_SECRET: 'not-the-secret-livekit-knows-0123456789' });
     apis.push(api);
     const user = await registerUser();
+    const health = await api.http.get('/health').expect(503);
+    expect(health.body.checks.livekit).toEqual({ status: 'down', latencyMs: expect.any(Number), error: 'LiveKit: credential rejected (401)' });
     expectError(await api.http.post('/v1/sessions').set(user.auth).send({}), 503, 'service_unavailable', /LiveKit media server is unavailable/);
-    expect(livekit.rejected).toEqual([{ path: '/twirp/livekit.RoomService/CreateRoom', reason: 'signature verification failed' }]);
+    expect(livekit.rejected).toEqual([
+      { path: '/twirp/livekit.RoomService/ListRooms', reason: 'signature verification failed' },
+      { path: '/twirp/livekit.RoomService/CreateRoom', reason: 'signature verification failed' },
+    ]);
     expect(livekit.calls).toEqual([]);
     expect(await api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
     await eventually(async () => expect((await conversationsOf(user)).map((c) => c.status)).toEqual(['ended']));
     expect(api.logs.join('\n')).toMatch(/LiveKit CreateRoom failed \(401 unauthenticated: invalid token\)/);
     expect(api.logs.join('\n')).not.toContain('not-the-secret-livekit-knows');
+    expect(JSON.stringify(health.body)).not.toContain('not-the-secret-livekit-knows');
   });
 
   it('answers 503 when the LiveKit server cannot be reached', async () => {
@@ -124,5 +138,8 @@ describe("LiveKit transport failures (protocol test against a local server speak
     expectError(await api.http.post('/v1/sessions').set(user.auth).send({}), 503, 'service_unavailable', /LiveKit media server is unavailable/);
     expect(await api.app.get(SessionsService).activeCount(user.userId)).toBe(0);
     expect(api.logs.join('\n')).toMatch(/LiveKit CreateRoom failed \(ECONNREFUSED\)/);
+    const health = await api.http.get('/health').expect(200);
+    expect(health.body.status).toBe('degraded');
+    expect(health.body.checks.livekit).toEqual({ status: 'down', latencyMs: expect.any(Number), error: 'LiveKit ListRooms failed (ECONNREFUSED)' });
   });
 });

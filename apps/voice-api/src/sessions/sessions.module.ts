@@ -6,6 +6,7 @@ import { CONFIG, type VoiceApiConfig } from '../config';
 import { HealthChecks } from '../health/health-checks';
 import { OutboxModule } from '../outbox/outbox.module';
 import { PersistenceModule } from '../persistence/persistence.module';
+import { LiveKitCheck } from './livekit-check';
 import { LiveKitRooms } from './livekit-rooms';
 import { MemorySessionStore } from './memory-session-store';
 import { RedisSessionStore } from './redis-session-store';
@@ -41,6 +42,7 @@ function sessionStore(config: VoiceApiConfig, clock: Clock, checks: HealthChecks
   providers: [
     SessionsService,
     { provide: SESSION_STORE, inject: [CONFIG, CLOCK, HealthChecks], useFactory: sessionStore },
+    LiveKitCheck,
     {
       provide: TicketService,
       inject: [CLOCK, CONFIG, SESSION_STORE],

@@ -1,3 +1,4 @@
+import type { CredentialProbe } from '../cloud/credential-probe';
 import type { ProviderCheck } from '../stt/stt';
 
 /** A chat turn in the OpenAI chat-completions sense, which every LLM provider maps from. */
@@ -38,4 +39,6 @@ export interface LanguageModel {
   /** Streams one assistant turn: text pieces and/or tool calls, then ends. */
   complete(request: CompletionRequest): AsyncIterable<LlmEvent>;
   check(): Promise<ProviderCheck>;
+  /** The cheap authenticated call that tells whether the provider accepts the configured credential; absent when there is none to check. */
+  credentialProbe?(): CredentialProbe | undefined;
 }

@@ -1,5 +1,7 @@
+import type { CredentialProbe } from '../cloud/credential-probe';
 import { isAbortError, ProviderError } from '../cloud/errors';
 import { cloudFetch, joinUrl } from '../cloud/http';
+import { openAiCredentialProbe } from '../cloud/openai-credential';
 import { parseSse } from '../cloud/sse';
 import type { ProviderCheck } from '../stt/stt';
 import type { ChatMessage, CompletionRequest, LanguageModel, LlmEvent, ToolCall, ToolSpec } from './llm';
@@ -43,6 +45,10 @@ export class OpenAiLlm implements LanguageModel {
       return { status: 'down', detail: `${this.provider}: API key missing for ${this.baseUrl}` };
     }
     return { status: 'up', detail: `${this.provider}: no API key, assuming a keyless endpoint (Ollama, vLLM) at ${this.baseUrl}` };
+  }
+
+  credentialProbe(): CredentialProbe | undefined {
+    return openAiCredentialProbe({ apiKey: this.options.apiKey, baseUrl: this.baseUrl, azureApiVersion: this.options.azureApiVersion });
   }
 
   async *complete(request: CompletionRequest): AsyncGenerator<LlmEvent> {

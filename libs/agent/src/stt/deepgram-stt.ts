@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { type RawData } from 'ws';
+import { httpCredentialProbe, type CredentialProbe } from '../cloud/credential-probe';
 import { ProviderError, providerMessage, redact } from '../cloud/errors';
+import { joinUrl } from '../cloud/http';
 import { int16ToBytes } from '../audio/pcm16';
 import type { ProviderCheck, SpeechToText, SttResult, SttUtterance, UtteranceOptions } from './stt';
 
@@ -74,6 +76,14 @@ export class DeepgramStt implements SpeechToText {
       : { status: 'down', detail: 'Deepgram STT: API key missing' };
   }
 
+  /** `GET /v1/projects` on the REST side of the streaming host: the projects this key can see. */
+  credentialProbe(): CredentialProbe | undefined {
+    const { apiKey } = this.options;
+    if (!apiKey) return undefined;
+    const restBase = this.baseUrl.replace(/^ws/, 'http');
+    return httpCredentialProbe({ provider: 'Deepgram', url: joinUrl(restBase, 'v1/projects'), headers: { Authorization: `Token ${apiKey}` }, secret: apiKey });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -124,6 +134,10 @@ export class DeepgramStt implements SpeechToText {
     return this.options.model ?? 'nova-3';
   }
 
+  private get baseUrl(): string {
+    return (this.options.baseUrl ?? 'wss://api.deepgram.com').replace(/\/+$/, '');
+  }
+
   private connect(): void {
     if (this.socket || this.closed) return;
     const query = new URLSearchParams({
@@ -136,7 +150,7 @@ export class DeepgramStt implements SpeechToText {
       smart_format: 'true',
     });
     if (this.options.language) query.set('language', this.options.language);
-    const baseUrl = (this.options.baseUrl ?? 'wss://api.deepgram.com').replace(/\/+$/, '');
+    const baseUrl = this.baseUrl;
     let socket: WebSocket;
     try {
       socket = new WebSocket(`${baseUrl}/v1/listen?${query}`, {

@@ -1,6 +1,8 @@
 import { encodeWav } from '../audio/wav';
+import type { CredentialProbe } from '../cloud/credential-probe';
 import { isAbortError, ProviderError } from '../cloud/errors';
 import { cloudFetch, joinUrl } from '../cloud/http';
+import { openAiCredentialProbe } from '../cloud/openai-credential';
 import { InFlight } from '../cloud/pcm-request';
 import type { ProviderCheck, SpeechToText, SttResult, SttUtterance, UtteranceOptions } from './stt';
 
@@ -55,6 +57,10 @@ export class OpenAiStt implements SpeechToText {
     return this.options.apiKey
       ? { status: 'up', detail: `OpenAI STT: API key set (model ${this.model})` }
       : { status: 'down', detail: 'OpenAI STT: API key missing' };
+  }
+
+  credentialProbe(): CredentialProbe | undefined {
+    return openAiCredentialProbe({ apiKey: this.options.apiKey, baseUrl: this.options.baseUrl ?? 'https://api.openai.com/v1' });
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { CredentialProbe } from '../cloud/credential-probe';
+
 /** Speech to text. Audio in is always 16 kHz mono PCM16; providers resample if they need to. */
 export interface SpeechToText {
   readonly name: string;
@@ -8,6 +10,8 @@ export interface SpeechToText {
   startUtterance(options?: UtteranceOptions): SttUtterance;
   /** Checks the engine can run (binary present, credentials set); never throws. */
   check(): Promise<ProviderCheck>;
+  /** The cheap authenticated call that tells whether the provider accepts the configured credential; absent when there is none to check. */
+  credentialProbe?(): CredentialProbe | undefined;
   close(): Promise<void>;
 }
 

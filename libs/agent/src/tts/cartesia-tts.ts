@@ -1,3 +1,4 @@
+import { httpCredentialProbe, type CredentialProbe } from '../cloud/credential-probe';
 import { joinUrl, type CloudRequest } from '../cloud/http';
 import type { ProviderCheck } from '../stt/stt';
 import { HttpPcmTts } from './http-pcm-tts';
@@ -34,14 +35,26 @@ export class CartesiaTts extends HttpPcmTts {
       : { status: 'down', detail: 'Cartesia TTS: API key missing' };
   }
 
+  /** `GET /voices?limit=1`: the smallest page of the voice library, served to any valid key. */
+  credentialProbe(): CredentialProbe | undefined {
+    const { apiKey } = this.options;
+    if (!apiKey) return undefined;
+    return httpCredentialProbe({
+      provider: 'Cartesia',
+      url: `${joinUrl(this.baseUrl, 'voices')}?limit=1`,
+      headers: { 'X-API-Key': apiKey, 'Cartesia-Version': this.version },
+      secret: apiKey,
+    });
+  }
+
   protected request(text: string): Omit<CloudRequest, 'signal'> {
     const { apiKey } = this.options;
     return {
       provider: 'Cartesia TTS',
-      url: joinUrl(this.options.baseUrl ?? 'https://api.cartesia.ai', 'tts/bytes'),
+      url: joinUrl(this.baseUrl, 'tts/bytes'),
       headers: {
         'Content-Type': 'application/json',
-        'Cartesia-Version': this.options.version ?? '2025-04-16',
+        'Cartesia-Version': this.version,
         ...(apiKey ? { 'X-API-Key': apiKey } : {}),
       },
       body: JSON.stringify({
@@ -58,6 +71,14 @@ export class CartesiaTts extends HttpPcmTts {
 
   private get model(): string {
     return this.options.model ?? 'sonic-2';
+  }
+
+  private get baseUrl(): string {
+    return this.options.baseUrl ?? 'https://api.cartesia.ai';
+  }
+
+  private get version(): string {
+    return this.options.version ?? '2025-04-16';
   }
 
   private get voiceId(): string {

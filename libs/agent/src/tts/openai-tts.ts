@@ -1,4 +1,6 @@
+import type { CredentialProbe } from '../cloud/credential-probe';
 import { joinUrl, type CloudRequest } from '../cloud/http';
+import { openAiCredentialProbe } from '../cloud/openai-credential';
 import type { ProviderCheck } from '../stt/stt';
 import { HttpPcmTts } from './http-pcm-tts';
 
@@ -29,6 +31,10 @@ export class OpenAiTts extends HttpPcmTts {
     return this.options.apiKey
       ? { status: 'up', detail: `OpenAI TTS: API key set (model ${this.model}, voice ${this.voice})` }
       : { status: 'down', detail: 'OpenAI TTS: API key missing' };
+  }
+
+  credentialProbe(): CredentialProbe | undefined {
+    return openAiCredentialProbe({ apiKey: this.options.apiKey, baseUrl: this.options.baseUrl ?? 'https://api.openai.com/v1' });
   }
 
   protected request(text: string): Omit<CloudRequest, 'signal'> {

@@ -1,0 +1,3 @@
+export * from './credential-cache';
+export * from './credential-probe';
+export * from './openai-credential';
