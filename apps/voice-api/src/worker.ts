@@ -1,3 +1,4 @@
+import './telemetry';
 import { ConfigError } from '@voice/config/core';
 import { loadVoiceApiConfig } from '@voice/config/voice-api';
 import { LiveKitWorker, workerOptionsFromConfig } from './livekit-agent/worker-runner';

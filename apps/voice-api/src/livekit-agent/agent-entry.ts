@@ -1,3 +1,5 @@
+// First: a job process traces its call (voice.call and voice.turn spans, the turn latency metric) itself.
+import '../telemetry';
 import { AutoSubscribe, defineAgent, log, type JobContext } from '@livekit/agents';
 import {
   AudioSource,
@@ -12,6 +14,7 @@ import {
   type Room,
 } from '@livekit/rtc-node';
 import { ConfigError } from '@voice/config/core';
+import { shutdownTelemetry } from '@voice/server-kit/telemetry';
 import { loadVoiceApiConfig, type VoiceApiConfig } from '@voice/config/voice-api';
 import { MEDIA_FRAME_MS, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
 import type { VoiceCall } from '../call/voice-call';
@@ -71,6 +74,7 @@ async function entry(ctx: JobContext): Promise<void> {
     await live.bridge?.close();
     await job.close();
     await source.close();
+    await shutdownTelemetry();
   });
 
   await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
