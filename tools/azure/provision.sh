@@ -3,7 +3,8 @@
 # two Linux App Service plans (persistence-api and web share one, voice-api has its own), the web
 # apps (optionally with a "staging" slot each, isolated from production: its own database and
 # secrets), PostgreSQL Flexible Server, Azure AI Speech (and optionally Azure OpenAI and Azure Cache
-# for Redis), Key Vault with the secrets, Application Insights with alert rules, and every App
+# for Redis; or, with --voice-container, a container registry for voice-api's image with the offline
+# engines instead of Speech), Key Vault with the secrets, Application Insights with alert rules, and every App
 # Setting the apps need in production.
 # Every step checks what exists first, so running it again changes nothing that is already right
 # and never rotates a secret. --dry-run prints the commands instead (no az, no login needed).
@@ -21,6 +22,10 @@ usage: tools/azure/provision.sh [options] ENV
   --redis            create Azure Cache for Redis and set REDIS_URL on all three apps
   --azure-openai     create Azure OpenAI with a model deployment and use it as voice-api's LLM
                      (default: the built-in offline agent)
+  --voice-container  run voice-api as a container image with the offline speech engines inside:
+                     creates Azure Container Registry <prefix><env>acr, which voice-api pulls from
+                     with its managed identity, and no Azure AI Speech (offline speech; the LLM is
+                     still chosen by --azure-openai)
   --voice-instances N
                      voice-api instances (default 1); more than 1 needs --redis
   --voice-autoscale MAX
@@ -35,12 +40,13 @@ usage: tools/azure/provision.sh [options] ENV
   --location REGION  Azure region (default: $LOCATION or eastus)
   -h, --help         this text
 
-Environment: PREFIX, LOCATION, STAGING_SLOT=1, REDIS=1, AZURE_OPENAI=1, ALERT_EMAIL,
+Environment: PREFIX, LOCATION, STAGING_SLOT=1, REDIS=1, AZURE_OPENAI=1, VOICE_CONTAINER=1, ALERT_EMAIL,
 APP_SERVICE_SKU, VOICE_APP_SERVICE_SKU (default: APP_SERVICE_SKU), POSTGRES_TIER, POSTGRES_SKU,
 POSTGRES_MAX_CONNECTIONS (for a POSTGRES_SKU the script does not know), VOICE_LATENCY_BUDGET_MS
 (default 1500), AZURE_OPENAI_MODEL and AZURE_OPENAI_MODEL_VERSION (default gpt-4o-mini 2024-07-18),
 CLINIC_TIMEZONE (both APIs), PROVISIONER_OBJECT_ID (who may write Key Vault secrets; default: the
-signed-in user).
+signed-in user), DEPLOYER_OBJECT_ID (with --voice-container: the object ID of the service principal
+GitHub Actions deploys with, given AcrPush on the registry; default: the script prints the command).
 EOF
 }
 die() {
@@ -55,6 +61,7 @@ DRY_RUN=false
 STAGING_SLOT=$(flag "${STAGING_SLOT:-}")
 WITH_REDIS=$(flag "${REDIS:-}")
 WITH_OPENAI=$(flag "${AZURE_OPENAI:-}")
+VOICE_CONTAINER=$(flag "${VOICE_CONTAINER:-}")
 VOICE_INSTANCES=1
 VOICE_AUTOSCALE_MAX=
 ALERT_EMAIL=${ALERT_EMAIL:-}
@@ -68,6 +75,7 @@ while (($#)); do
     --staging-slot) STAGING_SLOT=true ;;
     --redis) WITH_REDIS=true ;;
     --azure-openai) WITH_OPENAI=true ;;
+    --voice-container) VOICE_CONTAINER=true ;;
     --voice-instances) [[ $# -ge 2 ]] || die "--voice-instances needs a value"; VOICE_INSTANCES=$2; shift ;;
     --voice-autoscale) [[ $# -ge 2 ]] || die "--voice-autoscale needs a value"; VOICE_AUTOSCALE_MAX=$2; shift ;;
     --alert-email) [[ $# -ge 2 ]] || die "--alert-email needs a value"; ALERT_EMAIL=$2; shift ;;
@@ -138,6 +146,11 @@ KV=$NAME-kv
 PG=$NAME-pg
 SLOT_PG=$NAME-pg-staging
 SPEECH=$NAME-speech
+# Registry names are alphanumeric only (5-50 characters) and global, like the apps' host names.
+ACR=$PREFIX${ENVIRONMENT}acr
+ACR_SERVER=$ACR.azurecr.io
+# The image the app points at until the first deploy replaces it with voice-api:<commit>.
+VOICE_IMAGE=$ACR_SERVER/voice-api:latest
 OPENAI=$NAME-openai
 REDIS=$NAME-redis
 ALERTS=$NAME-alerts
@@ -210,7 +223,9 @@ fi
 # --- subscription, resource group, plans ---------------------------------------------------------
 note "Resource providers (an empty subscription has none registered) and the Application Insights CLI extension"
 NAMESPACES=(Microsoft.Web Microsoft.DBforPostgreSQL Microsoft.KeyVault Microsoft.Insights Microsoft.OperationalInsights
-  Microsoft.CognitiveServices Microsoft.AlertsManagement)
+  Microsoft.AlertsManagement)
+{ ! $VOICE_CONTAINER || $WITH_OPENAI; } && NAMESPACES+=(Microsoft.CognitiveServices)
+$VOICE_CONTAINER && NAMESPACES+=(Microsoft.ContainerRegistry)
 $WITH_REDIS && NAMESPACES+=(Microsoft.Cache)
 for ns in "${NAMESPACES[@]}"; do
   run az provider register --namespace "$ns" --wait
@@ -320,13 +335,33 @@ for slot in "${SLOTS[@]}"; do
   slot_secret postgres-admin-password "$slot" && ensure_secret "$SECRET" "<$SECRET>" "printf 'Pg-%s' \"\$(openssl rand -hex 24)\"" postgres_password
 done
 
+# --- container registry (--voice-container) ------------------------------------------------------
+if $VOICE_CONTAINER; then
+  note "Azure Container Registry $ACR (Basic, no admin user): voice-api's image; the app pulls with its identity (AcrPull)"
+  exists az acr show -g "$RG" -n "$ACR" ||
+    run az acr create -g "$RG" -n "$ACR" --location "$LOCATION" --sku Basic -o none
+  capture ACR_ID '<container-registry-id>' az acr show -g "$RG" -n "$ACR" --query id -o tsv
+fi
+# voice-api as a container: the image brings its own start command, and pulls with the app's identity.
+is_container() { $VOICE_CONTAINER && [[ $1 == voice-api ]]; }
+
 # --- web apps ------------------------------------------------------------------------------------
 declare -A HOST PRINCIPAL
 for app in "${APPS[@]}"; do
   site=$NAME-$app
-  note "$app: Node 20 LTS web app $site on ${APP_PLAN[$app]}, health check ${HEALTH[$app]}, WebSockets ${WEB_SOCKETS[$app]}, client affinity ${AFFINITY[$app]}"
-  exists az webapp show -g "$RG" -n "$site" ||
-    run az webapp create -g "$RG" -p "${APP_PLAN[$app]}" -n "$site" --runtime "$RUNTIME" --startup-file "$STARTUP" -o none
+  if is_container "$app"; then
+    note "$app: container web app $site on ${APP_PLAN[$app]} ($VOICE_IMAGE until the first deploy), health check ${HEALTH[$app]}, WebSockets ${WEB_SOCKETS[$app]}, client affinity ${AFFINITY[$app]}"
+    exists az webapp show -g "$RG" -n "$site" ||
+      run az webapp create -g "$RG" -p "${APP_PLAN[$app]}" -n "$site" --container-image-name "$VOICE_IMAGE" -o none
+    runtime=(--startup-file '')
+    generic="{\"healthCheckPath\":\"${HEALTH[$app]}\",\"acrUseManagedIdentityCreds\":true}"
+  else
+    note "$app: Node 20 LTS web app $site on ${APP_PLAN[$app]}, health check ${HEALTH[$app]}, WebSockets ${WEB_SOCKETS[$app]}, client affinity ${AFFINITY[$app]}"
+    exists az webapp show -g "$RG" -n "$site" ||
+      run az webapp create -g "$RG" -p "${APP_PLAN[$app]}" -n "$site" --runtime "$RUNTIME" --startup-file "$STARTUP" -o none
+    runtime=(--linux-fx-version 'NODE|20-lts' --startup-file "$STARTUP")
+    generic="{\"healthCheckPath\":\"${HEALTH[$app]}\"}"
+  fi
   for slot in "${SLOTS[@]}"; do
     on_slot=()
     [[ -z $slot ]] || on_slot=(--slot "$slot")
@@ -334,9 +369,17 @@ for app in "${APPS[@]}"; do
       exists az webapp show -g "$RG" -n "$site" --slot "$slot" ||
         run az webapp deployment slot create -g "$RG" -n "$site" --slot "$slot" --configuration-source "$site" -o none
     fi
-    run az webapp config set -g "$RG" -n "$site" "${on_slot[@]}" --linux-fx-version 'NODE|20-lts' --startup-file "$STARTUP" \
+    run az webapp config set -g "$RG" -n "$site" "${on_slot[@]}" "${runtime[@]}" \
       --always-on true --min-tls-version 1.2 --ftps-state Disabled --http20-enabled true \
-      --web-sockets-enabled "${WEB_SOCKETS[$app]}" --generic-configurations "{\"healthCheckPath\":\"${HEALTH[$app]}\"}" -o none
+      --web-sockets-enabled "${WEB_SOCKETS[$app]}" --generic-configurations "$generic" -o none
+    if is_container "$app"; then
+      # Points a zip-route app (or slot) at the registry; one already running an image from it keeps
+      # the image its last deploy set.
+      capture FX '' az webapp config show -g "$RG" -n "$site" "${on_slot[@]}" --query linuxFxVersion -o tsv
+      [[ $FX == "DOCKER|$ACR_SERVER/"* ]] ||
+        run az webapp config container set -g "$RG" -n "$site" "${on_slot[@]}" --container-image-name "$VOICE_IMAGE" \
+          --container-registry-url "https://$ACR_SERVER" -o none
+    fi
     run az webapp update -g "$RG" -n "$site" "${on_slot[@]}" --https-only true --client-affinity-enabled "${AFFINITY[$app]}" -o none
     if $BASIC_AUTH; then # publish profiles (the deploy workflows' secrets) need SCM basic auth
       run az resource update -g "$RG" --namespace Microsoft.Web --resource-type basicPublishingCredentialsPolicies \
@@ -347,6 +390,7 @@ for app in "${APPS[@]}"; do
     capture "HOST[$app:$slot]" "$site${slot:+-$slot}.azurewebsites.net" \
       az webapp show -g "$RG" -n "$site" "${on_slot[@]}" --query defaultHostName -o tsv
     ensure_role "${PRINCIPAL[$app:$slot]}" ServicePrincipal 'Key Vault Secrets User' "$KV_ID"
+    ! is_container "$app" || ensure_role "${PRINCIPAL[$app:$slot]}" ServicePrincipal AcrPull "$ACR_ID"
   done
 done
 
@@ -394,11 +438,14 @@ ensure_cognitive_account() { # ensure_cognitive_account NAME KIND [--custom-doma
   exists az cognitiveservices account show -g "$RG" -n "$name" ||
     run az cognitiveservices account create -g "$RG" -n "$name" --location "$LOCATION" --kind "$kind" --sku S0 "$@" --yes -o none
 }
-note "Azure AI Speech $SPEECH (S0): speech to text and text to speech for voice-api"
-ensure_cognitive_account "$SPEECH" SpeechServices
-capture SPEECH_KEY '<azure-speech-key>' az cognitiveservices account keys list -g "$RG" -n "$SPEECH" --query key1 -o tsv
-$DRY_RUN || SECRET_VALUES+=("$SPEECH_KEY")
-sync_secret azure-speech-key '<azure-speech-key>' "az cognitiveservices account keys list -g $RG -n $SPEECH --query key1 -o tsv" "$SPEECH_KEY"
+# The container has the offline engines: no speech leaves the subscription.
+if ! $VOICE_CONTAINER; then
+  note "Azure AI Speech $SPEECH (S0): speech to text and text to speech for voice-api"
+  ensure_cognitive_account "$SPEECH" SpeechServices
+  capture SPEECH_KEY '<azure-speech-key>' az cognitiveservices account keys list -g "$RG" -n "$SPEECH" --query key1 -o tsv
+  $DRY_RUN || SECRET_VALUES+=("$SPEECH_KEY")
+  sync_secret azure-speech-key '<azure-speech-key>' "az cognitiveservices account keys list -g $RG -n $SPEECH --query key1 -o tsv" "$SPEECH_KEY"
+fi
 
 if $WITH_OPENAI; then
   note "Azure OpenAI $OPENAI (S0) with the deployment $OPENAI_MODEL ($OPENAI_MODEL_VERSION, GlobalStandard): voice-api's LLM"
@@ -440,6 +487,8 @@ for app in "${APPS[@]}"; do
   platform=(SCM_DO_BUILD_DURING_DEPLOYMENT=false WEBSITES_CONTAINER_START_TIME_LIMIT=600
     "WEBSITE_SWAP_WARMUP_PING_PATH=${HEALTH[$app]}" WEBSITE_SWAP_WARMUP_PING_STATUSES=200
     ApplicationInsightsAgent_EXTENSION_VERSION=disabled) # the apps' own SDK traces; the agent would trace twice
+  # The image listens on 8080; /home (the outbox's DATA_DIR) is mounted into the container only when asked.
+  ! is_container "$app" || platform+=(WEBSITES_PORT=8080 WEBSITES_ENABLE_APP_SERVICE_STORAGE=true)
   # The variables of the app's schema in libs/config (the tables in DEPLOYMENT.md) that are the same
   # in every slot. App Service's front end is the one proxy in front of each app.
   kv_ref application-insights-connection-string
@@ -447,8 +496,11 @@ for app in "${APPS[@]}"; do
   case $app in
     persistence-api) settings+=("DB_POOL_MAX=$DB_POOL_MAX") ;;
     voice-api)
-      settings+=(DATA_DIR=/home/data/voice-api STT_PROVIDER=azure TTS_PROVIDER=azure "AZURE_SPEECH_REGION=$LOCATION")
-      kv_ref azure-speech-key && settings+=("AZURE_SPEECH_KEY=$KV_REF")
+      settings+=(DATA_DIR=/home/data/voice-api)
+      if ! $VOICE_CONTAINER; then # the container's speech is offline, the default
+        settings+=(STT_PROVIDER=azure TTS_PROVIDER=azure "AZURE_SPEECH_REGION=$LOCATION")
+        kv_ref azure-speech-key && settings+=("AZURE_SPEECH_KEY=$KV_REF")
+      fi
       if $WITH_OPENAI; then
         kv_ref azure-openai-key && settings+=(LLM_PROVIDER=openai "LLM_API_KEY=$KV_REF"
           "LLM_BASE_URL=https://$OPENAI.openai.azure.com/openai/deployments/$OPENAI_MODEL"
@@ -551,3 +603,15 @@ fi
 note "Done. Apps (and slots):$(for app in "${APPS[@]}"; do for slot in "${SLOTS[@]}"; do printf ' %s' "$(url_of "$app" "$slot")"; done; done)"
 note "Next: download each app's publish profile (az webapp deployment list-publishing-profiles --xml) into the"
 note "GitHub environment secrets, then deploy; the first start may take minutes (migrations, Key Vault references)."
+if $VOICE_CONTAINER; then
+  note "voice-api runs as a container: set the GitHub repository variables VOICE_API_DEPLOY_AS=container and"
+  note "AZURE_CONTAINER_REGISTRY=$ACR; until the first deploy pushes an image, voice-api has none to start."
+  if [[ -n ${DEPLOYER_OBJECT_ID:-} ]]; then
+    note "The deploying identity pushes the image: AcrPush on $ACR"
+    ensure_role "$DEPLOYER_OBJECT_ID" ServicePrincipal AcrPush "$ACR_ID"
+  else
+    note "The identity GitHub Actions logs in with pushes the image: give it AcrPush on the registry"
+    note "(or run this script again with DEPLOYER_OBJECT_ID set):"
+    note "  az role assignment create --assignee <its appId> --role AcrPush --scope $ACR_ID"
+  fi
+fi

@@ -32,6 +32,7 @@ function billed(run: DryRun): Map<string, Billed> {
     found.set(opt(c, '-n') as string, { skus: [opt(c, '--sku') as string], instances: Number(opt(c, '--number-of-workers') ?? 1) });
   for (const c of all(run.cmds, 'postgres', 'flexible-server', 'create')) found.set(opt(c, '-n') as string, { skus: [opt(c, '--sku-name') as string] });
   for (const c of all(run.cmds, 'redis', 'create')) found.set(opt(c, '-n') as string, { skus: [opt(c, '--sku') as string, opt(c, '--vm-size') as string] });
+  for (const c of all(run.cmds, 'acr', 'create')) found.set(opt(c, '-n') as string, { skus: [opt(c, '--sku') as string] });
   for (const c of all(run.cmds, 'cognitiveservices', 'account', 'create')) {
     const deployments = all(run.cmds, 'cognitiveservices', 'account', 'deployment', 'create').filter((d) => opt(d, '-n') === opt(c, '-n'));
     found.set(opt(c, '-n') as string, {
@@ -66,16 +67,27 @@ function costTable(): Row[] {
 }
 
 const ticks = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+/** Names are `<prefix>-<env>-…`, or `<prefix><env>…` where Azure allows only letters and digits. */
+const NAMED = /^<prefix>(-?)<env>\1/;
 const resourceName = (row: Row, env: Environment) =>
   ticks(row.resource)
-    .find((t) => t.startsWith('<prefix>-<env>-'))
-    ?.replace('<prefix>-<env>-', `voiceagent-${env}-`);
+    .find((t) => NAMED.test(t))
+    ?.replace(NAMED, (_, dash: string) => `voiceagent${dash}${env}${dash}`);
+/** "always", an option that creates the resource (`--redis`), or one that leaves it out ("without `--voice-container`"). */
+const WITHOUT = /^without `([^`]+)`$/;
 
 describe('DEPLOYMENT.md cost table', () => {
-  const rows = costTable().filter((row) => ticks(row.resource).some((t) => t.startsWith('<prefix>-<env>-')));
-  const options = (env: Environment) => ['--redis', '--azure-openai', ...(env === 'dev' ? [] : ['--staging-slot'])];
-  const everything = Object.fromEntries(ENVIRONMENTS.map((env) => [env, billed(dryRun([env, ...options(env)]))])) as Record<Environment, Map<string, Billed>>;
-  const plain = Object.fromEntries(ENVIRONMENTS.map((env) => [env, billed(dryRun([env]))])) as Record<Environment, Map<string, Billed>>;
+  const rows = costTable().filter((row) => ticks(row.resource).some((t) => NAMED.test(t)));
+  const options = (env: Environment) => ['--redis', '--azure-openai', '--voice-container', ...(env === 'dev' ? [] : ['--staging-slot'])];
+  const byEnv = (args: (env: Environment) => string[]) =>
+    Object.fromEntries(ENVIRONMENTS.map((env) => [env, billed(dryRun([env, ...args(env)]))])) as Record<Environment, Map<string, Billed>>;
+  const withAll = byEnv(options);
+  const plain = byEnv(() => []);
+  // What some option leaves out (Speech, with --voice-container) is in the plain run.
+  const everything = Object.fromEntries(ENVIRONMENTS.map((env) => [env, new Map([...plain[env], ...withAll[env]])])) as Record<
+    Environment,
+    Map<string, Billed>
+  >;
 
   it('has a row per billed resource', () => {
     expect(rows.length).toBeGreaterThanOrEqual(6);
@@ -105,9 +117,11 @@ describe('DEPLOYMENT.md cost table', () => {
       for (const row of rows) {
         const name = resourceName(row, env) as string;
         if (!everything[env].has(name)) continue;
-        const always = row.created === 'always';
+        const without = row.created.match(WITHOUT)?.[1];
+        const always = row.created === 'always' || without !== undefined;
         expect([name, row.created, plain[env].has(name)]).toEqual([name, row.created, always]);
-        if (!always) expect(options(env)).toEqual(expect.arrayContaining(ticks(row.created)));
+        if (without) expect([name, options(env).includes(without), withAll[env].has(name)]).toEqual([name, true, false]);
+        else if (!always) expect(options(env)).toEqual(expect.arrayContaining(ticks(row.created)));
       }
     });
   });

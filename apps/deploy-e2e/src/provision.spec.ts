@@ -18,6 +18,8 @@ const PLATFORM = [
   'WEBSITE_SWAP_WARMUP_PING_STATUSES',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'ApplicationInsightsAgent_EXTENSION_VERSION',
+  'WEBSITES_PORT',
+  'WEBSITES_ENABLE_APP_SERVICE_STORAGE',
 ];
 const KEY_VAULT_REF = /^@Microsoft\.KeyVault\(SecretUri=https:\/\/([a-z0-9-]+)\.vault\.azure\.net\/secrets\/([a-z0-9-]+)\/\)$/;
 const secretOf = (ref: string | undefined) => ref?.match(KEY_VAULT_REF)?.[2];
@@ -330,6 +332,93 @@ describe('tools/azure/provision.sh --dry-run', () => {
     });
   });
 
+  describe('--voice-container: voice-api as a container image with the offline engines', () => {
+    const container = dryRun(['prod', '--voice-container', '--staging-slot']);
+    const registry = 'voiceagentprodacr';
+    const image = `${registry}.azurecr.io/voice-api:latest`;
+
+    it('creates a Basic Azure Container Registry named from the prefix and environment, only when it is missing', () => {
+      const create = first(container.cmds, 'acr', 'create');
+      expect([opt(create, '-g'), opt(create, '-n'), opt(create, '--sku'), opt(create, '--location')]).toEqual([
+        'voiceagent-prod-rg',
+        registry,
+        'Basic',
+        'eastus',
+      ]);
+      expect(create).not.toContain('--admin-enabled');
+      const show = container.cmds.findIndex((c) => startsWith(c, 'az', 'acr', 'show') && opt(c, '-n') === registry);
+      expect(show).toBeGreaterThan(-1);
+      expect(show).toBeLessThan(container.cmds.indexOf(create));
+      expect(opt(first(dryRun(['--prefix', 'acme', 'dev', '--voice-container']).cmds, 'acr', 'create'), '-n')).toBe('acmedevacr');
+      expect(first(container.cmds, 'provider', 'register', '--namespace', 'Microsoft.ContainerRegistry')).toBeDefined();
+      expect(prod.cmds.filter((c) => startsWith(c, 'az', 'acr'))).toEqual([]);
+    });
+
+    it('voice-api (and its slot): a container web app on its own plan pulling from the registry with its identity, no startup command', () => {
+      const [create] = container.forSite('voice-api', undefined, 'webapp', 'create');
+      expect([opt(create, '-p'), opt(create, '--container-image-name'), opt(create, '--runtime'), opt(create, '--startup-file')]).toEqual([
+        'voiceagent-prod-voice-plan',
+        image,
+        undefined,
+        undefined,
+      ]);
+      for (const slot of [undefined, 'staging']) {
+        const [config] = container.forSite('voice-api', slot, 'webapp', 'config', 'set');
+        expect(healthCheck(config)).toEqual({ healthCheckPath: HEALTH_PATHS['voice-api'], acrUseManagedIdentityCreds: true });
+        expect([opt(config, '--startup-file'), opt(config, '--linux-fx-version'), opt(config, '--web-sockets-enabled')]).toEqual(['', undefined, 'true']);
+        const [set] = container.forSite('voice-api', slot, 'webapp', 'config', 'container', 'set');
+        expect([opt(set, '--container-image-name'), opt(set, '--container-registry-url')]).toEqual([image, `https://${registry}.azurecr.io`]);
+        expect(container.forSite('voice-api', slot, 'webapp', 'identity', 'assign')).toHaveLength(1);
+      }
+      const pulls = all(container.cmds, 'role', 'assignment', 'create').filter((c) => opt(c, '--role') === 'AcrPull');
+      expect(pulls.map((c) => [opt(c, '--assignee-object-id'), opt(c, '--scope')])).toEqual([
+        ['<voice-api-principal-id>', '<container-registry-id>'],
+        ['<voice-api-staging-principal-id>', '<container-registry-id>'],
+      ]);
+      // persistence-api and web stay on the zip route.
+      for (const app of ['persistence-api', 'web']) {
+        expect(opt(container.forSite(app, undefined, 'webapp', 'create')[0], '--runtime')).toBe('NODE:20-lts');
+        expect(container.forSite(app, undefined, 'webapp', 'config', 'container', 'set')).toEqual([]);
+      }
+    });
+
+    it('no Azure AI Speech and no speech providers: the offline engines (the defaults) speak, and the settings load as production', () => {
+      expect(all(container.cmds, 'cognitiveservices')).toEqual([]);
+      expect(container.stdout).not.toMatch(/azure-speech-key|Microsoft\.CognitiveServices/);
+      for (const slot of [undefined, 'staging']) {
+        const voice = container.settings('voice-api', slot);
+        expect(voice).toMatchObject({
+          WEBSITES_PORT: '8080',
+          WEBSITES_ENABLE_APP_SERVICE_STORAGE: 'true',
+          DATA_DIR: '/home/data/voice-api',
+          LLM_PROVIDER: 'offline',
+        });
+        expect(Object.keys(voice).filter((name) => /^(STT_|TTS_|AZURE_SPEECH_)/.test(name))).toEqual([]);
+        const config = loadVoiceApiConfig(resolved(voice));
+        expect([config.NODE_ENV, config.STT_PROVIDER, config.TTS_PROVIDER]).toEqual(['production', 'offline', 'offline']);
+      }
+      expect(Object.keys(container.settings('web'))).not.toContain('WEBSITES_PORT');
+      // --azure-openai still chooses the LLM (and so registers Cognitive Services), speech stays offline.
+      const withLlm = dryRun(['prod', '--voice-container', '--azure-openai']);
+      expect(all(withLlm.cmds, 'cognitiveservices', 'account', 'create').map((c) => opt(c, '--kind'))).toEqual(['OpenAI']);
+      expect(withLlm.settings('voice-api')).toMatchObject({ LLM_PROVIDER: 'openai' });
+      expect(withLlm.settings('voice-api')['STT_PROVIDER']).toBeUndefined();
+    });
+
+    it('tells what GitHub needs, and gives AcrPush to the deploying identity when it is known', () => {
+      expect(container.stdout).toContain('VOICE_API_DEPLOY_AS=container');
+      expect(container.stdout).toContain(`AZURE_CONTAINER_REGISTRY=${registry}`);
+      expect(container.stdout).toMatch(/# +az role assignment create --assignee <its appId> --role AcrPush --scope <container-registry-id>/);
+      expect(all(container.cmds, 'role', 'assignment', 'create').filter((c) => opt(c, '--role') === 'AcrPush')).toEqual([]);
+      const known = dryRun(['prod', '--voice-container'], { DEPLOYER_OBJECT_ID: '00000000-0000-0000-0000-00000000beef' });
+      const push = all(known.cmds, 'role', 'assignment', 'create').filter((c) => opt(c, '--role') === 'AcrPush');
+      expect(push.map((c) => [opt(c, '--assignee-object-id'), opt(c, '--assignee-principal-type'), opt(c, '--scope')])).toEqual([
+        ['00000000-0000-0000-0000-00000000beef', 'ServicePrincipal', '<container-registry-id>'],
+      ]);
+      expect(prod.stdout).not.toContain('VOICE_API_DEPLOY_AS');
+    });
+  });
+
   describe('Redis and scaling voice-api out', () => {
     it.each([
       ['dev', 'Basic', 'c0'],
@@ -516,6 +605,7 @@ case " $* " in
   *"--query defaultHostName"*) echo "$(arg -n "$@")$([[ " $* " == *" --slot staging "* ]] && echo -staging).azurewebsites.net" ;;
   *"--query outboundIpAddresses"*) echo "20.1.2.3,20.1.2.4" ;;
   *"--query connectionString"*) echo "InstrumentationKey=abc" ;;
+  *"--query linuxFxVersion"*) cat '${state}/linux-fx' 2>/dev/null || echo 'NODE|20-lts' ;;
   *"--query id -o tsv"*) echo "/subscriptions/s/id" ;;
   *" role assignment list "*) exit 0 ;;
   *" show "*) exit 3 ;;
@@ -582,5 +672,21 @@ esac
     writeFileSync(log, '');
     expect(provision(['prod', '--staging-slot', '--redis', '--azure-openai'], {}, `${bin}:/usr/bin:/bin`).status).toBe(0);
     expect(readFileSync(log, 'utf8').match(/keyvault secret set .*/g) ?? []).toEqual([]);
+  });
+
+  it('--voice-container: moves a zip-route voice-api onto the registry, then leaves the image a deploy set alone', () => {
+    const log = join(state, 'log');
+    const containerSet = () => readFileSync(log, 'utf8').match(/webapp config container set .*/g) ?? [];
+    writeFileSync(log, '');
+    expect(provision(['prod', '--voice-container'], {}, `${bin}:/usr/bin:/bin`).status).toBe(0);
+    expect(readFileSync(log, 'utf8')).toContain('acr create -g voiceagent-prod-rg -n voiceagentprodacr --location eastus --sku Basic');
+    expect(containerSet()).toEqual([
+      'webapp config container set -g voiceagent-prod-rg -n voiceagent-prod-voice-api --container-image-name voiceagentprodacr.azurecr.io/voice-api:latest --container-registry-url https://voiceagentprodacr.azurecr.io -o none',
+    ]);
+    writeFileSync(join(state, 'linux-fx'), 'DOCKER|voiceagentprodacr.azurecr.io/voice-api:0123abc');
+    writeFileSync(log, '');
+    expect(provision(['prod', '--voice-container'], {}, `${bin}:/usr/bin:/bin`).status).toBe(0);
+    expect(containerSet()).toEqual([]);
+    expect(readFileSync(log, 'utf8')).not.toMatch(/cognitiveservices|keyvault secret set/);
   });
 });
