@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { CredentialProbe } from '@voice/agent/cloud';
 import { OpenAiLlm, type LanguageModel } from '@voice/agent/llm';
-import { AzureSpeechKeyCheck, AzureSpeechStt, DeepgramStt, OpenAiStt, PocketsphinxStt, type ProviderCheck, type SpeechToText } from '@voice/agent/stt';
+import { AzureSpeechStt, DeepgramStt, OpenAiStt, PocketsphinxStt, type ProviderCheck, type SpeechToText } from '@voice/agent/stt';
 import { AzureSpeechTts, CartesiaTts, EspeakTts, OpenAiTts, type TextToSpeech } from '@voice/agent/tts';
 import { createVad, type VoiceActivityDetector } from '@voice/agent/vad';
 import { MEDIA_FRAME_SAMPLES } from '@voice/contracts/media';
@@ -17,8 +17,6 @@ import { InjectCallDomain } from './call-domain.token';
 export class VoiceProviders implements OnApplicationShutdown {
   readonly llm: LanguageModel;
   readonly tts: TextToSpeech;
-  /** One key check for both Azure stages, so /health asks Azure once for the resource, not once per stage. */
-  private readonly azureKeyCheck: AzureSpeechKeyCheck;
 
   constructor(
     @InjectConfig() private readonly config: VoiceApiConfig,
@@ -28,19 +26,13 @@ export class VoiceProviders implements OnApplicationShutdown {
       config.LLM_PROVIDER === 'openai'
         ? new OpenAiLlm({ apiKey: config.LLM_API_KEY, baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, azureApiVersion: config.LLM_AZURE_API_VERSION })
         : domain.offlineLlm();
-    this.azureKeyCheck = new AzureSpeechKeyCheck(this.azureSpeech);
     this.tts =
       config.TTS_PROVIDER === 'cartesia'
         ? new CartesiaTts({ apiKey: config.CARTESIA_API_KEY, baseUrl: config.CARTESIA_URL, model: config.CARTESIA_MODEL, voiceId: config.CARTESIA_VOICE_ID })
         : config.TTS_PROVIDER === 'openai'
           ? new OpenAiTts({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.OPENAI_TTS_MODEL, voice: config.OPENAI_TTS_VOICE })
           : config.TTS_PROVIDER === 'azure'
-            ? new AzureSpeechTts({
-                ...this.azureSpeech,
-                voice: config.AZURE_SPEECH_VOICE,
-                language: config.AZURE_SPEECH_LANGUAGE,
-                keyCheck: this.azureKeyCheck,
-              })
+            ? new AzureSpeechTts({ ...this.azureSpeech, voice: config.AZURE_SPEECH_VOICE, language: config.AZURE_SPEECH_LANGUAGE })
             : new EspeakTts({ voice: config.ESPEAK_VOICE, rate: config.ESPEAK_RATE });
   }
 
@@ -52,7 +44,7 @@ export class VoiceProviders implements OnApplicationShutdown {
   async createStt(): Promise<SpeechToText> {
     const c = this.config;
     if (c.STT_PROVIDER === 'deepgram') return new DeepgramStt({ apiKey: c.DEEPGRAM_API_KEY, baseUrl: c.DEEPGRAM_URL, model: c.DEEPGRAM_MODEL });
-    if (c.STT_PROVIDER === 'azure') return new AzureSpeechStt({ ...this.azureSpeech, language: c.AZURE_SPEECH_LANGUAGE, keyCheck: this.azureKeyCheck });
+    if (c.STT_PROVIDER === 'azure') return new AzureSpeechStt({ ...this.azureSpeech, language: c.AZURE_SPEECH_LANGUAGE });
     if (c.STT_PROVIDER === 'openai') return new OpenAiStt({ apiKey: c.OPENAI_API_KEY, baseUrl: c.OPENAI_BASE_URL, model: c.OPENAI_STT_MODEL });
     return new PocketsphinxStt({ modelDir: c.POCKETSPHINX_MODEL_DIR, grammar: await this.domain.recognitionGrammar() });
   }

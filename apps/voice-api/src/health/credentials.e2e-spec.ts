@@ -6,8 +6,9 @@ import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';
 const DEEPGRAM_KEY = 'dg-test-key-0123456789abcdef';
 const LLM_KEY = 'sk-test-llm-key-0123456789abcdef';
 const CARTESIA_KEY = 'sk_car_test_key_0123456789abcdef';
+const AZURE_SPEECH_KEY = 'azure-speech-test-key-0123456789abcdef';
 const WRONG_KEY = 'wrong-key-that-must-stay-secret-0123';
-const KEYS = [DEEPGRAM_KEY, LLM_KEY, CARTESIA_KEY, WRONG_KEY];
+const KEYS = [DEEPGRAM_KEY, LLM_KEY, CARTESIA_KEY, AZURE_SPEECH_KEY, WRONG_KEY];
 
 interface Providers {
   origin: string;
@@ -16,9 +17,11 @@ interface Providers {
 }
 
 /**
- * One local server answering the three providers' credential probes as they do: Deepgram's
+ * One local server answering the providers' credential probes as they do: Deepgram's
  * `GET /v1/projects` (Authorization: Token), the OpenAI models list (Bearer), Cartesia's voices
- * (X-API-Key with a Cartesia-Version); 401 with an error body echoing what was sent for any other key.
+ * (X-API-Key with a Cartesia-Version), Azure Speech's token request (`POST /sts/v1.0/issueToken`
+ * with Ocp-Apim-Subscription-Key, under the resource's endpoint); 401 with an error body echoing
+ * what was sent for any other key.
  */
 async function startProviders(): Promise<Providers> {
   const requests: Providers['requests'] = [];
@@ -30,6 +33,9 @@ async function startProviders(): Promise<Providers> {
       ((path === '/v1/projects' && req.headers.authorization === `Token ${DEEPGRAM_KEY}`) ||
         (path === '/v1/models' && req.headers.authorization === `Bearer ${LLM_KEY}`) ||
         (path === '/voices?limit=1' && req.headers['x-api-key'] === CARTESIA_KEY && Boolean(req.headers['cartesia-version'])));
+    if (req.method === 'POST' && path === '/sts/v1.0/issueToken' && req.headers['ocp-apim-subscription-key'] === AZURE_SPEECH_KEY) {
+      return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('eyJhbGciOiJ.local.token');
+    }
     if (ok) return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"projects":[],"data":[]}');
     res
       .writeHead(401, { 'Content-Type': 'application/json' })
@@ -53,6 +59,10 @@ function cloudEnv(origin: string, keys: { deepgram?: string; cartesiaUrl?: strin
   };
 }
 
+function azureSpeechEnv(origin: string, key = AZURE_SPEECH_KEY) {
+  return { STT_PROVIDER: 'azure', TTS_PROVIDER: 'azure', AZURE_SPEECH_KEY: key, AZURE_SPEECH_ENDPOINT: origin };
+}
+
 const startupLine = (api: VoiceApi, name: string) => logLines(api.logs, new RegExp(`^${name}: `)).map((l) => [l.level >= 40 ? 'warn' : 'info', l.msg ?? '']);
 
 function expectNoKeyIn(api: VoiceApi, ...bodies: unknown[]) {
@@ -60,7 +70,7 @@ function expectNoKeyIn(api: VoiceApi, ...bodies: unknown[]) {
   for (const key of KEYS) expect(seen).not.toContain(key);
 }
 
-describe('cloud credentials on /health (against a local server speaking Deepgram, OpenAI and Cartesia)', () => {
+describe('cloud credentials on /health (against a local server speaking Deepgram, OpenAI, Cartesia and Azure Speech)', () => {
   let providers: Providers;
   const apis: VoiceApi[] = [];
   beforeAll(async () => {
@@ -117,6 +127,39 @@ describe('cloud credentials on /health (against a local server speaking Deepgram
       error: expect.stringMatching(/^Cartesia: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/),
     });
     expect(res.body.checks['stt:deepgram'].status).toBe('up');
+    expectNoKeyIn(api, res.body);
+  });
+
+  it('verifies the Azure Speech key once for both stages with one token request, then answers /health from the verdict', async () => {
+    const api = await start(azureSpeechEnv(providers.origin));
+    expect(providers.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /sts/v1.0/issueToken']);
+    const where = `endpoint ${providers.origin}`;
+    expect(startupLine(api, 'stt:azure')).toEqual([
+      ['info', `stt:azure: up (Azure Speech STT: key set (${where}, language en-US); Azure Speech: credential accepted)`],
+    ]);
+    expect(startupLine(api, 'tts:azure')).toEqual([
+      ['info', `tts:azure: up (Azure Speech TTS: key set (${where}, voice en-US-AvaMultilingualNeural); Azure Speech: credential accepted)`],
+    ]);
+
+    for (let i = 0; i < 3; i++) {
+      const res = await api.http.get('/health').expect(200);
+      expect(res.body.checks['stt:azure'].status).toBe('up');
+      expect(res.body.checks['tts:azure'].status).toBe('up');
+    }
+    expect(providers.requests).toHaveLength(1);
+    expectNoKeyIn(api);
+  });
+
+  it('answers 503 on both Azure Speech stages when Azure refuses the key, asking once, without the key', async () => {
+    const api = await start(azureSpeechEnv(providers.origin, WRONG_KEY));
+    expect(providers.requests.map((r) => r.headers['ocp-apim-subscription-key'])).toEqual([WRONG_KEY]);
+    expect(startupLine(api, 'stt:azure')).toEqual([['warn', 'stt:azure: down (Azure Speech: credential rejected (401))']]);
+    expect(startupLine(api, 'tts:azure')).toEqual([['warn', 'tts:azure: down (Azure Speech: credential rejected (401))']]);
+    const res = await api.http.get('/health').expect(503);
+    for (const stage of ['stt:azure', 'tts:azure']) {
+      expect(res.body.checks[stage]).toEqual({ status: 'down', latencyMs: expect.any(Number), error: 'Azure Speech: credential rejected (401)' });
+    }
+    expect(providers.requests).toHaveLength(1);
     expectNoKeyIn(api, res.body);
   });
 });

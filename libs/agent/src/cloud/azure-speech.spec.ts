@@ -1,10 +1,13 @@
 import { AzureSpeechStt } from '../stt/azure-speech-stt';
 import { AzureSpeechTts } from '../tts/azure-speech-tts';
-import { AzureSpeechKeyCheck, azureSpeechUrls, verifyAzureSpeechKey } from './azure-speech';
 import { startFakeAzureSpeech, type FakeAzureSpeech } from '../testing/fake-azure-speech';
+import { azureSpeechUrls, type AzureSpeechOptions } from './azure-speech';
+import { CredentialCache } from './credential-cache';
+import { runCredentialProbe, type CredentialProbe } from './credential-probe';
 import { startLocalServer, type LocalServer } from './testing/local-server';
 
 const KEY = 'azure-test-key-0123456789abcdef';
+const WRONG = 'azure-wrong-key-999999';
 
 describe('Azure Speech endpoints', () => {
   it('uses the documented regional hosts for a region', () => {
@@ -32,7 +35,7 @@ describe('Azure Speech endpoints', () => {
   });
 });
 
-describe("Azure Speech key check (against a local server speaking Azure Speech's token API)", () => {
+describe("Azure Speech credential probe (against a local server speaking Azure Speech's token API)", () => {
   let fake: FakeAzureSpeech | undefined;
   let server: LocalServer | undefined;
   afterEach(async () => {
@@ -41,49 +44,56 @@ describe("Azure Speech key check (against a local server speaking Azure Speech's
     fake = server = undefined;
   });
 
-  it('says "key accepted" for a key the token endpoint takes and "rejected (401)" for one it refuses, never showing the key', async () => {
+  const probeOf = (options: AzureSpeechOptions) => {
+    const probe = new AzureSpeechStt(options).credentialProbe();
+    if (!probe) throw new Error('expected a credential probe');
+    return probe;
+  };
+
+  it('asks for a token: "credential accepted" for a key Azure takes, "credential rejected (401)" for one it refuses, never showing the key', async () => {
     fake = await startFakeAzureSpeech({ key: KEY });
-    expect(await verifyAzureSpeechKey({ key: KEY, endpoint: fake.endpoint })).toEqual({
-      status: 'up',
-      detail: `azure speech: key accepted (endpoint ${fake.endpoint})`,
+    expect(await runCredentialProbe(probeOf({ key: KEY, endpoint: fake.endpoint }))).toEqual({
+      outcome: 'accepted',
+      detail: 'Azure Speech: credential accepted',
     });
-    const rejected = await verifyAzureSpeechKey({ key: 'azure-wrong-key-999999', endpoint: fake.endpoint });
-    expect(rejected).toEqual({ status: 'down', detail: `azure speech: key rejected (401) by endpoint ${fake.endpoint}` });
-    expect(fake.tokenRequests.map((r) => r.headers['ocp-apim-subscription-key'])).toEqual([KEY, 'azure-wrong-key-999999']);
-    expect(await verifyAzureSpeechKey({ endpoint: fake.endpoint })).toEqual({ status: 'down', detail: 'azure speech: key missing (AZURE_SPEECH_KEY)' });
+    const rejected = await runCredentialProbe(probeOf({ key: WRONG, endpoint: fake.endpoint }));
+    expect(rejected).toEqual({ outcome: 'rejected', detail: 'Azure Speech: credential rejected (401)' });
+    expect(fake.tokenRequests.map((r) => r.headers['ocp-apim-subscription-key'])).toEqual([KEY, WRONG]);
+    expect(probeOf({ key: KEY, endpoint: fake.endpoint }).id).not.toContain(KEY);
   });
 
-  it('reports an unreachable or failing service as "cannot verify", with the reason and without the key', async () => {
-    server = await startLocalServer((_req, res) => void res.writeHead(503, { 'Content-Type': 'text/plain' }).end(`overloaded ${KEY}`));
-    const failing = await verifyAzureSpeechKey({ key: KEY, endpoint: server.origin });
-    expect(failing).toEqual({ status: 'down', detail: 'azure speech: cannot verify the key (503 overloaded ***)' });
-    await server.close();
-    const gone = await verifyAzureSpeechKey({ key: KEY, endpoint: server.origin });
-    server = undefined;
-    expect(gone.status).toBe('down');
-    expect(gone.detail).toMatch(/^azure speech: cannot verify the key \(cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\)$/);
-  });
-
-  it('asks Azure once for the STT and the TTS of one resource, and again once the answer is old', async () => {
+  it('gives the STT and the TTS of one resource one probe id, so one token request answers both; another key or resource is another question', async () => {
     fake = await startFakeAzureSpeech({ key: KEY });
     const options = { key: KEY, endpoint: fake.endpoint };
-    const keyCheck = new AzureSpeechKeyCheck(options, 60_000, 1000);
-    const stt = new AzureSpeechStt({ ...options, keyCheck });
-    const tts = new AzureSpeechTts({ ...options, keyCheck });
+    const stt = new AzureSpeechStt({ ...options, language: 'de-DE' }).credentialProbe();
+    const tts = new AzureSpeechTts({ ...options, voice: 'en-GB-SoniaNeural' }).credentialProbe();
+    expect(stt?.id).toBe(tts?.id);
+    expect(probeOf({ ...options, key: WRONG }).id).not.toBe(stt?.id);
+    expect(probeOf({ key: KEY, region: 'eastus' }).id).not.toBe(stt?.id);
 
-    const now = jest.spyOn(Date, 'now');
-    try {
-      now.mockReturnValue(1_000_000);
-      await Promise.all([stt.check(), tts.check(), stt.check()]);
-      expect(fake.tokenRequests).toHaveLength(1);
-      now.mockReturnValue(1_059_000);
-      expect(await tts.check()).toMatchObject({ status: 'up' });
-      expect(fake.tokenRequests).toHaveLength(1);
-      now.mockReturnValue(1_061_000);
-      expect(await tts.check()).toMatchObject({ status: 'up' });
-      expect(fake.tokenRequests).toHaveLength(2);
-    } finally {
-      now.mockRestore();
-    }
+    const cache = new CredentialCache();
+    const verdicts = await Promise.all([stt, tts, stt].map((probe) => cache.verdict(probe as CredentialProbe)));
+    expect(verdicts.map((v) => v.outcome)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(fake.tokenRequests).toHaveLength(1);
+  });
+
+  it('reports an unreachable or failing service as unavailable, with the reason and without the key', async () => {
+    server = await startLocalServer((_req, res) => void res.writeHead(503, { 'Content-Type': 'text/plain' }).end(`overloaded ${KEY}`));
+    expect(await runCredentialProbe(probeOf({ key: KEY, endpoint: server.origin }))).toEqual({
+      outcome: 'unavailable',
+      detail: 'Azure Speech: 503 overloaded ***',
+    });
+    const origin = server.origin;
+    await server.close();
+    server = undefined;
+    const gone = await runCredentialProbe(probeOf({ key: KEY, endpoint: origin }));
+    expect(gone).toEqual({ outcome: 'unavailable', detail: expect.stringMatching(/^Azure Speech: cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/) });
+  });
+
+  it('has no probe without a key or a resource to ask, which check() reports instead', async () => {
+    expect(new AzureSpeechStt({ region: 'eastus' }).credentialProbe()).toBeUndefined();
+    expect(new AzureSpeechTts({ key: KEY }).credentialProbe()).toBeUndefined();
+    expect(await new AzureSpeechStt({ region: 'eastus' }).check()).toEqual({ status: 'down', detail: 'Azure Speech STT: key missing (AZURE_SPEECH_KEY)' });
+    expect(await new AzureSpeechTts({ key: KEY }).check()).toEqual({ status: 'down', detail: 'Azure Speech TTS: region or endpoint missing' });
   });
 });

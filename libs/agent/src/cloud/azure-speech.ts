@@ -1,8 +1,9 @@
-import { ProviderError } from './errors';
-import { cloudFetch, joinUrl } from './http';
 import type { ProviderCheck } from '../stt/stt';
+import { httpCredentialProbe, type CredentialProbe } from './credential-probe';
+import { ProviderError } from './errors';
+import { joinUrl } from './http';
 
-/** Where an Azure AI Speech resource is and how to sign in to it; shared by the STT, the TTS and the key check. */
+/** Where an Azure AI Speech resource is and how to sign in to it; shared by the STT, the TTS and the credential probe. */
 export interface AzureSpeechOptions {
   /** The resource key, sent as `Ocp-Apim-Subscription-Key`. */
   key?: string;
@@ -52,59 +53,33 @@ export function azureSpeechWhere(options: AzureSpeechOptions): string {
 }
 
 /**
- * Proves the key with the cheapest real call Azure Speech has: `POST /sts/v1.0/issueToken` answers
- * 200 with a short-lived token for a valid key and 401 for a wrong one, costs nothing, and runs no
- * speech. Never throws; the detail never contains the key.
+ * What a stage's check() can tell without calling Azure: the key is set and the resource can be
+ * found. Whether Azure accepts the key is the credential probe's question.
  */
-export async function verifyAzureSpeechKey(options: AzureSpeechOptions, timeoutMs = 5000): Promise<ProviderCheck> {
-  if (!options.key) return { status: 'down', detail: 'azure speech: key missing (AZURE_SPEECH_KEY)' };
-  let url: string;
+export function azureSpeechCheck(stage: string, options: AzureSpeechOptions, what: string): ProviderCheck {
+  if (!options.key) return { status: 'down', detail: `${stage}: key missing (AZURE_SPEECH_KEY)` };
   try {
-    url = azureSpeechUrls(options).token;
+    azureSpeechUrls(options);
   } catch (err) {
-    return { status: 'down', detail: `azure speech: ${(err as Error).message.replace(/^Azure Speech: /, '')}` };
+    return { status: 'down', detail: `${stage}: ${(err as Error).message.replace(/^Azure Speech: /, '')}` };
   }
-  const where = azureSpeechWhere(options);
-  try {
-    const response = await cloudFetch({
-      provider: 'azure speech',
-      url,
-      headers: { 'Ocp-Apim-Subscription-Key': options.key },
-      timeoutMs,
-      secrets: [options.key],
-    });
-    response.cancel(); // the token itself is not needed
-    return { status: 'up', detail: `azure speech: key accepted (${where})` };
-  } catch (err) {
-    if (err instanceof ProviderError && (err.status === 401 || err.status === 403)) {
-      return { status: 'down', detail: `azure speech: key rejected (${err.status}) by ${where}` };
-    }
-    return { status: 'down', detail: `azure speech: cannot verify the key (${(err as Error).message.replace(/^azure speech: /, '')})` };
-  }
+  return { status: 'up', detail: `${stage}: key set (${azureSpeechWhere(options)}, ${what})` };
 }
 
 /**
- * Runs the key check at most once per `ttlMs` and shares it among concurrent callers, so /health
- * can ask on every request without a call to Azure each time. A failure is retried sooner.
+ * The cheapest real call Azure Speech has: `POST /sts/v1.0/issueToken` answers 200 with a
+ * short-lived token for a valid key and 401 for a wrong one, costs nothing and runs no speech. The
+ * STT and the TTS of one resource get the same probe id, so one verdict (one request) serves both.
+ * None without a key or a resource to ask: check() reports those.
  */
-export class AzureSpeechKeyCheck {
-  private cached: { at: number; result: ProviderCheck } | undefined;
-  private running: Promise<ProviderCheck> | undefined;
-
-  constructor(
-    private readonly options: AzureSpeechOptions,
-    private readonly ttlMs = 10 * 60_000,
-    private readonly retryMs = 30_000,
-  ) {}
-
-  check(): Promise<ProviderCheck> {
-    const cached = this.cached;
-    if (cached && Date.now() - cached.at < (cached.result.status === 'up' ? this.ttlMs : this.retryMs)) return Promise.resolve(cached.result);
-    this.running ??= verifyAzureSpeechKey(this.options).then((result) => {
-      this.cached = { at: Date.now(), result };
-      this.running = undefined;
-      return result;
-    });
-    return this.running;
+export function azureSpeechCredentialProbe(options: AzureSpeechOptions): CredentialProbe | undefined {
+  const { key } = options;
+  if (!key) return undefined;
+  let url: string;
+  try {
+    url = azureSpeechUrls(options).token;
+  } catch {
+    return undefined;
   }
+  return httpCredentialProbe({ provider: 'Azure Speech', method: 'POST', url, headers: { 'Ocp-Apim-Subscription-Key': key }, secret: key });
 }

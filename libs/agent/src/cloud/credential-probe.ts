@@ -39,8 +39,10 @@ export async function runCredentialProbe(probe: CredentialProbe): Promise<Creden
 
 export interface HttpCredentialProbeOptions {
   provider: string;
-  /** A GET that needs the credential and returns little: a models, projects or voices list. */
+  /** A call that needs the credential and returns little: a models, projects or voices list. */
   url: string;
+  /** Default GET; POST for a provider whose cheapest such call is one (Azure Speech's token request). */
+  method?: 'GET' | 'POST';
   headers: Record<string, string>;
   /** The credential in `headers`: kept out of every message and out of the probe's id. */
   secret: string;
@@ -48,14 +50,14 @@ export interface HttpCredentialProbeOptions {
   timeoutMs?: number;
 }
 
-/** A probe that GETs `url` with the credential in `headers`; 2xx means accepted. */
+/** A probe that calls `url` (GET unless told) with the credential in `headers`; 2xx means accepted. */
 export function httpCredentialProbe(options: HttpCredentialProbeOptions): CredentialProbe {
-  const { provider, url, headers, secret } = options;
+  const { provider, url, method = 'GET', headers, secret } = options;
   return {
     provider,
-    id: `${provider} GET ${url} ${fingerprint(secret)}`,
+    id: `${provider} ${method} ${url} ${fingerprint(secret)}`,
     verify: async () => {
-      const response = await cloudFetch({ provider, url, method: 'GET', headers, timeoutMs: options.timeoutMs ?? 5000, secrets: [secret] });
+      const response = await cloudFetch({ provider, url, method, headers, timeoutMs: options.timeoutMs ?? 5000, secrets: [secret] });
       response.cancel();
     },
   };

@@ -13,19 +13,18 @@ import {
   type SpeechRecognitionCanceledEventArgs,
   type SpeechRecognitionResult,
 } from 'microsoft-cognitiveservices-speech-sdk';
-import { AzureSpeechKeyCheck, azureSpeechUrls, type AzureSpeechOptions } from '../cloud/azure-speech';
+import { azureSpeechCheck, azureSpeechCredentialProbe, azureSpeechUrls, type AzureSpeechOptions } from '../cloud/azure-speech';
+import type { CredentialProbe } from '../cloud/credential-probe';
 import { ProviderError, redact } from '../cloud/errors';
 import type { ProviderCheck, SpeechToText, SttResult, SttUtterance, UtteranceOptions } from './stt';
 
-export { AzureSpeechKeyCheck, verifyAzureSpeechKey, type AzureSpeechOptions } from '../cloud/azure-speech';
+export type { AzureSpeechOptions } from '../cloud/azure-speech';
 
 export interface AzureSpeechSttOptions extends AzureSpeechOptions {
   /** BCP-47 recognition language. Default `en-US`. */
   language?: string;
   /** How long `finish()` waits for the service to end the turn before settling for the words it has. Default 5 s. */
   finishTimeoutMs?: number;
-  /** Shared with the TTS of the same resource so both stages are answered by one call to Azure. */
-  keyCheck?: AzureSpeechKeyCheck;
 }
 
 const PROVIDER = 'Azure Speech STT';
@@ -40,11 +39,8 @@ const PROVIDER = 'Azure Speech STT';
 export class AzureSpeechStt implements SpeechToText {
   readonly name = 'azure';
   private readonly live = new Set<AzureUtterance>();
-  private readonly keyCheck: AzureSpeechKeyCheck;
 
-  constructor(private readonly options: AzureSpeechSttOptions) {
-    this.keyCheck = options.keyCheck ?? new AzureSpeechKeyCheck(options);
-  }
+  constructor(private readonly options: AzureSpeechSttOptions) {}
 
   startUtterance(options: UtteranceOptions = {}): SttUtterance {
     const utterance = new AzureUtterance(options, this.options.finishTimeoutMs ?? 5000, [this.options.key], () => this.live.delete(utterance));
@@ -67,8 +63,12 @@ export class AzureSpeechStt implements SpeechToText {
   }
 
   async check(): Promise<ProviderCheck> {
-    const result = await this.keyCheck.check();
-    return { ...result, detail: `${result.detail}; recognising ${this.options.language ?? 'en-US'}` };
+    return azureSpeechCheck(PROVIDER, this.options, `language ${this.options.language ?? 'en-US'}`);
+  }
+
+  /** The token request, shared with the TTS of the same resource (see azureSpeechCredentialProbe). */
+  credentialProbe(): CredentialProbe | undefined {
+    return azureSpeechCredentialProbe(this.options);
   }
 
   async close(): Promise<void> {

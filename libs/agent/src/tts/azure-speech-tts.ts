@@ -1,4 +1,5 @@
-import { AzureSpeechKeyCheck, azureSpeechUrls, type AzureSpeechOptions } from '../cloud/azure-speech';
+import { azureSpeechCheck, azureSpeechCredentialProbe, azureSpeechUrls, type AzureSpeechOptions } from '../cloud/azure-speech';
+import type { CredentialProbe } from '../cloud/credential-probe';
 import { ProviderError } from '../cloud/errors';
 import type { CloudRequest } from '../cloud/http';
 import type { ProviderCheck } from '../stt/stt';
@@ -11,8 +12,6 @@ export interface AzureSpeechTtsOptions extends AzureSpeechOptions {
   language?: string;
   /** Limit for the first byte and for every later gap in the audio. Default 15 s. */
   timeoutMs?: number;
-  /** Shared with the STT of the same resource so both stages are answered by one call to Azure. */
-  keyCheck?: AzureSpeechKeyCheck;
 }
 
 const PROVIDER = 'Azure Speech TTS';
@@ -23,16 +22,18 @@ const PROVIDER = 'Azure Speech TTS';
  */
 export class AzureSpeechTts extends HttpPcmTts {
   readonly name = 'azure';
-  private readonly keyCheck: AzureSpeechKeyCheck;
 
   constructor(private readonly options: AzureSpeechTtsOptions) {
     super();
-    this.keyCheck = options.keyCheck ?? new AzureSpeechKeyCheck(options);
   }
 
   async check(): Promise<ProviderCheck> {
-    const result = await this.keyCheck.check();
-    return { ...result, detail: `${result.detail}; voice ${this.voice}` };
+    return azureSpeechCheck(PROVIDER, this.options, `voice ${this.voice}`);
+  }
+
+  /** The token request, shared with the STT of the same resource (see azureSpeechCredentialProbe). */
+  credentialProbe(): CredentialProbe | undefined {
+    return azureSpeechCredentialProbe(this.options);
   }
 
   protected request(text: string): Omit<CloudRequest, 'signal'> {
