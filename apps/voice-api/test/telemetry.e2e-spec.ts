@@ -1,11 +1,11 @@
 import { CreateSessionResponse } from '@voice/contracts/voice';
 import { createDatabase, dropDatabase, testPostgresUrl } from '@voice/testing';
 import { MediaClient } from '@voice/testing/media-client';
+import { OtlpReceiver, SPAN_KIND, type ReceivedSpan } from '@voice/testing/otlp-receiver';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OtlpReceiver, SPAN_KIND, type ReceivedSpan } from './otlp-receiver';
 import { startPersistenceApi, type PersistenceProcess } from './persistence-process';
 import { eventually, registerUser } from './users';
 import { startVoiceApiProcess, type VoiceApiProcess } from './voice-api-process';

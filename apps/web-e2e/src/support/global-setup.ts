@@ -1,4 +1,5 @@
 import { createDatabase, freePorts, runToCompletion, testPostgresUrl } from '@voice/testing';
+import { OtlpReceiver } from '@voice/testing/otlp-receiver';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { BUILDS, LOGS_DIR, ROOT, SCREENSHOTS_DIR, SPEECH_WAV, WEB_SERVER } from 
 import { baseEnv, startService, webEnv } from './processes';
 import { bookingDay, bookingRequest, writeSpeechWav } from './speech';
 import { writeState, type E2EState } from './state';
+import { telemetryEnv } from './telemetry';
 
 const PERSISTENCE_DIST = join(ROOT, 'apps', 'persistence-api', 'dist');
 
@@ -24,9 +26,11 @@ function requireBuilds() {
 /**
  * Everything the browser tests talk to, for real: a fresh PostgreSQL database (migrated and
  * seeded), persistence-api, voice-api and the web app from their build outputs on free ports of
- * 127.0.0.1, and the fake microphone's speech. URLs reach the tests through E2E_* variables.
+ * 127.0.0.1, an OTLP receiver all three export their traces to, and the fake microphone's speech.
+ * URLs reach the tests through E2E_* variables. Returns what stops the receiver: Playwright calls it
+ * after the tests, just before global-teardown.ts (the services' last flush on the way out is lost).
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(): Promise<() => Promise<void>> {
   requireBuilds();
   ensureChromium();
   mkdirSync(LOGS_DIR, { recursive: true });
@@ -51,6 +55,10 @@ export default async function globalSetup(): Promise<void> {
   const jwtPrivateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const redisUrl = process.env.TEST_REDIS_URL ?? `redis://:${randomBytes(12).toString('hex')}@127.0.0.1:6379`;
 
+  // Runs in this (the runner's) process, for as long as the tests; they read it over HTTP.
+  const receiver = await OtlpReceiver.start();
+  const telemetry = telemetryEnv(receiver.url);
+
   const [persistencePort, voicePort, webPort] = await freePorts(3);
   const persistenceUrl = `http://127.0.0.1:${persistencePort}`;
   const voiceUrl = `http://127.0.0.1:${voicePort}`;
@@ -69,6 +77,7 @@ export default async function globalSetup(): Promise<void> {
     HOST: '127.0.0.1',
     PORT: String(persistencePort),
     CORS_ALLOWED_ORIGINS: webUrl,
+    ...telemetry,
   });
   const cli = join(PERSISTENCE_DIST, 'database', 'cli.js');
   runToCompletion('persistence-api migrate', [cli, 'migrate'], { env: persistenceEnv, cwd: ROOT });
@@ -88,6 +97,7 @@ export default async function globalSetup(): Promise<void> {
         CORS_ORIGINS: webUrl,
         HOST: '127.0.0.1',
         PORT: String(voicePort),
+        ...telemetry,
       }),
       url: voiceUrl,
       healthPath: '/health',
@@ -106,6 +116,7 @@ export default async function globalSetup(): Promise<void> {
           // needs no password; one is given anyway (Redis accepts it), as Azure's would be.
           REDIS_URL: redisUrl,
           SESSION_IDLE_MINUTES: '15', // so the suite's sessions leave Redis soon after it
+          ...telemetry,
         },
       ),
       url: webUrl,
@@ -119,10 +130,12 @@ export default async function globalSetup(): Promise<void> {
   process.env.E2E_VOICE_URL = voiceUrl;
   process.env.E2E_BOOKING_DAY = day;
   process.env.E2E_WEB_CLIENT_SECRET = webClientSecret;
+  process.env.E2E_OTLP_URL = receiver.url;
   process.env.E2E_SERVICE_SECRETS = JSON.stringify(secretValues([voiceApiClientSecret, webClientSecret, jwtPrivateKey, redisUrl, databaseUrl]));
   process.stderr.write(
-    `web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${new URL(databaseUrl).pathname.slice(1)}; logs in ${relative(ROOT, LOGS_DIR)}\n`,
+    `web-e2e: web ${webUrl}, persistence-api ${persistenceUrl}, voice-api ${voiceUrl}, database ${new URL(databaseUrl).pathname.slice(1)}, OTLP receiver ${receiver.url}; logs in ${relative(ROOT, LOGS_DIR)}\n`,
   );
+  return () => receiver.close();
 }
 
 /** Starts a service and records its pid before waiting for its health, so teardown stops it even if the wait fails. */

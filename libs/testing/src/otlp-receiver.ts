@@ -22,6 +22,15 @@ export interface ReceivedPoint {
   count?: number;
 }
 
+const SPANS_PATH = '/spans';
+
+/** The spans the receiver at `url` has kept so far, from any process. */
+export async function receivedSpans(url: string): Promise<ReceivedSpan[]> {
+  const res = await fetch(new URL(SPANS_PATH, url));
+  if (!res.ok) throw new Error(`the OTLP receiver at ${url} answered ${res.status}`);
+  return (await res.json()) as ReceivedSpan[];
+}
+
 /** OTLP's span kinds. */
 export const SPAN_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3 } as const;
 
@@ -32,7 +41,8 @@ const serviceOf = (resource?: { attributes?: Attributes }) => String(toRecord(re
 
 /**
  * An OTLP/HTTP collector in the test process, for apps exporting with OTEL_EXPORTER_OTLP_PROTOCOL=http/json:
- * it keeps every span and metric data point it is sent.
+ * it keeps every span and metric data point it is sent. Tests in other processes (Playwright's
+ * workers) read the spans with `GET /spans` (receivedSpans).
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
@@ -51,6 +61,10 @@ export class OtlpReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        if (req.method === 'GET' && req.url === SPANS_PATH) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(receiver.spans));
+          return;
+        }
         const body = Buffer.concat(chunks).toString('utf8');
         try {
           if (!(req.headers['content-type'] ?? '').includes('json')) throw new Error(`expected OTLP/JSON, got ${req.headers['content-type']}`);
