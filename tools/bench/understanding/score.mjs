@@ -85,10 +85,22 @@ export function summarise(scores) {
   const ms = scores.map((s) => s.ms).filter((v) => typeof v === 'number');
   return {
     n: scores.length,
-    werPct: pct(sum((s) => s.errors), sum((s) => s.referenceWords)),
-    intentPct: pct(sum((s) => (s.intentOk ? 1 : 0)), scores.length),
-    slotPct: pct(sum((s) => s.slotsRight), sum((s) => s.slotsExpected)),
-    successPct: pct(sum((s) => (s.success ? 1 : 0)), scores.length),
+    werPct: pct(
+      sum((s) => s.errors),
+      sum((s) => s.referenceWords),
+    ),
+    intentPct: pct(
+      sum((s) => (s.intentOk ? 1 : 0)),
+      scores.length,
+    ),
+    slotPct: pct(
+      sum((s) => s.slotsRight),
+      sum((s) => s.slotsExpected),
+    ),
+    successPct: pct(
+      sum((s) => (s.success ? 1 : 0)),
+      scores.length,
+    ),
     msP50: percentile(ms, 50),
     msP95: percentile(ms, 95),
   };

@@ -26,7 +26,12 @@ test('a doctor resolves by name words as the scheduling tools do', () => {
 test('success needs the intent, every expected slot and no wrong booking slot', () => {
   const phrase = { intent: 'book', slots: { doctor: 'alice smith', day: 'tuesday', time: '10:00' } };
   const reference = parsed('book with doctor alice smith on tuesday at ten');
-  const right = scoreUtterance(phrase, reference, parsed('book with doctor smith on tuesday at ten', { intents: ['book'], doctor: 'smith', day: 'tuesday', time: '10:00' }), DOCTORS);
+  const right = scoreUtterance(
+    phrase,
+    reference,
+    parsed('book with doctor smith on tuesday at ten', { intents: ['book'], doctor: 'smith', day: 'tuesday', time: '10:00' }),
+    DOCTORS,
+  );
   assert.equal(right.success, true);
   assert.equal(right.slotsRight, 3);
   assert.equal(right.errors, 1);
