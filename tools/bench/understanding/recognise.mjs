@@ -31,7 +31,7 @@ export function recogniserFactory(root, doctorNames) {
        * ran out first and it was finished anyway), and the time from the end of each turn to its words.
        */
       async recognise(pcm) {
-        const stt = new PocketsphinxStt({ grammar });
+        const stt = new PocketsphinxStt({ grammar, finishTimeoutMs: 60_000 }); // fed faster than real time, the decoder may lag far behind
         try {
           return await recogniseWith(stt, new EnergyVad(), new TurnDetector({ threshold: VAD_THRESHOLD, endOfUtteranceMs: END_OF_UTTERANCE_MS }), pcm);
         } finally {

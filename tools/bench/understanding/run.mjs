@@ -84,11 +84,15 @@ async function main() {
   const started = Date.now();
   let next = 0;
   let endedBySilence = 0;
+  const failures = []; // counted as nothing heard
   const worker = async () => {
     const recogniser = createRecogniser();
     while (next < work.length) {
       const { phrase, voice, condition, path } = work[next++];
-      const heard = await recogniser.recognise(signal(phrase, voice, condition, path));
+      const heard = await recogniser.recognise(signal(phrase, voice, condition, path)).catch((err) => {
+        failures.push(`${phrase.id} ${voice.id} ${condition} ${path}: ${err.message}`);
+        return { text: '', turns: 0, endedBySilence: false, ms: undefined };
+      });
       if (heard.endedBySilence) endedBySilence++;
       rows.push({
         id: phrase.id,
@@ -106,6 +110,7 @@ async function main() {
   };
   await Promise.all(Array.from({ length: jobs }, worker));
   const seconds = Math.round((Date.now() - started) / 1000);
+  for (const f of failures) console.warn(`recognition failed (counted as nothing heard): ${f}`);
   step(`recognised in ${seconds} s; the turn detector ended ${endedBySilence} of ${work.length} utterances by silence (the rest ran out of audio first)`);
 
   // ---- tables: path × condition × (all | held-out) -------------------------------------------
@@ -150,7 +155,7 @@ async function main() {
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(
     join(here, 'results', 'latest.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), command, load1mAtStart: load1m, cpus: cpus().length, seconds, voices, snrDb: SNR_DB, table, byVoice, verdict, websocket, rows }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), command, load1mAtStart: load1m, cpus: cpus().length, seconds, voices, snrDb: SNR_DB, failures, table, byVoice, verdict, websocket, rows }, null, 2)}\n`,
   );
 }
 
