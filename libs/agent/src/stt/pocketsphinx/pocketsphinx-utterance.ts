@@ -61,13 +61,12 @@ export class PocketsphinxUtterance implements SttUtterance {
     else this.buffered.push(pcm.slice());
   }
 
-  /** Decodes what has been said so far; empty while the decoder has not started on this utterance. */
+  /** Decodes what has been said so far (once the decoder has started on this utterance). */
   hypothesis(): Promise<string> {
-    if (this.state !== 'live' || !this.open || !this.decoder) return Promise.resolve('');
-    const decoder = this.decoder;
+    if (!this.open) return Promise.resolve('');
     return new Promise((resolve) => {
       this.asked.push(resolve);
-      decoder.send(hypothesisFrame());
+      if (this.state === 'live') this.decoder?.send(hypothesisFrame());
     });
   }
 
@@ -93,6 +92,7 @@ export class PocketsphinxUtterance implements SttUtterance {
     decoder.send(beginFrame(this.id));
     for (const pcm of this.buffered) decoder.send(audioFrame(pcm));
     this.buffered = [];
+    for (let i = 0; i < this.asked.length; i++) decoder.send(hypothesisFrame());
     if (this.finishing) this.sendEnd();
   }
 
