@@ -90,15 +90,19 @@ describe('VoiceSession: end of turn from what was said', () => {
   const energyVad: VoiceActivityDetector = { name: 'test', process: (f) => (f[0] ? 1 : 0), reset: () => undefined, close: async () => undefined };
 
   /** A recogniser whose words so far are whatever the test says the caller has said. */
-  function caller() {
+  function caller({ decodesOnRequest = true } = {}) {
     const heard = { said: '', utterances: 0, frames: 0 };
     const recogniser: SpeechToText = {
       ...stt,
-      startUtterance: () => {
+      startUtterance: ({ onInterim } = {}) => {
         heard.utterances++;
         return {
-          push: () => void heard.frames++,
-          hypothesis: async () => heard.said,
+          // A cloud recogniser's words so far are its interim results.
+          push: () => {
+            heard.frames++;
+            if (!decodesOnRequest) onInterim?.(heard.said);
+          },
+          hypothesis: decodesOnRequest ? async () => heard.said : undefined,
           finish: async () => ({ text: heard.said }),
           abort: () => undefined,
         };
@@ -141,6 +145,17 @@ describe('VoiceSession: end of turn from what was said', () => {
     await pause(80);
     expect(finals()).toEqual([]);
     await pause(20);
+    expect(finals()).toEqual(['book with doctor smith on tuesday at ten']);
+    await voice.stop();
+  });
+
+  it('judges by the interim words when the recogniser cannot decode on request', async () => {
+    const { voice, say, pause, finals } = caller({ decodesOnRequest: false });
+    await say('book with doctor smith on tuesday at');
+    await pause(300);
+    expect(finals()).toEqual([]);
+    await say('book with doctor smith on tuesday at ten');
+    await pause(100);
     expect(finals()).toEqual(['book with doctor smith on tuesday at ten']);
     await voice.stop();
   });
