@@ -97,7 +97,7 @@ const base = z.object({
 
   VAD_PROVIDER: setting(z.enum(['energy', 'silero']).default('energy'), { description: 'Voice activity detector.' }),
   VAD_THRESHOLD: setting(z.coerce.number().min(0.05).max(0.95).default(0.5), { description: 'Speech probability above which a frame counts as speech.' }),
-  END_OF_UTTERANCE_SILENCE_MS: setting(ms(1000, 100, 3000), {
+  END_OF_UTTERANCE_SILENCE_MS: setting(ms(1500, 100, 3000), {
     description: "Silence that ends the caller's turn whatever was said: the longest wait, for a caller pausing mid-request.",
   }),
   END_OF_TURN_MIN_SILENCE_MS: setting(ms(200, 60, 3000), {
