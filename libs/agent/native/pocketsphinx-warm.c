@@ -9,9 +9,11 @@
  *   'A' audio             payload: 16 kHz mono PCM16 little-endian samples
  *   'E' end utterance     no payload; answers with a "final" event
  *   'X' abort utterance   no payload; no answer
+ *   'H' hypothesis now    no payload; answers with a "hypothesis" event (the utterance goes on)
  * Output events (stdout), one JSON object per line:
  *   {"type":"ready","pid":N}
  *   {"type":"interim","id":N,"text":"..."}            hypothesis changed (checked every --interim-ms of audio)
+ *   {"type":"hypothesis","id":N,"text":"..."}         the best partial hypothesis, on request ('H')
  *   {"type":"final","id":N,"text":"...","score":N,"frames":N}   score: best path, log domain
  *   {"type":"log","level":"error"|"fatal","message":"..."}   pocketsphinx errors (details for people)
  *   {"type":"fatal","message":"..."}                   the decoder cannot go on and exits
@@ -240,6 +242,14 @@ int main(int argc, char *argv[])
             fprintf(stdout, "{\"type\":\"final\",\"id\":%lu,\"text\":", (unsigned long)utt_id);
             write_json_string(stdout, hyp ? hyp : "");
             fprintf(stdout, ",\"score\":%ld,\"frames\":%d}\n", (long)score, ps_get_n_frames(ps));
+            fflush(stdout);
+            break;
+        }
+        case 'H': {
+            char const *hyp = in_utt ? ps_get_hyp(ps, NULL) : NULL;
+            fprintf(stdout, "{\"type\":\"hypothesis\",\"id\":%lu,\"text\":", (unsigned long)utt_id);
+            write_json_string(stdout, hyp ? hyp : "");
+            fputs("}\n", stdout);
             fflush(stdout);
             break;
         }

@@ -97,7 +97,13 @@ const base = z.object({
 
   VAD_PROVIDER: setting(z.enum(['energy', 'silero']).default('energy'), { description: 'Voice activity detector.' }),
   VAD_THRESHOLD: setting(z.coerce.number().min(0.05).max(0.95).default(0.5), { description: 'Speech probability above which a frame counts as speech.' }),
-  END_OF_UTTERANCE_SILENCE_MS: setting(ms(400, 100, 3000), { description: "Silence that ends the caller's turn." }),
+  END_OF_UTTERANCE_SILENCE_MS: setting(ms(1500, 100, 3000), {
+    description: "Silence that ends the caller's turn whatever was said: the longest wait, for a caller pausing mid-request.",
+  }),
+  END_OF_TURN_MIN_SILENCE_MS: setting(ms(200, 60, 3000), {
+    description:
+      "Silence after which the caller's words so far are judged: a complete request ends the turn then. At or above END_OF_UTTERANCE_SILENCE_MS, silence alone decides.",
+  }),
   STT_PROVIDER: setting(z.enum(['offline', 'deepgram', 'openai', 'azure']).default('offline'), {
     description: 'Speech to text: offline (pocketsphinx), deepgram, openai or azure (Azure AI Speech).',
   }),

@@ -24,7 +24,7 @@ const BUILT = [
 ];
 
 /** The overhead target holds "per turn", so it is judged on p95 (nearly every turn), not on the typical turn. */
-const TARGETS = { voiceToVoiceP50Ms: 700, overheadP95Ms: 10, bargeInP50Ms: 100 };
+const TARGETS = { voiceToVoiceP50Ms: 700, overheadP95Ms: 10, bargeInP50Ms: 100, cutOffPct: 2 };
 /** A session keeps up when every turn is answered, no agent frame arrives later than a 200 ms jitter buffer allows, and voice-to-voice p95 stays under 1.5 s. */
 const REALTIME = { jitterBufferMs: 200, voiceToVoiceP95Ms: 1500 };
 
@@ -52,19 +52,41 @@ const SCRIPT = [
   'goodbye',
 ];
 
+/**
+ * Requests callers say with a pause in the middle, where the words so far announce more; each is
+ * spoken with every pause in PAUSES_MS. None of these sentences tunes the clinic's judge.
+ */
+const PAUSED = [
+  ['book with doctor Alice Smith on Tuesday at', 'ten'],
+  ['I would like to see', 'doctor Bob Jones on Friday'],
+  ['can I book an appointment with', 'doctor Smith'],
+  ['I need to move my appointment to', 'Thursday'],
+  ['um', 'what are your opening hours'],
+  ['is doctor Jones available on', 'Wednesday afternoon'],
+  ['cancel my appointment on', 'Monday'],
+  ['book me in for', 'tomorrow morning'],
+  ['I would like to', 'check my balance'],
+];
+const PAUSES_MS = [400, 500, 600, 700, 800, 900];
+/** Trailing silence after every utterance: longer than the longest end-of-turn wait. */
+const TRAILING_SILENCE_MS = 1800;
+
 const { values: args } = parseArgs({
   options: {
     build: { type: 'boolean', default: false },
     utterances: { type: 'string', default: '20' },
     'max-sessions': { type: 'string', default: '12' },
     'barge-ins': { type: 'string', default: '10' },
+    pauses: { type: 'string', default: String(PAUSED.length * PAUSES_MS.length) },
   },
 });
 const int = (name, max) => intOption(args, name, max);
 const utterances = int('utterances', 200);
 const maxSessions = int('max-sessions', 64);
 const bargeIns = int('barge-ins', 50);
-const command = `npm run bench:voice -- --utterances ${utterances} --max-sessions ${maxSessions} --barge-ins ${bargeIns}`;
+const pauses = int('pauses', 200);
+const turnSettings = ['END_OF_UTTERANCE_SILENCE_MS', 'END_OF_TURN_MIN_SILENCE_MS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `);
+const command = `${turnSettings.join('')}npm run bench:voice -- --utterances ${utterances} --max-sessions ${maxSessions} --barge-ins ${bargeIns} --pauses ${pauses}`;
 
 const { add: onCleanup, run: cleanup } = cleanupRegistry();
 const step = (message) => console.log(`• ${message}`);
@@ -95,7 +117,7 @@ const testing = () => ({ ...load('libs/agent/dist/testing/index.js'), ...load('l
 async function turn(client, pcm) {
   const { concat, silence } = testing();
   const metrics = client.next('turn_metrics', () => true, 30_000);
-  await client.stream(concat(pcm, silence(900)));
+  await client.stream(concat(pcm, silence(TRAILING_SILENCE_MS)));
   const m = await metrics.catch(() => undefined);
   if (!m) return undefined;
   const metricsAt = client.events.find((x) => x.event === m).at;
@@ -131,6 +153,32 @@ async function openSession(voiceUrl, token) {
   client.send({ type: 'start' });
   await client.waitFor('transcript', (e) => e.role === 'agent' && e.final, 30_000); // the greeting, played out
   return client;
+}
+
+/**
+ * Speaks `first`, pauses, speaks `second`; a cut-off is a caller turn that ended (its final
+ * transcript) before the second part began. Waits for the reply to the whole request to play out.
+ */
+async function pausedTurn(client, first, pauseMs, second) {
+  const { concat, silence } = testing();
+  const from = client.events.length;
+  const secondFrame = Math.floor((first.length + pauseMs * 16) / 320);
+  let secondAt = Infinity;
+  await client.stream(concat(first, silence(pauseMs), second, silence(TRAILING_SILENCE_MS)), {
+    onFrame: (index, at) => index === secondFrame && (secondAt = at),
+  });
+  const userTurns = () => client.events.slice(from).filter((x) => x.event.type === 'transcript' && x.event.role === 'user' && x.event.final);
+  // The last caller turn's reply, played out (a cut-off request gets two).
+  const last = await client.waitFor('transcript', (e) => e.role === 'user' && e.final && userTurns().at(-1)?.event === e, 10_000).catch(() => undefined);
+  if (last)
+    await client
+      .waitFor(
+        'transcript',
+        (e) => e.role === 'agent' && e.final && client.events.findIndex((x) => x.event === e) > client.events.findIndex((x) => x.event === last),
+        60_000,
+      )
+      .catch(() => undefined);
+  return { cutOff: userTurns().some((x) => x.at < secondAt), answered: Boolean(last), heard: userTurns().map((x) => x.event.text) };
 }
 
 function summary(turns) {
@@ -205,7 +253,28 @@ async function main() {
   step(`${turns.length} of ${script.length} utterances answered`);
   console.table(single);
 
-  // ---- 2. concurrent sessions ---------------------------------------------------------------
+  // ---- 2. requests with a pause in the middle: cut-off rate ------------------------------
+  const paused = Array.from({ length: pauses }, (_, i) => ({
+    parts: PAUSED[i % PAUSED.length],
+    pauseMs: PAUSES_MS[Math.floor(i / PAUSED.length) % PAUSES_MS.length],
+  }));
+  const pausedClient = await openSession(voiceUrl, accessToken);
+  const pausedResults = [];
+  for (const { parts, pauseMs } of paused) {
+    const r = await pausedTurn(pausedClient, speak(parts[0]), pauseMs, speak(parts[1]));
+    pausedResults.push({ said: `${parts[0]} … ${parts[1]}`, pauseMs, ...r });
+  }
+  await pausedClient.close();
+  const cutOffs = pausedResults.filter((r) => r.cutOff);
+  const cutOff = {
+    n: pausedResults.length,
+    cutOff: cutOffs.length,
+    ratePct: pausedResults.length ? Number(((100 * cutOffs.length) / pausedResults.length).toFixed(1)) : null,
+  };
+  step(`paused requests: ${JSON.stringify(cutOff)}`);
+  for (const r of cutOffs) step(`  cut off: "${r.said}" (${r.pauseMs} ms) heard as ${JSON.stringify(r.heard)}`);
+
+  // ---- 3. concurrent sessions ---------------------------------------------------------------
   const probe = speak('what are your opening hours');
   const levels = [];
   for (let n = 1; n <= maxSessions; n = n < 4 ? n + 1 : n + 2) {
@@ -230,7 +299,7 @@ async function main() {
   }
   const largestRealtime = Math.max(0, ...levels.filter((l) => l.realtime).map((l) => l.sessions));
 
-  // ---- 3. barge-in: caller speech onset to `clear` -------------------------------------------
+  // ---- 4. barge-in: caller speech onset to `clear` -------------------------------------------
   const interruption = speak('what are your opening hours');
   const onset = interruption.findIndex((s) => Math.abs(s) > 1000);
   const onsetFrame = Math.floor(onset / 320);
@@ -243,7 +312,7 @@ async function main() {
     let onsetAt;
     const clear = barge.next('clear', () => true, 10_000);
     const answered = barge.next('transcript', (e) => e.role === 'agent' && e.final && !e.interrupted, 30_000);
-    await barge.stream(concat(interruption, silence(900)), { onFrame: (index, at) => index === onsetFrame && (onsetAt = at) });
+    await barge.stream(concat(interruption, silence(TRAILING_SILENCE_MS)), { onFrame: (index, at) => index === onsetFrame && (onsetAt = at) });
     const cleared = await clear.catch(() => undefined);
     if (cleared) bargeDelays.push(Math.round(barge.events.find((x) => x.event === cleared).at - onsetAt));
     await answered.catch(() => undefined); // the reply to the interruption, played out
@@ -259,6 +328,7 @@ async function main() {
     overheadP95: `${overheadP95} ms p95 (target < ${TARGETS.overheadP95Ms} per turn, judged on p95): ${overheadP95 < TARGETS.overheadP95Ms ? 'met' : 'MISSED'}`,
     bargeInP50: `${bargeIn.p50} ms (target < ${TARGETS.bargeInP50Ms}): ${bargeIn.p50 < TARGETS.bargeInP50Ms ? 'met' : 'MISSED'}`,
     largestRealtimeSessions: largestRealtime,
+    cutOffRate: `${cutOff.ratePct} % of ${cutOff.n} paused requests (target < ${TARGETS.cutOffPct}): ${cutOff.ratePct < TARGETS.cutOffPct ? 'met' : 'MISSED'}`,
   };
   console.log('\nResults');
   console.table(verdict);
@@ -267,7 +337,7 @@ async function main() {
   const at = new Date().toISOString();
   writeFileSync(
     join(here, 'results', 'latest.json'),
-    `${JSON.stringify({ at, command, load1mAtStart: load1m, cpus: cpus().length, unanswered, single, levels, largestRealtime, bargeIn, verdict }, null, 2)}\n`,
+    `${JSON.stringify({ at, command, load1mAtStart: load1m, cpus: cpus().length, unanswered, single, cutOff, pausedResults, levels, largestRealtime, bargeIn, verdict }, null, 2)}\n`,
   );
   if (unanswered > script.length / 4 || bargeIn.n === 0) process.exitCode = 1;
 }

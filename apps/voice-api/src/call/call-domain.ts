@@ -21,6 +21,11 @@ export interface CallDomain {
   offlineLlm(): LanguageModel;
   /** The JSGF grammar for the offline recogniser (STT_PROVIDER=pocketsphinx). */
   recognitionGrammar(): Promise<string>;
+  /**
+   * Whether a caller's words so far make a complete request, judged at a pause so a complete one
+   * ends the turn sooner. Absent: silence alone ends a turn.
+   */
+  isCompleteTurn?(text: string): boolean;
   /** One call's agents, starting with `agent` (the domain's first when absent). */
   agents(o: { llm: LanguageModel; caller: Caller; agent?: AgentName; log: RunnerLog }): AgentConversation;
 }

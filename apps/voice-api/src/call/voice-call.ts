@@ -17,7 +17,7 @@ export interface CallLog extends RunnerLog {
 
 /** What every call shares: built once per process (Nest's CallModule, or a LiveKit job). */
 export interface CallDependencies {
-  config: Pick<VoiceApiConfig, 'VAD_THRESHOLD' | 'END_OF_UTTERANCE_SILENCE_MS'>;
+  config: Pick<VoiceApiConfig, 'VAD_THRESHOLD' | 'END_OF_UTTERANCE_SILENCE_MS' | 'END_OF_TURN_MIN_SILENCE_MS'>;
   providers: VoiceProviders;
   domain: CallDomain;
   outbox: Pick<TranscriptOutbox, 'enqueueTurn'>;
@@ -74,6 +74,8 @@ export class VoiceCall {
         runner: agents,
         vadThreshold: config.VAD_THRESHOLD,
         endOfUtteranceMs: config.END_OF_UTTERANCE_SILENCE_MS,
+        pauseMs: config.END_OF_TURN_MIN_SILENCE_MS,
+        isCompleteTurn: domain.isCompleteTurn,
         greeting: domain.greeting,
         sendAudio: (frame) => port.sendAudio(frame),
         sendEvent: (event) => port.sendEvent(event),

@@ -1,6 +1,6 @@
 import { AgentRunner } from '@voice/agent/agents';
 import { CLINIC_AGENT_NAMES, CLINIC_AGENTS, type ClinicContext } from '@voice/clinic/agents';
-import { OfflineLlm } from '@voice/clinic/offline';
+import { isCompleteRequest, OfflineLlm } from '@voice/clinic/offline';
 import { buildClinicGrammar } from '@voice/clinic/recognition';
 import type { VoiceApiConfig } from '@voice/config/voice-api';
 import type { CallDomain } from '../call/call-domain';
@@ -24,6 +24,7 @@ export function clinicDomain(config: VoiceApiConfig, persistence: PersistenceCli
   return {
     agentNames: CLINIC_AGENT_NAMES,
     greeting: CLINIC_AGENTS.greeting,
+    isCompleteTurn: isCompleteRequest,
     offlineLlm: () => new OfflineLlm({ timezone: config.CLINIC_TIMEZONE }),
     agents: ({ llm, caller, agent, log: runnerLog }) => {
       const ctx: ClinicContext = { clinic, caller, timezone: config.CLINIC_TIMEZONE, now: () => new Date() };

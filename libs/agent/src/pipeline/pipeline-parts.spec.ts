@@ -24,6 +24,33 @@ describe('TurnDetector', () => {
     expect(d.inTurn).toBe(false);
   });
 
+  it('reports a pause once per silence, and ends at the longest silence unless ended at the pause', () => {
+    const d = new TurnDetector({ threshold: 0.5, endOfUtteranceMs: 200, pauseMs: 60, startFrames: 1, preRollMs: 0 });
+    let t = 0;
+    const feed = (p: number) => d.update(frame(), p, (t += 20)).map((e) => e.type);
+    expect(feed(0.9)).toEqual(['start']);
+    expect([feed(0.1), feed(0.1), feed(0.1), feed(0.1)]).toEqual([['audio'], ['audio'], ['audio', 'pause'], ['audio']]);
+    // Speech after the pause continues the same turn (audio, not a new start), and a new silence pauses again.
+    expect(feed(0.9)).toEqual(['audio']);
+    const lastSpeech = t;
+    expect([feed(0.1), feed(0.1), feed(0.1)]).toEqual([['audio'], ['audio'], ['audio', 'pause']]);
+    for (let i = 0; i < 6; i++) expect(feed(0.1)).toEqual(['audio']);
+    expect(d.update(frame(), 0.1, (t += 20))).toEqual([
+      { type: 'audio', frame: expect.any(Int16Array) },
+      { type: 'end', lastSpeechAt: lastSpeech },
+    ]);
+  });
+
+  it('ends the turn when told at a pause, so the next speech starts a new one', () => {
+    const d = new TurnDetector({ threshold: 0.5, endOfUtteranceMs: 200, pauseMs: 40, startFrames: 1, preRollMs: 0 });
+    expect(d.update(frame(), 0.9, 20).map((e) => e.type)).toEqual(['start']);
+    d.update(frame(), 0.1, 40);
+    expect(d.update(frame(), 0.1, 60).map((e) => e.type)).toEqual(['audio', 'pause']);
+    expect(d.endTurn()).toEqual({ type: 'end', lastSpeechAt: 20 });
+    expect(d.inTurn).toBe(false);
+    expect(d.update(frame(), 0.9, 80).map((e) => e.type)).toEqual(['start']);
+  });
+
   it('ignores a single loud frame', () => {
     const d = new TurnDetector({ threshold: 0.5, endOfUtteranceMs: 100 });
     expect([0.9, 0.1, 0.9, 0.1].flatMap((p, i) => d.update(frame(), p, i * 20))).toEqual([]);

@@ -3,8 +3,14 @@ import { MEDIA_FRAME_MS } from '@voice/contracts/media';
 export interface TurnDetectorOptions {
   /** Speech probability above which a frame counts as speech. */
   threshold: number;
-  /** Silence after speech that ends the caller's turn. */
+  /** Silence after speech that ends the caller's turn whatever was said: the longest wait. */
   endOfUtteranceMs: number;
+  /**
+   * Silence after which the caller may have finished: the detector reports a `pause` once, and
+   * its owner ends the turn there (`endTurn()`) when what was said is a complete request. Absent
+   * (or not shorter than `endOfUtteranceMs`): silence alone decides.
+   */
+  pauseMs?: number;
   /** Consecutive speech frames that start a turn (filters clicks and coughs). */
   startFrames?: number;
   /** Audio kept from before the start was detected, so the first syllable reaches STT. */
@@ -14,18 +20,23 @@ export interface TurnDetectorOptions {
 export type TurnEvent =
   | { type: 'start'; preRoll: Int16Array[] }
   | { type: 'audio'; frame: Int16Array }
+  /** The caller has been silent for `pauseMs`: judge whether they are done. */
+  | { type: 'pause' }
   /** `lastSpeechAt`: when the last speech frame arrived (the caller stopped talking then). */
   | { type: 'end'; lastSpeechAt: number };
 
 /**
  * Turns per-frame speech probabilities into utterances: start after a few speech frames, end
- * after a configurable silence. Between start and end every frame goes to STT, silence included,
- * so the recogniser hears the pauses inside a sentence.
+ * after a configurable silence (or sooner, at a pause, when the owner says so). Between start and
+ * end every frame goes to STT, silence included, so the recogniser hears the pauses inside a
+ * sentence, and speech after a pause continues the same utterance.
  */
 export class TurnDetector {
   private speaking = false;
   private run = 0;
   private silentMs = 0;
+  /** This silence has been reported as a pause. */
+  private paused = false;
   private lastSpeechAt = 0;
   private readonly recent: Int16Array[] = [];
   private readonly startFrames: number;
@@ -55,22 +66,29 @@ export class TurnDetector {
     }
     if (speech) {
       this.silentMs = 0;
+      this.paused = false;
       this.lastSpeechAt = now;
     } else {
       this.silentMs += MEDIA_FRAME_MS;
     }
-    if (this.silentMs < this.options.endOfUtteranceMs) return [{ type: 'audio', frame }];
+    if (this.silentMs >= this.options.endOfUtteranceMs) return [{ type: 'audio', frame }, this.endTurn()];
+    const { pauseMs } = this.options;
+    if (pauseMs === undefined || this.paused || this.silentMs < pauseMs) return [{ type: 'audio', frame }];
+    this.paused = true;
+    return [{ type: 'audio', frame }, { type: 'pause' }];
+  }
+
+  /** Ends the turn now (a `pause` judged final): the next speech starts a new one. */
+  endTurn(): { type: 'end'; lastSpeechAt: number } {
     this.reset();
-    return [
-      { type: 'audio', frame },
-      { type: 'end', lastSpeechAt: this.lastSpeechAt },
-    ];
+    return { type: 'end', lastSpeechAt: this.lastSpeechAt };
   }
 
   reset(): void {
     this.speaking = false;
     this.run = 0;
     this.silentMs = 0;
+    this.paused = false;
     this.recent.length = 0;
   }
 }

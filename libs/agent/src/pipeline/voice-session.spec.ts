@@ -82,3 +82,103 @@ describe('VoiceSession: write, then announce', () => {
     await voice.stop();
   });
 });
+
+describe('VoiceSession: end of turn from what was said', () => {
+  const speech = () => new Int16Array(320).fill(1000);
+  const silence = () => new Int16Array(320);
+  /** Speech frames carry energy, silent ones none: this VAD hears exactly that. */
+  const energyVad: VoiceActivityDetector = { name: 'test', process: (f) => (f[0] ? 1 : 0), reset: () => undefined, close: async () => undefined };
+
+  /** A recogniser whose words so far are whatever the test says the caller has said. */
+  function caller({ decodesOnRequest = true } = {}) {
+    const heard = { said: '', utterances: 0, frames: 0 };
+    const recogniser: SpeechToText = {
+      ...stt,
+      startUtterance: ({ onInterim } = {}) => {
+        heard.utterances++;
+        return {
+          // A cloud recogniser's words so far are its interim results.
+          push: () => {
+            heard.frames++;
+            if (!decodesOnRequest) onInterim?.(heard.said);
+          },
+          hypothesis: decodesOnRequest ? async () => heard.said : undefined,
+          finish: async () => ({ text: heard.said }),
+          abort: () => undefined,
+        };
+      },
+    };
+    const events: ServerEvent[] = [];
+    const voice = new VoiceSession({
+      stt: recogniser,
+      tts,
+      vad: energyVad,
+      runner,
+      vadThreshold: 0.5,
+      endOfUtteranceMs: 1000,
+      pauseMs: 100,
+      isCompleteTurn: (text) => text !== '' && !/\b(at|with)$/.test(text),
+      sendAudio: () => undefined,
+      sendEvent: (e) => events.push(e),
+      onTurn: async () => undefined,
+      log,
+    });
+    const say = async (words: string, frames = 5) => {
+      heard.said = words;
+      for (let i = 0; i < frames; i++) voice.pushAudio(speech());
+      await settle();
+    };
+    const pause = async (ms: number) => {
+      for (let i = 0; i < ms / 20; i++) voice.pushAudio(silence());
+      await settle();
+    };
+    const finals = () => events.flatMap((e) => (e.type === 'transcript' && e.role === 'user' && e.final ? [e.text] : []));
+    return { voice, heard, say, pause, finals };
+  }
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await tick();
+  };
+
+  it('ends a complete request after the short pause', async () => {
+    const { voice, say, pause, finals } = caller();
+    await say('book with doctor smith on tuesday at ten');
+    await pause(80);
+    expect(finals()).toEqual([]);
+    await pause(20);
+    expect(finals()).toEqual(['book with doctor smith on tuesday at ten']);
+    await voice.stop();
+  });
+
+  it('judges by the interim words when the recogniser cannot decode on request', async () => {
+    const { voice, say, pause, finals } = caller({ decodesOnRequest: false });
+    await say('book with doctor smith on tuesday at');
+    await pause(300);
+    expect(finals()).toEqual([]);
+    await say('book with doctor smith on tuesday at ten');
+    await pause(100);
+    expect(finals()).toEqual(['book with doctor smith on tuesday at ten']);
+    await voice.stop();
+  });
+
+  it('waits for the longest silence when the words so far dangle', async () => {
+    const { voice, say, pause, finals } = caller();
+    await say('book with doctor smith on tuesday at');
+    await pause(980);
+    expect(finals()).toEqual([]);
+    await pause(20);
+    expect(finals()).toEqual(['book with doctor smith on tuesday at']);
+    await voice.stop();
+  });
+
+  it('hears speech that resumes after a pause as the same utterance', async () => {
+    const { voice, heard, say, pause, finals } = caller();
+    await say('book with doctor smith on tuesday at');
+    await pause(600);
+    await say('book with doctor smith on tuesday at ten');
+    await pause(100);
+    expect(finals()).toEqual(['book with doctor smith on tuesday at ten']);
+    expect(heard.utterances).toBe(1);
+    expect(heard.frames).toBeGreaterThanOrEqual(5 + 30 + 5);
+    await voice.stop();
+  });
+});

@@ -27,7 +27,15 @@ export interface VoiceSessionOptions {
   vad: VoiceActivityDetector;
   runner: AgentConversation;
   vadThreshold: number;
+  /** Silence that ends the caller's turn whatever they said (the longest wait). */
   endOfUtteranceMs: number;
+  /**
+   * With `isCompleteTurn`: the silence after which the words so far are judged, and a complete
+   * request ends the turn at once; an incomplete one waits for more speech up to `endOfUtteranceMs`.
+   */
+  pauseMs?: number;
+  /** The domain's judge of the caller's words so far: a complete request? Without it, silence alone ends a turn. */
+  isCompleteTurn?: (text: string) => boolean;
   greeting?: string;
   sendAudio(frame: Int16Array): void;
   sendEvent(event: ServerEvent): void;
@@ -62,6 +70,9 @@ interface Reply {
   firstAudioAt?: number;
 }
 
+/** How long a pause waits for the recogniser's words so far before judging the turn incomplete. */
+const HYPOTHESIS_WAIT_MS = 100;
+
 /** A typical synthetic speaking rate (about 170 words a minute): where a sentence whose audio is still arriving will end. */
 const ESTIMATED_MS_PER_WORD = 350;
 
@@ -74,6 +85,8 @@ export class VoiceSession {
   private readonly detector: TurnDetector;
   private readonly playout: Playout;
   private utterance?: SttUtterance;
+  /** The current utterance's latest interim words: what a pause is judged by when the recogniser cannot decode on request. */
+  private interim = '';
   private reply?: Reply;
   private frames: Promise<void> = Promise.resolve();
   private state: AgentState = 'listening';
@@ -85,7 +98,11 @@ export class VoiceSession {
   private readonly awaitingPlayback = new Map<string, (playedMs: number) => void>();
 
   constructor(private readonly o: VoiceSessionOptions) {
-    this.detector = new TurnDetector({ threshold: o.vadThreshold, endOfUtteranceMs: o.endOfUtteranceMs });
+    this.detector = new TurnDetector({
+      threshold: o.vadThreshold,
+      endOfUtteranceMs: o.endOfUtteranceMs,
+      pauseMs: o.isCompleteTurn ? o.pauseMs : undefined,
+    });
     this.playout = new Playout({ send: (frame) => o.sendAudio(frame), leadMs: o.playoutLeadMs });
   }
 
@@ -108,7 +125,9 @@ export class VoiceSession {
         for (const event of this.detector.update(frame, probability, arrivedAt)) {
           if (event.type === 'start') this.onSpeechStart(event.preRoll);
           else if (event.type === 'audio') this.utterance?.push(event.frame);
-          else void this.onSpeechEnd(event.lastSpeechAt);
+          else if (event.type === 'end') void this.onSpeechEnd(event.lastSpeechAt);
+          // Later frames wait for the verdict (a few ms), so speech that resumes meanwhile still continues this turn.
+          else if (await this.saidEnough()) void this.onSpeechEnd(this.detector.endTurn().lastSpeechAt);
         }
       })
       .catch((err: unknown) => this.o.log.error({ err }, 'audio frame failed'));
@@ -164,11 +183,31 @@ export class VoiceSession {
     if (this.playout.busy) this.interrupt();
     this.utterance?.abort();
     const turnId = randomUUID();
-    this.utterance = this.o.stt.startUtterance({
-      onInterim: (text) => text && this.o.sendEvent({ type: 'transcript', turnId, role: 'user', text, final: false }),
+    this.interim = '';
+    const utterance = this.o.stt.startUtterance({
+      onInterim: (text) => {
+        if (this.utterance === utterance) this.interim = text;
+        if (text) this.o.sendEvent({ type: 'transcript', turnId, role: 'user', text, final: false });
+      },
     });
+    this.utterance = utterance;
     for (const frame of preRoll) this.utterance.push(frame);
     this.pendingTurnId = turnId;
+  }
+
+  /** At a pause: are the caller's words so far a complete request (by the domain's judge)? */
+  private async saidEnough(): Promise<boolean> {
+    const { isCompleteTurn } = this.o;
+    const utterance = this.utterance;
+    if (!isCompleteTurn || !utterance) return false;
+    let text = this.interim;
+    if (utterance.hypothesis) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(''), HYPOTHESIS_WAIT_MS)));
+      text = await Promise.race([utterance.hypothesis().catch(() => ''), late]);
+      clearTimeout(timer);
+    }
+    return this.utterance === utterance && this.detector.inTurn && isCompleteTurn(text);
   }
 
   private async onSpeechEnd(lastSpeechAt: number) {

@@ -23,6 +23,11 @@ export interface UtteranceOptions {
 
 export interface SttUtterance {
   push(pcm: Int16Array): void;
+  /**
+   * The words recognised so far, without ending the utterance: what decides, during a pause,
+   * whether the caller has finished. Absent: the session judges by the latest interim words.
+   */
+  hypothesis?(): Promise<string>;
   /** No more audio: resolves with the final transcript (empty when nothing was recognised). */
   finish(): Promise<SttResult>;
   /** Drops the utterance (the caller's audio was noise, or the session ended). */

@@ -1,2 +1,3 @@
 export * from './intents';
 export * from './offline-llm';
+export * from './complete-request';

@@ -146,6 +146,20 @@ describe('PocketsphinxStt on espeak-ng speech (real pocketsphinx, warm decoder)'
     expect(new Set(interims).size).toBe(interims.length);
   });
 
+  it('decodes the words so far on request, and hears speech after the pause as the same utterance', async () => {
+    const utterance = stt.startUtterance();
+    pushFrames(utterance, speak('book with doctor Alice Smith on Tuesday at'));
+    pushFrames(utterance, new Int16Array(16 * 600));
+    const soFar = await utterance.hypothesis!();
+    expect(words(soFar)).toEqual(expect.arrayContaining(['book', 'alice', 'smith', 'tuesday']));
+    expect(words(soFar)).not.toContain('ten');
+    pushFrames(utterance, speak('ten'));
+    const { text } = await utterance.finish();
+    // The whole utterance, not just the tail; which hour "ten" alone is heard as is recognition accuracy's business.
+    expect(words(text).slice(0, words(soFar).length)).toEqual(words(soFar));
+    expect(words(text).length).toBeGreaterThan(words(soFar).length);
+  });
+
   it('keeps one decoder process warm across utterances', async () => {
     await recognise(stt, speak('What are your opening hours'));
     const pid = await stt.decoderPid();

@@ -15,13 +15,13 @@ export interface DecoderLaunch {
   startTimeoutMs: number;
 }
 
-export type RecognitionEvent = Extract<DecoderEvent, { type: 'interim' | 'final' }>;
+export type RecognitionEvent = Extract<DecoderEvent, { type: 'interim' | 'hypothesis' | 'final' }>;
 
 const KEPT_ERRORS = 5;
 
 /** One running warm decoder (libs/agent/native/pocketsphinx-warm.c) and its line-framed events. */
 export class DecoderProcess {
-  /** Called for each interim and final hypothesis. */
+  /** Called for each interim, requested and final hypothesis. */
   onRecognition?: (event: RecognitionEvent) => void;
   /** Called once when the process ends, however it ends. */
   onExit?: (reason: string) => void;
@@ -101,7 +101,7 @@ export class DecoderProcess {
       const event = parseDecoderEvent(line);
       if (!event) return;
       if (event.type === 'log' || event.type === 'fatal') this.remember(event.message);
-      if (event.type === 'interim' || event.type === 'final') this.onRecognition?.(event);
+      if (event.type === 'interim' || event.type === 'hypothesis' || event.type === 'final') this.onRecognition?.(event);
       onStartEvent(event);
     });
     this.child.once('close', (code, signal) => {

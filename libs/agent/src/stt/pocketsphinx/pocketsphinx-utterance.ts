@@ -1,6 +1,6 @@
 import type { SttResult, SttUtterance, UtteranceOptions } from '../stt';
 import type { DecoderProcess, RecognitionEvent } from './decoder-process';
-import { abortFrame, audioFrame, beginFrame, endFrame } from './protocol';
+import { abortFrame, audioFrame, beginFrame, endFrame, hypothesisFrame } from './protocol';
 
 /** What an utterance needs from the recogniser that runs it. */
 export interface UtteranceHost {
@@ -19,6 +19,8 @@ export class PocketsphinxUtterance implements SttUtterance {
   private buffered: Int16Array[] = [];
   private decoder?: DecoderProcess;
   private timer?: NodeJS.Timeout;
+  /** Requested hypotheses, answered in order. */
+  private readonly asked: ((text: string) => void)[] = [];
   private readonly result: Promise<SttResult>;
   private resolveResult!: (result: SttResult) => void;
   private rejectResult!: (error: Error) => void;
@@ -59,6 +61,15 @@ export class PocketsphinxUtterance implements SttUtterance {
     else this.buffered.push(pcm.slice());
   }
 
+  /** Decodes what has been said so far (once the decoder has started on this utterance). */
+  hypothesis(): Promise<string> {
+    if (!this.open) return Promise.resolve('');
+    return new Promise((resolve) => {
+      this.asked.push(resolve);
+      if (this.state === 'live') this.decoder?.send(hypothesisFrame());
+    });
+  }
+
   finish(): Promise<SttResult> {
     if (this.open) {
       this.finishing = true;
@@ -81,12 +92,14 @@ export class PocketsphinxUtterance implements SttUtterance {
     decoder.send(beginFrame(this.id));
     for (const pcm of this.buffered) decoder.send(audioFrame(pcm));
     this.buffered = [];
+    for (let i = 0; i < this.asked.length; i++) decoder.send(hypothesisFrame());
     if (this.finishing) this.sendEnd();
   }
 
   onRecognition(event: RecognitionEvent): void {
     if (this.state !== 'live' || event.id !== this.id) return;
     if (event.type === 'interim') this.options.onInterim?.(event.text);
+    else if (event.type === 'hypothesis') this.asked.shift()?.(event.text);
     else this.complete({ text: event.text });
   }
 
@@ -107,6 +120,7 @@ export class PocketsphinxUtterance implements SttUtterance {
   private complete(outcome: SttResult | Error): void {
     this.state = 'done';
     this.buffered = [];
+    for (const answer of this.asked.splice(0)) answer('');
     clearTimeout(this.timer);
     this.options.signal?.removeEventListener('abort', this.onAbortSignal);
     if (outcome instanceof Error) this.rejectResult(outcome);

@@ -2,7 +2,7 @@ import { int16ToBytes } from '../../audio/pcm16';
 import { z } from 'zod';
 
 /** The warm decoder's stdin frames and stdout events; see libs/agent/native/pocketsphinx-warm.c. */
-type FrameType = 'B' | 'A' | 'E' | 'X';
+type FrameType = 'B' | 'A' | 'E' | 'X' | 'H';
 
 function frame(type: FrameType, payload?: Uint8Array): Buffer {
   const out = Buffer.alloc(5 + (payload?.length ?? 0));
@@ -33,10 +33,12 @@ export function audioFrame(pcm: Int16Array): Buffer {
 
 export const endFrame = (): Buffer => frame('E');
 export const abortFrame = (): Buffer => frame('X');
+export const hypothesisFrame = (): Buffer => frame('H');
 
 const decoderEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number() }),
   z.object({ type: z.literal('interim'), id: z.number(), text: z.string() }),
+  z.object({ type: z.literal('hypothesis'), id: z.number(), text: z.string() }),
   z.object({ type: z.literal('final'), id: z.number(), text: z.string(), score: z.number(), frames: z.number() }),
   z.object({ type: z.literal('log'), level: z.enum(['error', 'fatal']), message: z.string() }),
   z.object({ type: z.literal('fatal'), message: z.string() }),
