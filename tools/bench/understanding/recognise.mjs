@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const FRAME = 320; // 20 ms at 16 kHz
-/** voice-api's defaults: VAD_THRESHOLD and END_OF_UTTERANCE_SILENCE_MS (libs/config/src/voice-api.ts). */
+/**
+ * voice-api's VAD_THRESHOLD, and a fixed 400 ms of silence between turns: every turn's words are joined,
+ * so where a turn ends hardly changes the score (the end-of-turn judge is measured by bench:voice).
+ */
 const VAD_THRESHOLD = 0.5;
 const END_OF_UTTERANCE_MS = 400;
 
