@@ -1,18 +1,16 @@
 import { CreateSessionResponse } from '@voice/contracts/voice';
 import { createDatabase, dropDatabase, testPostgresUrl } from '@voice/testing';
-import { MediaClient } from '@voice/testing/media-client';
 import { OtlpReceiver, SPAN_KIND, type ReceivedSpan } from '@voice/testing/otlp-receiver';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPersistenceApi, type PersistenceProcess } from './persistence-process';
+import { QUESTION, typedCall } from './typed-call';
 import { eventually, registerUser } from './users';
 import { startVoiceApiProcess, type VoiceApiProcess } from './voice-api-process';
 
 jest.setTimeout(180_000);
-
-const QUESTION = 'What are your opening hours?';
 
 /** Both apps export OTLP/JSON to the test's receiver, promptly, and log at info so requests are logged. */
 const telemetryEnv = (receiver: OtlpReceiver) => ({
@@ -66,14 +64,7 @@ describe('one trace from a caller through voice-api and persistence-api to Postg
     const session = CreateSessionResponse.parse(await res.json());
     if (session.connection.type !== 'websocket') throw new Error('expected the websocket transport');
 
-    const client = await MediaClient.connect(session.connection.url);
-    await client.waitFor('ready');
-    client.send({ type: 'start' });
-    await client.waitFor('transcript', (e) => e.role === 'agent' && e.final);
-    client.send({ type: 'text', text: QUESTION });
-    await client.next('transcript', (e) => e.role === 'agent' && e.final);
-    client.send({ type: 'stop' });
-    await eventually(() => expect(client.closed).toBeDefined());
+    await typedCall(session.connection.url);
 
     // voice-api's request span continues the caller's trace; its call to persistence-api carries it on.
     const inTrace = (predicate: (s: ReceivedSpan) => boolean) => receiver.spans.filter((s) => s.traceId === traceId && predicate(s));

@@ -7,6 +7,7 @@ import { DoctorEntity } from '../clinic/entities/doctor.entity';
 import { PatientEntity } from '../clinic/entities/patient.entity';
 import { WeeklyShiftEntity } from '../clinic/entities/weekly-shift.entity';
 import { createDataSource } from './data-source';
+import type { DataSource } from 'typeorm';
 import { DEMO_USER, seed } from './seed';
 
 const TZ = 'America/Los_Angeles';
@@ -35,6 +36,15 @@ async function freshApp(): Promise<{ t: TestApp; dispose(): Promise<void> }> {
   };
 }
 
+/** How many rows the seed may write, per table. */
+const rowCounts = async (db: DataSource) => ({
+  users: await db.getRepository(UserEntity).count(),
+  doctors: await db.getRepository(DoctorEntity).count(),
+  weeklyShifts: await db.getRepository(WeeklyShiftEntity).count(),
+  patients: await db.getRepository(PatientEntity).count(),
+  claims: await db.getRepository(ClaimEntity).count(),
+});
+
 describe('demo seed', () => {
   let t: TestApp;
   let dispose: () => Promise<void>;
@@ -43,13 +53,7 @@ describe('demo seed', () => {
   });
   afterAll(() => dispose());
 
-  const counts = async () => ({
-    users: await t.db.getRepository(UserEntity).count(),
-    doctors: await t.db.getRepository(DoctorEntity).count(),
-    weeklyShifts: await t.db.getRepository(WeeklyShiftEntity).count(),
-    patients: await t.db.getRepository(PatientEntity).count(),
-    claims: await t.db.getRepository(ClaimEntity).count(),
-  });
+  const counts = () => rowCounts(t.db);
 
   it('loads the demo clinic once, and reports false the second time without adding anything', async () => {
     expect(await counts()).toEqual({ users: 0, doctors: 0, weeklyShifts: 0, patients: 0, claims: 0 });
@@ -168,19 +172,13 @@ describe('clinic-only seed (seed --clinic-only, the one production allows)', () 
   });
   afterAll(() => dispose());
 
-  const counts = async () => ({
-    users: await t.db.getRepository(UserEntity).count(),
-    doctors: await t.db.getRepository(DoctorEntity).count(),
-    shifts: await t.db.getRepository(WeeklyShiftEntity).count(),
-    patients: await t.db.getRepository(PatientEntity).count(),
-    claims: await t.db.getRepository(ClaimEntity).count(),
-  });
+  const counts = () => rowCounts(t.db);
 
   it('loads the doctors and their shifts, no account, patient or claim, and only once', async () => {
     expect(await seed(t.db, TZ, TODAY, { demo: false })).toBe(true);
     const clinic = await counts();
-    expect(clinic).toEqual({ users: 0, doctors: 4, shifts: expect.any(Number), patients: 0, claims: 0 });
-    expect(clinic.shifts).toBeGreaterThan(0);
+    expect(clinic).toEqual({ users: 0, doctors: 4, weeklyShifts: expect.any(Number), patients: 0, claims: 0 });
+    expect(clinic.weeklyShifts).toBeGreaterThan(0);
 
     expect(await seed(t.db, TZ, TODAY, { demo: false })).toBe(false);
     expect(await counts()).toEqual(clinic);

@@ -1,7 +1,7 @@
-import { MediaClient } from '@voice/testing/media-client';
 import { LIVEKIT_CONTROL_TOPIC, ServerEvent, type ClientMessage } from '@voice/contracts/media';
 import type { CreateSessionResponse } from '@voice/contracts/voice';
 import { conversationOf, eventually, registerUser, type TestUser } from '../../test/users';
+import { QUESTION, typedCall } from '../../test/typed-call';
 import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
 import { LiveKitBridge } from '../livekit-agent/livekit-bridge';
 import { LiveKitJob } from '../livekit-agent/livekit-job';
@@ -10,7 +10,6 @@ import { MetricsService } from '../metrics/metrics.service';
 
 jest.setTimeout(120_000);
 
-const QUESTION = 'What are your opening hours?';
 const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function newSession(api: VoiceApi, user: TestUser) {
@@ -23,14 +22,7 @@ async function newSession(api: VoiceApi, user: TestUser) {
 async function webSocketCall(api: VoiceApi, user: TestUser): Promise<string> {
   const session = await newSession(api, user);
   if (session.connection.type !== 'websocket') throw new Error('expected the websocket transport');
-  const client = await MediaClient.connect(session.connection.url);
-  await client.waitFor('ready');
-  client.send({ type: 'start' });
-  await client.waitFor('transcript', (e) => e.role === 'agent' && e.final);
-  client.send({ type: 'text', text: QUESTION });
-  await client.next('transcript', (e) => e.role === 'agent' && e.final);
-  client.send({ type: 'stop' });
-  await eventually(() => expect(client.closed).toBeDefined());
+  await typedCall(session.connection.url);
   return session.conversationId;
 }
 
