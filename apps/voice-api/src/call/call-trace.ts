@@ -1,18 +1,9 @@
 import { context, metrics, trace, type Context, type Histogram, type Span } from '@opentelemetry/api';
 import type { FinishedTurn } from '@voice/agent/pipeline';
 import type { TurnLatency } from '@voice/contracts/persistence';
-import type { CallTransport } from '../metrics/call-metrics';
+import { LATENCY_BUCKETS_MS, LATENCY_STAGES, type CallTransport } from '../metrics/call-metrics';
 
 const SCOPE = 'voice-api';
-const LATENCY_BUCKETS_MS = [25, 50, 100, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000, 10000];
-/** Span attribute per latency stage, in milliseconds. */
-const STAGE_ATTRIBUTES: Record<keyof TurnLatency, string> = {
-  endOfUtteranceMs: 'voice.latency.end_of_utterance_ms',
-  sttMs: 'voice.latency.stt_ms',
-  llmFirstTokenMs: 'voice.latency.llm_first_token_ms',
-  ttsFirstByteMs: 'voice.latency.tts_first_byte_ms',
-  voiceToVoiceMs: 'voice.latency.voice_to_voice_ms',
-};
 
 let voiceToVoice: Histogram | undefined;
 /**
@@ -59,9 +50,9 @@ export class CallTrace {
       'voice.turn.role': turn.role,
       'voice.turn.interrupted': turn.interrupted,
     };
-    for (const [field, name] of Object.entries(STAGE_ATTRIBUTES) as [keyof TurnLatency, string][]) {
+    for (const [field, stage] of Object.entries(LATENCY_STAGES) as [keyof TurnLatency, string][]) {
       const value = turn.latency[field];
-      if (value !== undefined) attributes[name] = value;
+      if (value !== undefined) attributes[`voice.latency.${stage}_ms`] = value;
     }
     trace.getTracer(SCOPE).startSpan('voice.turn', { attributes }, this.context).end();
     const ms = turn.latency.voiceToVoiceMs;

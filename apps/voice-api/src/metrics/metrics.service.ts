@@ -1,16 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TurnLatency } from '@voice/contracts/persistence';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CallMetrics, CallTransport, TurnFigures } from './call-metrics';
-
-const LATENCY_BUCKETS_MS = [25, 50, 100, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000, 10000];
-const STAGES: Record<keyof TurnLatency, string> = {
-  endOfUtteranceMs: 'end_of_utterance',
-  sttMs: 'stt',
-  llmFirstTokenMs: 'llm_first_token',
-  ttsFirstByteMs: 'tts_first_byte',
-  voiceToVoiceMs: 'voice_to_voice',
-};
+import { LATENCY_BUCKETS_MS, LATENCY_STAGES, type CallMetrics, type CallTransport, type TurnFigures } from './call-metrics';
 
 /**
  * voice-api's Prometheus figures on GET /metrics: Node's process metrics, and per call, labelled with
@@ -85,7 +76,7 @@ export class MetricsService implements CallMetrics {
     this.turns.inc({ role: turn.role, interrupted: String(turn.interrupted), transport });
     if (turn.interrupted) this.bargeIns.inc({ transport });
     if (turn.role !== 'agent') return;
-    for (const [field, stage] of Object.entries(STAGES) as [keyof TurnLatency, string][]) {
+    for (const [field, stage] of Object.entries(LATENCY_STAGES) as [keyof TurnLatency, string][]) {
       const value = turn.latency[field];
       if (value !== undefined) this.latency.observe({ stage, transport }, value);
     }
