@@ -36,9 +36,10 @@ const APPS = [
     main: 'apps/web/.next/standalone/apps/web/server.js',
     before: [],
     links: ['/login', '/api/health'],
-    // The standalone server always runs in production mode; locally it is plain HTTP, and its service
-    // secret is persistence-api's development default.
+    // The standalone server always runs in production mode; locally it is plain HTTP on loopback (which
+    // production refuses unless allowed), and its service secret is persistence-api's development default.
     env: {
+      ALLOW_INSECURE_CONNECTIONS: 'true',
       PERSISTENCE_API_URL: 'http://127.0.0.1:3001',
       VOICE_API_URL: 'http://127.0.0.1:3002',
       SESSION_COOKIE_SECURE: 'false',
