@@ -143,7 +143,8 @@ describe('PocketsphinxStt on espeak-ng speech (real pocketsphinx, warm decoder)'
     expect(interims.length).toBeGreaterThan(3);
     expect(interims.every((t) => t.length > 0)).toBe(true);
     expect(interims.at(-1)).toBe(text);
-    expect(new Set(interims).size).toBe(interims.length);
+    // Only changes are reported (the hypothesis may go back to an earlier one).
+    expect(interims.every((t, i) => i === 0 || t !== interims[i - 1])).toBe(true);
   });
 
   it('decodes the words so far on request, and hears speech after the pause as the same utterance', async () => {

@@ -9,6 +9,8 @@ export interface DecoderLaunch {
   decoderArgs: string[];
   /** Audio between interim hypotheses. */
   interimMs: number;
+  /** Audio each utterance holds back to take its cepstral mean from (pocketsphinx-warm.c explains); 0 turns it off. */
+  cmnLookaheadMs: number;
   /** Pocketsphinx's own log; discarded when absent. */
   logFile?: string;
   /** Model, dictionary and grammar loading; it takes well under a second here. */
@@ -36,7 +38,7 @@ export class DecoderProcess {
 
   /** Spawns the decoder and resolves once it has loaded everything and said "ready". */
   static start(launch: DecoderLaunch): Promise<DecoderProcess> {
-    const args = ['--interim-ms', String(launch.interimMs)];
+    const args = ['--interim-ms', String(launch.interimMs), '--cmn-lookahead-ms', String(launch.cmnLookaheadMs)];
     if (launch.logFile) args.push('--log', launch.logFile);
     // stderr is never a pipe: pocketsphinx's chatter would fill it and stall the decoder.
     const child = spawn(launch.binaryPath, [...args, ...launch.decoderArgs], { stdio: ['pipe', 'pipe', 'ignore'] });

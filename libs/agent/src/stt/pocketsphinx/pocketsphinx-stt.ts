@@ -20,6 +20,12 @@ export interface PocketsphinxSttOptions {
   logFile?: string;
   /** Audio between interim hypotheses. Default 200 ms. */
   interimMs?: number;
+  /**
+   * Each utterance's first milliseconds, held back so the decoder normalises the utterance by its own
+   * cepstral mean instead of a fixed guess (the model was trained that way; see pocketsphinx-warm.c).
+   * No interim words before then. Default 1500; 0 turns it off.
+   */
+  cmnLookaheadMs?: number;
   /** Limit for the final words after `finish()`. Default 10 s. */
   finishTimeoutMs?: number;
   /** Limit for loading the model and grammar. Default 15 s. */
@@ -146,6 +152,7 @@ export class PocketsphinxStt implements SpeechToText {
       binaryPath: prepared.binaryPath,
       decoderArgs: ['-hmm', prepared.hmmDir, '-dict', prepared.grammar.dictPath, '-jsgf', prepared.grammar.jsgfPath, ...(this.options.decoderArgs ?? [])],
       interimMs: this.options.interimMs ?? 200,
+      cmnLookaheadMs: this.options.cmnLookaheadMs ?? 1500,
       logFile: this.options.logFile,
       startTimeoutMs: this.options.startTimeoutMs ?? 15_000,
     });
