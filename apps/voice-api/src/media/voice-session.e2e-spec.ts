@@ -94,9 +94,16 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     const audioBefore = client.audio.length;
 
     await client.stream(concat(speak('yes that works'), silence(900)));
+    // The agent books nothing yet: it names what it understood and waits for a yes to that.
+    const question = await client.next('transcript', (e) => e.role === 'agent' && e.final);
+    expect(question.text).toMatch(/^Dr\. Alice Smith .* — shall I book it\?$/);
+    expect(client.audio.length).toBeGreaterThan(audioBefore + 50);
+    const noneYet = (await (await fetch(`${persistenceUrl()}/v1/clinic/appointments`, { headers: user.auth })).json()) as Appointment[];
+    expect(noneYet).toEqual([]);
+
+    await client.stream(concat(speak('yes please'), silence(900)));
     const booked = await client.next('transcript', (e) => e.role === 'agent' && e.final);
     expect(booked.text).toMatch(/^You're booked with Dr\. Alice Smith/);
-    expect(client.audio.length).toBeGreaterThan(audioBefore + 50);
 
     const doctors = (await (await fetch(`${persistenceUrl()}/v1/clinic/doctors`, { headers: user.auth })).json()) as Doctor[];
     const alice = doctors.find((d) => d.name === 'Dr. Alice Smith') as Doctor;
@@ -111,7 +118,7 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     const stored = await eventually(async () => {
       const { body } = await conversationOf(user, session.conversationId);
       expect(body.status).toBe('ended');
-      expect(body.messages).toHaveLength(5);
+      expect(body.messages).toHaveLength(7);
       return body;
     });
     expect(stored.messages.map((m) => [m.role, m.agent])).toEqual([
@@ -120,9 +127,12 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
       ['agent', 'scheduler'],
       ['user', null],
       ['agent', 'scheduler'],
+      ['user', null],
+      ['agent', 'scheduler'],
     ]);
     expect(stored.messages[2].latency).toMatchObject({ voiceToVoiceMs: expect.any(Number), sttMs: expect.any(Number) });
-    expect(stored.messages[4].text).toBe(booked.text);
+    expect(stored.messages[4].text).toBe(question.text);
+    expect(stored.messages[6].text).toBe(booked.text);
 
     // The call's figures on the Prometheus endpoint.
     const metricsText = (

@@ -34,8 +34,13 @@ export const scheduler: AgentDefinition<ClinicContext> = {
   name: 'scheduler',
   instructions:
     `You are the clinic's scheduler. Find free slots with find_free_slots (resolve weekdays to dates in the clinic's ` +
-    `time zone; today's date is given below), offer at most three times, and book only a time the caller chose or ` +
-    `confirmed. To move or cancel, look the appointment up with list_my_appointments first. ${VOICE_STYLE}`,
+    `time zone; today's date is given below) and offer at most three times. To move or cancel, look the appointment ` +
+    `up with list_my_appointments first. Ask only for what is missing of the doctor, the day and the time. ` +
+    `Before book_appointment, move_appointment or cancel_appointment, say what you understood in one short question ` +
+    `naming the doctor, the day and the time, like "Dr. Alice Smith on Tuesday at 10 AM — shall I book it?", and call ` +
+    `the tool only after the caller says yes to that question; a yes that names another doctor, day or time is a ` +
+    `correction. When the caller corrects one part ("No, Wednesday"), keep the others, check that the time is free ` +
+    `and ask again; after a bare no, ask what to change. ${VOICE_STYLE}`,
   tools: [
     listDoctors,
     findFreeSlots,

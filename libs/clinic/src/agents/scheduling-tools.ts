@@ -86,7 +86,7 @@ export const findFreeSlots: ClinicTool = {
 export const bookAppointment: ClinicTool = {
   spec: {
     name: 'book_appointment',
-    description: 'Book the caller into a free slot. Only after the caller chose or confirmed the time.',
+    description: 'Book the caller into a free slot. Only after the caller said yes to your question naming this doctor, day and time.',
     parameters: object({ doctor: doctorParam, startsAt: startsAtParam, reason: { type: 'string' } }, ['doctor', 'startsAt']),
   },
   async run(args, ctx) {
@@ -114,7 +114,8 @@ export const listMyAppointments: ClinicTool = {
 export const moveAppointment: ClinicTool = {
   spec: {
     name: 'move_appointment',
-    description: "Move one of the caller's appointments to another free slot of the same doctor.",
+    description:
+      "Move one of the caller's appointments to another free slot of the same doctor. Only after the caller said yes to your question naming the new day and time.",
     parameters: object({ appointmentId: { type: 'string' }, startsAt: startsAtParam }, ['appointmentId', 'startsAt']),
   },
   async run(args, ctx) {
@@ -127,7 +128,7 @@ export const moveAppointment: ClinicTool = {
 export const cancelAppointment: ClinicTool = {
   spec: {
     name: 'cancel_appointment',
-    description: "Cancel one of the caller's appointments.",
+    description: "Cancel one of the caller's appointments. Only after the caller said yes to your question naming it.",
     parameters: object({ appointmentId: { type: 'string' } }, ['appointmentId']),
   },
   async run(args, ctx) {

@@ -62,7 +62,7 @@ const KEYWORDS: [Intent, RegExp][] = [
   ['billing', /\b(billing|bill|payment|pay)\b/],
   ['scheduling', /\b(scheduling|scheduler|need to schedule)\b/],
   ['receptionist', /\b(receptionist|front desk)\b/],
-  ['yes', /^(yes|yeah|yep|sure|ok|okay|please|correct|right)\b|\b(that works|book it|sounds good|that's fine|that is fine|perfect)\b/],
+  ['yes', /^(yes|yeah|yep|sure|ok|okay|please|correct|right)\b|\b(that works|book it|sounds good|that('s| is) (fine|right)|perfect)\b/],
   ['no', /^(no|nope|not really)\b/],
   ['first', /\b(first one|the first|earliest|soonest)\b/],
   ['greeting', /^(hello|hi|hey|good (morning|afternoon|evening))\b/],

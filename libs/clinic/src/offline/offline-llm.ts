@@ -58,6 +58,12 @@ export class OfflineLlm implements LanguageModel {
         .find(Boolean),
       since: results.filter((r) => r.index > last).map((r) => r.seen),
       latest: new Map(results.map((r) => [r.seen.name, r.seen])),
+      before: new Map(results.filter((r) => r.index < last).map((r) => [r.seen.name, r.seen])),
+      said: messages
+        .slice(0, last)
+        .flatMap((m) => (m.role === 'assistant' && m.content ? [m.content] : []))
+        .slice(-2)
+        .reverse(),
       doctor: earlier.find((u) => u.doctor)?.doctor,
       date: dayFrom ? resolveDay(dayFrom, today) : undefined,
       today,
