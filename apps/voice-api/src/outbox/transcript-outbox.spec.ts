@@ -177,6 +177,13 @@ describe('TranscriptOutbox (unit, fake target)', () => {
     expect(readdirSync(join(dir, 'pending'))).toHaveLength(2);
   });
 
+  it('answers health checks that run at the same time, and leaves no probe behind', async () => {
+    const outbox = make(new FakeTarget());
+    await outbox.start();
+    await expect(Promise.all(Array.from({ length: 8 }, () => outbox.checkWritable()))).resolves.toHaveLength(8);
+    expect(readdirSync(join(dir, 'pending'))).toEqual([]);
+  });
+
   it('rejects an enqueue it cannot store, naming the directory, and keeps nothing in memory', async () => {
     const outbox = make(new FakeTarget());
     await outbox.start();

@@ -160,10 +160,13 @@ export class TranscriptOutbox {
     this.wake();
   }
 
+  private probes = 0;
+
   /** Throws when the outbox cannot write its directory (the health check). */
   async checkWritable(): Promise<void> {
     await this.loaded(); // creates the directory, so a check before start() is fair
-    const probe = join(this.pendingDir, `.probe-${process.pid}`);
+    // One name per check: two health checks at once would otherwise unlink each other's file.
+    const probe = join(this.pendingDir, `.probe-${process.pid}-${++this.probes}`);
     await writeFile(probe, 'ok');
     await unlink(probe);
   }
