@@ -43,7 +43,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args['self-test']) {
-  const r = spawnSync(process.execPath, ['--test', join(here, 'score.test.mjs')], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--test', join(here, 'score.test.mjs'), join(here, 'align.test.mjs')], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
 const jobs = intOption(args, 'jobs', 16);

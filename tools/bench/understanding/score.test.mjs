@@ -1,4 +1,4 @@
-// The scorer's own tests (node:test): `npm run bench:understanding -- --self-test`.
+// The scorer's own tests (node:test): `npm run bench:understanding -- --self-test`, and `npm test` (project bench).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 import { LIVEKIT_CONTROL_TOPIC, LIVEKIT_EVENTS_TOPIC } from '@voice/contracts/media';
-import { MicrophoneError } from './microphone';
+import { CAPTURE_PROCESSING, MicrophoneError } from './microphone';
 import { parseServerEvent } from './server-event';
 import { probeTrack } from './track-probe';
 import type { CallTransport, TransportOptions } from './transport';
@@ -10,7 +10,7 @@ const AUDIBLE_RMS = 0.001;
 /** LiveKit transport: WebRTC audio both ways; events and control as data packets. */
 export async function openLiveKitTransport(url: string, token: string, o: TransportOptions): Promise<CallTransport> {
   const { Room, RoomEvent, Track } = await import('livekit-client');
-  const room = new Room({ adaptiveStream: false });
+  const room = new Room({ adaptiveStream: false, audioCaptureDefaults: { ...CAPTURE_PROCESSING } });
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const players = new Map<string, { el: HTMLMediaElement; stop: () => void }>();
