@@ -149,6 +149,10 @@ describe('phone verification by SMS, with Twilio played by a local stand-in', ()
       await age(user, 'sentAt', 31);
     }
     expectError(await start(user, somePhone()), 429, 'rate_limited', /Too many codes sent for your account/);
+    // An hour later the old codes count for nothing, and are deleted when the next one is sent.
+    await age(user, 'sentAt', 3600);
+    await start(user, somePhone()).expect(201);
+    expect(await t.db.getRepository(PhoneVerificationEntity).countBy({ userId: user.session.user.id })).toBe(1);
   });
 
   it('answers 400 on body.phone when Twilio refuses the number (21211), and stores nothing', async () => {

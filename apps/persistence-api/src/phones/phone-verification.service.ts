@@ -10,7 +10,7 @@ import {
 } from '@voice/contracts/persistence';
 import { ApiError } from '@voice/server-kit';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull, MoreThan } from 'typeorm';
+import { DataSource, IsNull, LessThan, MoreThan } from 'typeorm';
 import { UserEntity } from '../auth/entities/user.entity';
 import { codeMatches, hashCode, newCode } from './code-hash';
 import { PhoneVerificationEntity } from './entities/phone-verification.entity';
@@ -47,6 +47,8 @@ export class PhoneVerificationService {
     await this.sms.send(phone, `${code} is your verification code. It expires in ${PHONE_CODE_TTL_SECONDS / 60} minutes. Do not share it.`);
     await this.db.transaction(async (tx) => {
       await tx.update(PhoneVerificationEntity, { userId, closedAt: IsNull() }, { closedAt: now });
+      // Codes older than the limits' window count for nothing any more (and expired long ago).
+      await tx.delete(PhoneVerificationEntity, { userId, sentAt: LessThan(new Date(now.getTime() - PHONE_CODE_WINDOW_SECONDS * 1000)) });
       await tx.insert(PhoneVerificationEntity, { id, userId, phone, codeHash: hashCode(id, code), sentAt: now, expiresAt, attempts: 0, closedAt: null });
     });
     return {
