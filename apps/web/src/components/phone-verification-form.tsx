@@ -34,6 +34,7 @@ export function PhoneVerificationForm({ profile }: { profile: Profile }) {
           <Field
             key={`number-${state.phone}`}
             label="Phone number to verify"
+            id="field-verify-phone"
             name="phone"
             type="tel"
             defaultValue={state.phone}
