@@ -1,7 +1,7 @@
-import type { CreateConversationRequest } from '@voice/contracts/persistence';
+import type { AppendMessageRequest, CreateConversationRequest } from '@voice/contracts/persistence';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { HistoryPage } from './pages/history.page';
 import { e2eEnv } from './support/env';
 import { registerThroughUi } from './support/flows';
@@ -18,7 +18,7 @@ function codeSentTo(phone: string): string | undefined {
   return /(\d{6}) is your verification code/.exec(lines.at(-1) ?? '')?.[1];
 }
 
-/** A call from the number, recorded as voice-api records one (its service credential, channel phone). */
+/** A call from the number with one turn, recorded as voice-api records one (its service credential, channel phone). */
 async function callFrom(phone: string): Promise<string> {
   const token = await fetch(`${e2eEnv().persistenceUrl}/v1/auth/token`, {
     method: 'POST',
@@ -33,7 +33,15 @@ async function callFrom(phone: string): Promise<string> {
     body: JSON.stringify({ channel: 'phone', externalParty: phone, title: 'Call from my phone' } satisfies CreateConversationRequest),
   });
   expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
+  const { id } = (await res.json()) as { id: string };
+  // The history lists conversations with something said in them.
+  const said = await fetch(`${e2eEnv().persistenceUrl}/v1/conversations/${id}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id: randomUUID(), role: 'user', text: 'Hello, I am calling from my phone' } satisfies AppendMessageRequest),
+  });
+  expect(said.status).toBe(201);
+  return id;
 }
 
 test('a person verifies their phone number with the SMS code, and a call from it joins their history', async ({ page }) => {
