@@ -88,7 +88,7 @@ describe('phone verification by SMS, with Twilio played by a local stand-in', ()
     const profile = (await confirm(user, phone, twilio.lastCode(phone)).expect(200)).body as Profile;
     expect(profile).toMatchObject({ id: user.session.user.id, phone, phoneVerifiedAt: expect.any(String) });
     expect((await t.http.get('/v1/me').set(user.auth).expect(200)).body).toEqual(profile);
-    expect((await owner(phone).expect(200)).body).toEqual({ phone, userId: user.session.user.id, verifiedAt: profile.phoneVerifiedAt } satisfies PhoneOwner);
+    expect((await owner(phone).expect(200)).body).toEqual({ phone, userId: user.session.user.id, verifiedAt: profile.phoneVerifiedAt! } satisfies PhoneOwner);
     // The code works once.
     expectValidation(await confirm(user, phone, twilio.lastCode(phone)), 'body.phone', /no code waiting/);
     expectError(await start(user, phone), 409, 'conflict', /already verified/);
