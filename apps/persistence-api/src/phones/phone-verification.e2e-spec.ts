@@ -134,6 +134,27 @@ describe('phone verification by SMS, with Twilio played by a local stand-in', ()
     await confirm(user, phone, second).expect(200);
   });
 
+  it('sends one code when the same user asks several times at once', async () => {
+    const user = await registerUser(t);
+    const phone = somePhone();
+    const sent = twilio.received.length;
+    const answers = await Promise.all([1, 2, 3, 4].map(() => start(user, phone)));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 429, 429, 429]);
+    expect(twilio.received.length).toBe(sent + 1);
+    await confirm(user, phone, twilio.lastCode(phone)).expect(200);
+  });
+
+  it('keeps the previous code working when a new one cannot be sent', async () => {
+    const user = await registerUser(t);
+    const phone = somePhone();
+    await start(user, phone).expect(201);
+    const first = twilio.lastCode(phone);
+    await age(user, 'sentAt', 31);
+    twilio.replyWith({ status: 503, code: 20503, message: 'Service Unavailable' });
+    expectError(await start(user, phone), 502, 'provider_failed');
+    await confirm(user, phone, first).expect(200);
+  });
+
   it('limits codes per number across accounts, so nobody can flood a phone', async () => {
     const phone = somePhone();
     for (let i = 0; i < 5; i++) await start(await registerUser(t), phone).expect(201);

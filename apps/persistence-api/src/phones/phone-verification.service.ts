@@ -10,7 +10,9 @@ import {
 } from '@voice/contracts/persistence';
 import { ApiError } from '@voice/server-kit';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull, LessThan, MoreThan } from 'typeorm';
+import { DataSource, IsNull, LessThan, MoreThan, Not, type EntityManager } from 'typeorm';
+import { isPostgres } from '../database/data-source';
+import { SerialQueue } from '../conversations/serial-queue';
 import { UserEntity } from '../auth/entities/user.entity';
 import { codeMatches, hashCode, newCode } from './code-hash';
 import { PhoneVerificationEntity } from './entities/phone-verification.entity';
@@ -29,6 +31,7 @@ const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.ge
 @Injectable()
 export class PhoneVerificationService {
   private readonly logger = new Logger(PhoneVerificationService.name);
+  private readonly sqliteReservations = new SerialQueue();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -38,19 +41,24 @@ export class PhoneVerificationService {
   async start(userId: string, phone: string, now = new Date()): Promise<PhoneVerificationStarted> {
     const verified = await this.db.manager.findOneBy(VerifiedPhoneEntity, { phone });
     if (verified?.userId === userId) throw ApiError.conflict('This number is already verified on your profile');
-    await this.checkLimits(userId, phone, now);
-
     const id = randomUUID();
     const code = newCode();
     const expiresAt = new Date(now.getTime() + PHONE_CODE_TTL_SECONDS * 1000);
-    // Sent first: a send that fails stores nothing, so it neither counts nor starts the cool-down.
-    await this.sms.send(phone, `${code} is your verification code. It expires in ${PHONE_CODE_TTL_SECONDS / 60} minutes. Do not share it.`);
-    await this.db.transaction(async (tx) => {
-      await tx.update(PhoneVerificationEntity, { userId, closedAt: IsNull() }, { closedAt: now });
+    // The code is reserved before it is sent, so two requests at once cannot both pass the limits.
+    await this.reserve(userId, async (tx) => {
+      await this.checkLimits(tx, userId, phone, now);
       // Codes older than the limits' window count for nothing any more (and expired long ago).
       await tx.delete(PhoneVerificationEntity, { userId, sentAt: LessThan(new Date(now.getTime() - PHONE_CODE_WINDOW_SECONDS * 1000)) });
       await tx.insert(PhoneVerificationEntity, { id, userId, phone, codeHash: hashCode(id, code), sentAt: now, expiresAt, attempts: 0, closedAt: null });
     });
+    try {
+      await this.sms.send(phone, `${code} is your verification code. It expires in ${PHONE_CODE_TTL_SECONDS / 60} minutes. Do not share it.`);
+    } catch (err) {
+      // Not sent: the reservation goes, so it neither counts nor starts the cool-down, and the previous code still works.
+      await this.db.manager.delete(PhoneVerificationEntity, { id });
+      throw err;
+    }
+    await this.db.manager.update(PhoneVerificationEntity, { userId, closedAt: IsNull(), id: Not(id) }, { closedAt: now });
     return {
       phone,
       expiresAt: expiresAt.toISOString(),
@@ -58,8 +66,21 @@ export class PhoneVerificationService {
     };
   }
 
-  private async checkLimits(userId: string, phone: string, now: Date) {
-    const repo = this.db.getRepository(PhoneVerificationEntity);
+  /**
+   * Runs `work` in a transaction that no other send for this user runs alongside: PostgreSQL locks the
+   * user's row; SQLite (one connection, where transactions would nest) takes turns in this process.
+   */
+  private reserve(userId: string, work: (tx: EntityManager) => Promise<void>): Promise<void> {
+    const run = () =>
+      this.db.transaction(async (tx) => {
+        if (isPostgres(this.db)) await tx.createQueryBuilder(UserEntity, 'u').setLock('pessimistic_write').where('u.id = :userId', { userId }).getOne();
+        await work(tx);
+      });
+    return isPostgres(this.db) ? run() : this.sqliteReservations.run(run);
+  }
+
+  private async checkLimits(tx: EntityManager, userId: string, phone: string, now: Date) {
+    const repo = tx.getRepository(PhoneVerificationEntity);
     const last = await repo.findOne({ where: { userId }, order: { sentAt: 'DESC' } });
     const resendAt = last && new Date(last.sentAt.getTime() + PHONE_CODE_RESEND_SECONDS * 1000);
     if (resendAt && resendAt > now) {
