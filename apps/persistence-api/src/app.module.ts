@@ -9,6 +9,7 @@ import { ConfigModule, type PersistenceApiConfig } from './config';
 import { ConversationsModule } from './conversations/conversations.module';
 import { DatabaseAvailability } from './database/database-availability';
 import { dataSourceOptions } from './database/data-source';
+import { PhonesModule } from './phones/phones.module';
 import { ProfilesModule } from './profiles/profiles.module';
 
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         }),
         AuthModule,
         ProfilesModule,
+        PhonesModule,
         ConversationsModule,
         CallsModule,
         ClinicModule,

@@ -97,7 +97,7 @@ test('a saved display name stays in the form and greets on /chat at once; a refu
   await page.goto('/profile');
   const displayName = page.getByLabel('Display name');
   const timezone = page.getByLabel('Timezone');
-  const phone = page.getByLabel('Phone');
+  const phone = page.getByLabel('Phone', { exact: true });
   await displayName.fill('Grace Hopper');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status')).toHaveText('Saved.');

@@ -127,20 +127,54 @@ const base = z.object({
     description:
       "A conversation still active this long after it started is ended (at its last message), e.g. when voice-api died mid-call. Keep it above voice-api's SESSION_MAX_MINUTES.",
   }),
+  TWILIO_ACCOUNT_SID: setting(
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID (AC followed by 32 hex digits)')
+      .optional(),
+    {
+      description:
+        'Twilio account that sends the phone verification codes by SMS; set it with TWILIO_AUTH_TOKEN and TWILIO_SMS_FROM. Unset: development prints the codes to the console (marked development-only) and production answers 503 to phone verification.',
+    },
+  ),
+  TWILIO_AUTH_TOKEN: setting(z.string().min(16, 'must be at least 16 characters').optional(), {
+    description: "Auth token of TWILIO_ACCOUNT_SID (HTTP basic auth to Twilio's Messages API).",
+    secret: true,
+  }),
+  TWILIO_SMS_FROM: setting(
+    z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +14155550123')
+      .optional(),
+    { description: 'Twilio number (E.164) the verification SMS comes from.' },
+  ),
+  TWILIO_API_BASE_URL: setting(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://api.twilio.com'), {
+    description: "Base URL of Twilio's REST API; only tests point it elsewhere (a local stand-in).",
+  }),
   ...telemetrySettings,
 });
 
-export const persistenceApiSchema = base.transform((c) => {
-  const production = c.NODE_ENV === 'production';
-  return {
-    ...c,
-    SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? production,
-    API_DOCS_PUBLIC: c.API_DOCS_PUBLIC ?? !production,
-    VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
-    WEB_CLIENT_SECRET: c.WEB_CLIENT_SECRET ?? 'dev-web-client-secret-change-me',
-    CORS_ALLOWED_ORIGINS: c.CORS_ALLOWED_ORIGINS.length || production ? c.CORS_ALLOWED_ORIGINS : ['http://localhost:3000', 'http://127.0.0.1:3000'],
-  };
-});
+const TWILIO_SMS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_SMS_FROM'] as const;
+
+export const persistenceApiSchema = base
+  .superRefine((c, ctx) => {
+    const set = TWILIO_SMS.filter((name) => c[name] !== undefined);
+    if (set.length === 0 || set.length === TWILIO_SMS.length) return;
+    for (const name of TWILIO_SMS.filter((n) => c[n] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `is required with ${set.join(' and ')} (Twilio SMS needs all three)` });
+    }
+  })
+  .transform((c) => {
+    const production = c.NODE_ENV === 'production';
+    return {
+      ...c,
+      SESSION_COOKIE_SECURE: c.SESSION_COOKIE_SECURE ?? production,
+      API_DOCS_PUBLIC: c.API_DOCS_PUBLIC ?? !production,
+      VOICE_API_CLIENT_SECRET: c.VOICE_API_CLIENT_SECRET ?? 'dev-voice-api-secret-change-me',
+      WEB_CLIENT_SECRET: c.WEB_CLIENT_SECRET ?? 'dev-web-client-secret-change-me',
+      CORS_ALLOWED_ORIGINS: c.CORS_ALLOWED_ORIGINS.length || production ? c.CORS_ALLOWED_ORIGINS : ['http://localhost:3000', 'http://127.0.0.1:3000'],
+    };
+  });
 
 export const persistenceApiSettings = base;
 export type PersistenceApiConfig = z.output<typeof persistenceApiSchema>;

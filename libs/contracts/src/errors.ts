@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   'unsupported_media_type',
   'bad_request',
   'service_unavailable',
+  /** A provider we call (the SMS provider, say) failed or refused us: nothing was done; retry later. */
+  'provider_failed',
   /** The database is down or did not answer in time: retry after the Retry-After header's seconds. */
   'database_unavailable',
   'internal_error',

@@ -479,7 +479,7 @@ describe('auth', () => {
         access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
         token_type: 'Bearer',
         expires_in: 900,
-        scope: 'conversations:write clinic:read clinic:book clinic:schedule',
+        scope: 'conversations:write clinic:read clinic:book clinic:schedule phone-owners:read',
       } satisfies ClientCredentialsResponse);
       expect(res.headers['cache-control']).toBe('no-store');
       const jwks = (await t.http.get('/.well-known/jwks.json').expect(200)).body as JwksResponse;
@@ -490,7 +490,11 @@ describe('auth', () => {
         issuer: t.config.JWT_ISSUER,
         audience: t.config.JWT_AUDIENCE,
       });
-      expect(payload).toMatchObject({ typ: 'service', sub: 'voice-api', scope: 'conversations:write clinic:read clinic:book clinic:schedule' });
+      expect(payload).toMatchObject({
+        typ: 'service',
+        sub: 'voice-api',
+        scope: 'conversations:write clinic:read clinic:book clinic:schedule phone-owners:read',
+      });
     });
 
     it('grants a subset of the scopes when asked', async () => {
@@ -499,7 +503,7 @@ describe('auth', () => {
     });
 
     it.each([
-      ['a blank scope as the default (all scopes)', ' ', 'conversations:write clinic:read clinic:book clinic:schedule'],
+      ['a blank scope as the default (all scopes)', ' ', 'conversations:write clinic:read clinic:book clinic:schedule phone-owners:read'],
       ['repeated scopes once', 'clinic:read clinic:read  clinic:book', 'clinic:read clinic:book'],
     ])('treats %s', async (_, scope, granted) => {
       const res = await grant({ ...voiceApi, scope } satisfies ClientCredentialsRequest).expect(200);

@@ -9,10 +9,11 @@ import { ServiceClientEntity } from './entities/service-client.entity';
 import { hashSecret, verifySecret } from './passwords';
 
 /**
- * What voice-api's credential may do: write transcripts, read and book clinic data, and manage the
- * doctors' working hours (the schedule API has no client of its own yet). Nothing about user profiles.
+ * What voice-api's credential may do: write transcripts, read and book clinic data, manage the
+ * doctors' working hours (the schedule API has no client of its own yet), and ask which user has
+ * verified a caller's number. Nothing else about user profiles.
  */
-export const VOICE_API_SCOPES: ServiceScope[] = ['conversations:write', 'clinic:read', 'clinic:book', 'clinic:schedule'];
+export const VOICE_API_SCOPES: ServiceScope[] = ['conversations:write', 'clinic:read', 'clinic:book', 'clinic:schedule', 'phone-owners:read'];
 
 const invalidClient = () => new ApiError(401, 'unauthorized', 'Unknown client or wrong client secret');
 

@@ -5,17 +5,19 @@ import { ApiError } from '@voice/server-kit';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/db-errors';
+import { VerifiedPhoneEntity } from '../phones/entities/verified-phone.entity';
 import { UserEntity } from './entities/user.entity';
 import { normalizePassword, weakPasswordReason } from './password-strength';
 import { burnVerification, hashSecret, verifySecret } from './passwords';
 
-export const toProfile = (u: UserEntity): Profile => ({
+export const toProfile = (u: UserEntity, verified: VerifiedPhoneEntity | null = null): Profile => ({
   id: u.id,
   email: u.email,
   displayName: u.displayName,
   language: u.language,
   timezone: u.timezone,
   phone: u.phone,
+  phoneVerifiedAt: verified && verified.phone === u.phone ? verified.verifiedAt.toISOString() : null,
   preferredVoice: u.preferredVoice,
   createdAt: u.createdAt.toISOString(),
 });
@@ -92,11 +94,22 @@ export class UsersService {
     return user;
   }
 
-  async update(id: string, patch: UpdateProfileRequest): Promise<UserEntity> {
+  /** The profile, with when its phone number was verified. */
+  async profile(id: string): Promise<Profile> {
     const user = await this.get(id);
+    return toProfile(user, await this.users.manager.findOneBy(VerifiedPhoneEntity, { userId: id }));
+  }
+
+  /** Changing the phone number here drops its verification: the new number is unverified until confirmed by SMS. */
+  async update(id: string, patch: UpdateProfileRequest): Promise<Profile> {
+    const user = await this.get(id);
+    const phoneChanged = patch.phone !== undefined && patch.phone !== user.phone;
     Object.assign(user, patch, { updatedAt: new Date() });
-    await this.users.save(user);
-    return user;
+    await this.users.manager.transaction(async (tx) => {
+      await tx.save(user);
+      if (phoneChanged) await tx.delete(VerifiedPhoneEntity, { userId: id });
+    });
+    return this.profile(id);
   }
 
   /** Removes the account; conversations, messages, tokens and the patient record go with it (FK cascades). */

@@ -9,6 +9,7 @@ import type { Principal } from '../auth/principal';
 import { UserEntity } from '../auth/entities/user.entity';
 import { isUniqueViolation } from '../common/db-errors';
 import { isPostgres } from '../database/data-source';
+import { verifiedOwner } from '../phones/phone-links';
 import { SerialQueue } from './serial-queue';
 import { ConversationEntity } from './entities/conversation.entity';
 import { MessageEntity } from './entities/message.entity';
@@ -65,10 +66,11 @@ export class ConversationsService {
         { path: 'body.userId', message: 'is required when externalParty is absent' },
       ]);
     }
-    const userId = input.userId ?? null;
-    if (userId && !(await this.db.getRepository(UserEntity).existsBy({ id: userId }))) {
+    if (input.userId && !(await this.db.getRepository(UserEntity).existsBy({ id: input.userId }))) {
       throw new ApiError(400, 'validation_failed', 'Invalid request: body.userId names no user', [{ path: 'body.userId', message: 'names no user' }]);
     }
+    // A number someone has verified is theirs: the conversation joins their history. Otherwise it belongs to the number alone.
+    const userId = input.userId ?? (input.externalParty ? ((await verifiedOwner(this.db.manager, input.externalParty))?.userId ?? null) : null);
     return { userId, externalParty: input.externalParty ?? null };
   }
 

@@ -11,6 +11,8 @@ import { TimeOffEntity } from '../clinic/entities/time-off.entity';
 import { WeeklyShiftEntity } from '../clinic/entities/weekly-shift.entity';
 import { ConversationEntity } from '../conversations/entities/conversation.entity';
 import { MessageEntity } from '../conversations/entities/message.entity';
+import { PhoneVerificationEntity } from '../phones/entities/phone-verification.entity';
+import { VerifiedPhoneEntity } from '../phones/entities/verified-phone.entity';
 
 export const ENTITIES = [
   UserEntity,
@@ -26,4 +28,6 @@ export const ENTITIES = [
   PatientEntity,
   AppointmentEntity,
   ClaimEntity,
+  VerifiedPhoneEntity,
+  PhoneVerificationEntity,
 ];

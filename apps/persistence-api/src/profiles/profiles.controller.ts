@@ -4,7 +4,7 @@ import { UpdateProfileRequest, Profile } from '@voice/contracts/persistence';
 import { ApiContract, body, type Valid } from '@voice/server-kit';
 import { Access } from '../auth/access.guard';
 import { CurrentUserId } from '../auth/principal';
-import { toProfile, UsersService } from '../auth/users.service';
+import { UsersService } from '../auth/users.service';
 
 @ApiTags('profile')
 @Controller('v1/me')
@@ -15,13 +15,13 @@ export class ProfilesController {
   @ApiContract({ response: Profile })
   @Get()
   async get(@CurrentUserId() userId: string): Promise<Profile> {
-    return toProfile(await this.users.get(userId));
+    return this.users.profile(userId);
   }
 
   @ApiContract({ body: UpdateProfileRequest, response: Profile })
   @Patch()
   async update(@CurrentUserId() userId: string, @Body(body(UpdateProfileRequest)) patch: Valid<typeof UpdateProfileRequest>): Promise<Profile> {
-    return toProfile(await this.users.update(userId, patch));
+    return this.users.update(userId, patch);
   }
 
   /** Deletes the account and everything that belongs to it. */

@@ -44,6 +44,7 @@ describe('profiles (/v1/me)', () => {
       language: 'en-US',
       timezone: 'UTC',
       phone: null,
+      phoneVerifiedAt: null,
       preferredVoice: null,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     } satisfies Profile);
@@ -83,7 +84,7 @@ describe('profiles (/v1/me)', () => {
         preferredVoice: 'de-thorsten',
       } satisfies UpdateProfileRequest;
       const res = await patchMe(user.auth, patch).expect(200);
-      const expected = { id: user.session.user.id, email: user.input.email, ...patch, createdAt: expect.any(String) };
+      const expected = { id: user.session.user.id, email: user.input.email, ...patch, phoneVerifiedAt: null, createdAt: expect.any(String) };
       expect(res.body).toEqual(expected);
       expect((await getMe(user.auth).expect(200)).body).toEqual({ ...expected, createdAt: (res.body as Profile).createdAt });
     });

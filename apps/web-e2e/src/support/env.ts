@@ -7,6 +7,8 @@ export interface E2EEnv {
   bookingDay: string;
   /** web's service secret, for another web server of the suite's build. */
   webClientSecret: string;
+  /** voice-api's service secret, for tests that record what voice-api records (a phone call, say). */
+  voiceApiClientSecret: string;
 }
 
 function required(name: string): string {
@@ -22,6 +24,7 @@ export function e2eEnv(): E2EEnv {
     voiceUrl: required('E2E_VOICE_URL'),
     bookingDay: required('E2E_BOOKING_DAY'),
     webClientSecret: required('E2E_WEB_CLIENT_SECRET'),
+    voiceApiClientSecret: required('E2E_VOICE_API_CLIENT_SECRET'),
   };
 }
 

@@ -130,6 +130,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.E2E_VOICE_URL = voiceUrl;
   process.env.E2E_BOOKING_DAY = day;
   process.env.E2E_WEB_CLIENT_SECRET = webClientSecret;
+  process.env.E2E_VOICE_API_CLIENT_SECRET = voiceApiClientSecret;
   process.env.E2E_OTLP_URL = receiver.url;
   process.env.E2E_SERVICE_SECRETS = JSON.stringify(secretValues([voiceApiClientSecret, webClientSecret, jwtPrivateKey, redisUrl, databaseUrl]));
   process.stderr.write(

@@ -19,5 +19,5 @@ export type AgentName = z.infer<typeof AgentName>;
 export const Channel = z.enum(['web', 'phone', 'whatsapp']);
 export type Channel = z.infer<typeof Channel>;
 
-export const ServiceScope = z.enum(['conversations:write', 'clinic:read', 'clinic:book', 'clinic:schedule']);
+export const ServiceScope = z.enum(['conversations:write', 'clinic:read', 'clinic:book', 'clinic:schedule', 'phone-owners:read']);
 export type ServiceScope = z.infer<typeof ServiceScope>;

@@ -2,6 +2,7 @@ export * from './common';
 export * from './client-address';
 export * from './auth';
 export * from './profile';
+export * from './phone-verification';
 export * from './conversations';
 export * from './calls';
 export * from './clinic';

@@ -27,6 +27,8 @@ export const Profile = z.object({
   language: z.string(),
   timezone: z.string(),
   phone: z.string().nullable(),
+  /** When `phone` was verified by SMS code; null while it is unverified. */
+  phoneVerifiedAt: z.string().nullable(),
   preferredVoice: z.string().nullable(),
   createdAt: z.string(),
 });

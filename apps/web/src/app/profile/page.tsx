@@ -1,5 +1,6 @@
 import type { Profile } from '@voice/contracts/persistence';
 import type { Metadata } from 'next';
+import { PhoneVerificationForm } from '@/components/phone-verification-form';
 import { ProfileForm } from '@/components/profile-form';
 import { callApi } from '@/lib/api';
 import { requireSession } from '@/lib/session';
@@ -14,6 +15,7 @@ export default async function ProfilePage() {
     <div className="page narrow">
       <h1>Your profile</h1>
       <ProfileForm profile={res.data} />
+      <PhoneVerificationForm profile={res.data} />
     </div>
   );
 }

@@ -8,8 +8,9 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
 }
 
 /** A labelled input with its error announced next to it. */
-export function Field({ label, name, error, hint, ...input }: FieldProps) {
-  const id = `field-${name}`;
+export function Field({ label, name, error, hint, id: givenId, ...input }: FieldProps) {
+  // Two forms on a page may have a field of the same name: they pass their own id.
+  const id = givenId ?? `field-${name}`;
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
