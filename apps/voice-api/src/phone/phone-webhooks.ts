@@ -1,0 +1,74 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InjectConfig, type VoiceApiConfig } from '../config';
+import { websocketBase } from '../sessions/websocket-url';
+import { fieldProblem, IncomingCall } from './incoming-call';
+import { PHONE_MEDIA_PATH, PHONE_VOICE_PATH } from './phone-paths';
+import { StreamTokens } from './stream-tokens';
+import { calledUrl, formFields, signedByTwilio } from './twilio-signature';
+import { connectStreamTwiml } from './twiml';
+
+const error = (req: FastifyRequest, code: string, message: string) => ({ error: { code, message, requestId: req.id } });
+
+/**
+ * Twilio's webhooks on their own Fastify scope, which alone parses form bodies (the rest of the API
+ * takes JSON only). Every request must carry a valid X-Twilio-Signature for the URL Twilio called;
+ * anything else gets 403 and no TwiML.
+ */
+@Injectable()
+export class PhoneWebhooks implements OnModuleInit {
+  private readonly logger = new Logger('PhoneWebhooks');
+
+  constructor(
+    private readonly adapter: HttpAdapterHost,
+    @InjectConfig() private readonly config: VoiceApiConfig,
+    private readonly tokens: StreamTokens,
+  ) {}
+
+  onModuleInit() {
+    const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
+    void fastify.register(async (scope) => {
+      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+      scope.post(PHONE_VOICE_PATH, (req, reply) => this.incomingCall(req, reply));
+    });
+  }
+
+  /** "A call comes in": answers TwiML connecting the call to the media WebSocket with a one-time token. */
+  private async incomingCall(req: FastifyRequest, reply: FastifyReply) {
+    const twilio = this.config.twilio;
+    if (!twilio) {
+      const message = 'Phone calls are off on this server: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to take calls from Twilio.';
+      return reply.code(404).send(error(req, 'not_found', message));
+    }
+    const fields = formFields(req.body);
+    if (!signedByTwilio(twilio.authToken, req, calledUrl(this.config.PUBLIC_URL, req), fields)) {
+      this.logger.warn({ msg: 'refused a phone webhook: missing or invalid X-Twilio-Signature', ip: req.ip, path: PHONE_VOICE_PATH });
+      return reply
+        .code(403)
+        .send(
+          error(
+            req,
+            'forbidden',
+            'X-Twilio-Signature is missing or does not match this request: only Twilio, signing with this account, may call this webhook.',
+          ),
+        );
+    }
+    const parsed = IncomingCall.safeParse(fields);
+    if (!parsed.success) return reply.code(400).send(error(req, 'bad_request', `Invalid incoming-call webhook, ${fieldProblem(parsed.error)}.`));
+    const call = parsed.data;
+    if (call.AccountSid !== twilio.accountSid) {
+      return reply.code(403).send(error(req, 'forbidden', 'This call belongs to another Twilio account.'));
+    }
+    let token: string;
+    try {
+      token = await this.tokens.issue({ callSid: call.CallSid, from: call.From, to: call.To });
+    } catch (err) {
+      this.logger.warn({ msg: `cannot issue a stream token: ${(err as Error).message}`, callSid: call.CallSid });
+      return reply.code(503).send(error(req, 'service_unavailable', 'Cannot take the call: the session store is unavailable right now.'));
+    }
+    const streamUrl = `${websocketBase(this.config.PUBLIC_URL, req)}${PHONE_MEDIA_PATH}`;
+    this.logger.log({ msg: 'phone call coming in', callSid: call.CallSid });
+    return reply.code(200).type('text/xml').send(connectStreamTwiml(streamUrl, token));
+  }
+}

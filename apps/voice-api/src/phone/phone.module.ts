@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { createRedisClient } from '@voice/server-kit';
+import { CLOCK, type Clock } from '../common/clock';
+import { CONFIG, type VoiceApiConfig } from '../config';
+import { PhoneWebhooks } from './phone-webhooks';
+import { MemoryStreamTokenStore, RedisStreamTokenStore, StreamTokens } from './stream-tokens';
+
+/** Phone calls through Twilio Media Streams: the signed webhooks and the media WebSocket. Off without Twilio credentials. */
+@Module({
+  providers: [
+    PhoneWebhooks,
+    {
+      provide: StreamTokens,
+      inject: [CLOCK, CONFIG],
+      useFactory: (clock: Clock, config: VoiceApiConfig) => {
+        const store =
+          config.REDIS_URL && config.twilio
+            ? new RedisStreamTokenStore(createRedisClient(config.REDIS_URL, { commandTimeoutMs: 2_000 }), clock)
+            : new MemoryStreamTokenStore(clock);
+        return new StreamTokens(clock, config.PHONE_STREAM_TOKEN_TTL_SECONDS, store);
+      },
+    },
+  ],
+})
+export class PhoneModule {}
