@@ -63,10 +63,31 @@ function ulaw(sample: number): number {
   return ~(sign | (exponent << 4) | ((magnitude >> (exponent + 3)) & 0x0f)) & 0xff;
 }
 
-/** 16 kHz PCM16 to 8 kHz μ-law, as a phone line carries it (each pair of samples averaged: a crude low-pass). */
+/** A 63-tap windowed-sinc low-pass at 3.4 kHz for 16 kHz audio: the telephone band, and no aliasing when halving the rate. */
+const PHONE_BAND = (() => {
+  const taps = 63;
+  const cutoff = 3400 / 16000;
+  const h = Array.from({ length: taps }, (_, i) => {
+    const n = i - (taps - 1) / 2;
+    const sinc = n === 0 ? 2 * cutoff : Math.sin(2 * Math.PI * cutoff * n) / (Math.PI * n);
+    return sinc * (0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (taps - 1)));
+  });
+  const sum = h.reduce((a, b) => a + b, 0);
+  return h.map((x) => x / sum);
+})();
+
+/** 16 kHz PCM16 to 8 kHz μ-law, as a phone line carries it: band-limited to 3.4 kHz, every other sample, G.711. */
 export function toPhoneAudio(pcm16k: Int16Array): Buffer {
   const out = Buffer.alloc(Math.floor(pcm16k.length / 2));
-  for (let i = 0; i < out.length; i++) out[i] = ulaw((pcm16k[2 * i] + pcm16k[2 * i + 1]) / 2);
+  const half = (PHONE_BAND.length - 1) / 2;
+  for (let i = 0; i < out.length; i++) {
+    let acc = 0;
+    for (let k = 0; k < PHONE_BAND.length; k++) {
+      const j = 2 * i + k - half;
+      if (j >= 0 && j < pcm16k.length) acc += PHONE_BAND[k] * pcm16k[j];
+    }
+    out[i] = ulaw(Math.round(acc));
+  }
   return out;
 }
 
@@ -100,7 +121,9 @@ export class TwilioMediaStream {
     socket.on('message', (data: Buffer) => this.onMessage(data));
     socket.on('close', (code, reason) => {
       this.closed = { code, reason: reason.toString() };
+      clearTimeout(this.lineTimer);
       for (const mark of this.pendingMarks) clearTimeout(mark.timer);
+      for (const v of this.voice.splice(0)) v.done();
     });
   }
 
@@ -140,25 +163,61 @@ export class TwilioMediaStream {
       },
       streamSid: this.streamSid,
     });
+    this.openLine();
   }
 
-  /** The caller's voice (16 kHz PCM16) as `media` messages of 20 ms (160 μ-law bytes), at the pace it is spoken. */
-  async speak(pcm16k: Int16Array): Promise<void> {
+  /**
+   * The caller's voice (16 kHz PCM16), queued on the line: resolves once it has all been sent. Like
+   * Twilio, the stream sends a `media` message every 20 ms from `start` on, silence when nobody speaks.
+   */
+  speak(pcm16k: Int16Array): Promise<void> {
     const audio = toPhoneAudio(pcm16k);
+    return new Promise((resolve) => {
+      this.voice.push({ audio, offset: 0, done: resolve });
+    });
+  }
+
+  private readonly voice: { audio: Buffer; offset: number; done: () => void }[] = [];
+  private lineTimer?: NodeJS.Timeout;
+
+  /** Sends 20 ms of the line every 20 ms (catching up on timer lateness), until the socket closes. */
+  private openLine() {
     const started = performance.now();
-    for (let offset = 0, i = 0; offset < audio.length; offset += 160, i++) {
-      const wait = started + i * 20 - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      if (this.socket.readyState !== WebSocket.OPEN) return;
-      const payload = audio.subarray(offset, offset + 160).toString('base64');
-      this.send({
-        event: 'media',
-        sequenceNumber: this.nextSequence(),
-        media: { track: 'inbound', chunk: String(++this.mediaChunk), timestamp: String(this.mediaTimestamp), payload },
-        streamSid: this.streamSid,
-      });
-      this.mediaTimestamp += 20;
+    let sent = 0;
+    this.lineTimer = setTimeout(() => undefined, 0);
+    const tick = () => {
+      if (this.socket.readyState !== WebSocket.OPEN || !this.lineTimer) return;
+      while (sent * 20 <= performance.now() - started) {
+        this.sendChunk(this.nextChunk());
+        sent++;
+      }
+      if (!this.lineTimer) return;
+      this.lineTimer = setTimeout(tick, 20 - ((performance.now() - started) % 20));
+    };
+    tick();
+  }
+
+  private nextChunk(): Buffer {
+    const chunk = Buffer.alloc(160, 0xff); // μ-law silence
+    const current = this.voice[0];
+    if (!current) return chunk;
+    current.audio.copy(chunk, 0, current.offset, current.offset + 160);
+    current.offset += 160;
+    if (current.offset >= current.audio.length) {
+      this.voice.shift();
+      current.done();
     }
+    return chunk;
+  }
+
+  private sendChunk(chunk: Buffer) {
+    this.send({
+      event: 'media',
+      sequenceNumber: this.nextSequence(),
+      media: { track: 'inbound', chunk: String(++this.mediaChunk), timestamp: String(this.mediaTimestamp), payload: chunk.toString('base64') },
+      streamSid: this.streamSid,
+    });
+    this.mediaTimestamp += 20;
   }
 
   dtmf(digit: string): void {
@@ -167,6 +226,8 @@ export class TwilioMediaStream {
 
   /** The caller hung up: `stop`, then the socket closes. */
   async hangUp(o: { accountSid: string; callSid: string }): Promise<void> {
+    clearTimeout(this.lineTimer);
+    this.lineTimer = undefined;
     this.send({ event: 'stop', sequenceNumber: this.nextSequence(), streamSid: this.streamSid, stop: { accountSid: o.accountSid, callSid: o.callSid } });
     await this.close();
   }

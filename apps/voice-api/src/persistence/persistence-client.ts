@@ -37,10 +37,11 @@ export class PersistenceClient {
   }
 
   /**
-   * Creates a web conversation owned by the signed-in user. The id is chosen here, so a retry
-   * after a dropped connection cannot create a second conversation (it would get 409).
+   * Creates a conversation: a signed-in user's (web, by default), or a phone caller's known by number
+   * (`externalParty`). The id is chosen here, so a retry after a dropped connection cannot create a
+   * second conversation (it would get 409).
    */
-  createConversation(input: { userId: string; agent?: string; title?: string; id?: string }): Promise<Conversation> {
+  createConversation(input: Omit<CreateConversationRequest, 'channel'> & { channel?: CreateConversationRequest['channel'] }): Promise<Conversation> {
     const body = { channel: 'web', id: randomUUID(), ...input } satisfies CreateConversationRequest;
     return this.request('POST', '/v1/conversations', { schema: Conversation, body, idempotent: true });
   }

@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
 import { createRedisClient } from '@voice/server-kit';
+import { CallModule } from '../call/call.module';
 import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG, type VoiceApiConfig } from '../config';
+import { OutboxModule } from '../outbox/outbox.module';
+import { PersistenceModule } from '../persistence/persistence.module';
 import { PhoneWebhooks } from './phone-webhooks';
 import { MemoryStreamTokenStore, RedisStreamTokenStore, StreamTokens } from './stream-tokens';
+import { TwilioMediaGateway } from './twilio-media.gateway';
 
 /** Phone calls through Twilio Media Streams: the signed webhooks and the media WebSocket. Off without Twilio credentials. */
 @Module({
+  imports: [CallModule, PersistenceModule, OutboxModule],
   providers: [
     PhoneWebhooks,
+    TwilioMediaGateway,
     {
       provide: StreamTokens,
       inject: [CLOCK, CONFIG],

@@ -1,0 +1,164 @@
+import { concat, silence, speak } from '@voice/agent/testing';
+import type { Appointment, Doctor } from '@voice/contracts/persistence';
+import { TwilioMediaStream } from '@voice/testing/twilio-caller';
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { ManualClock } from '../../test/manual-clock';
+import { agentFinished, conversationIdOf, phoneConversation, placeCall, returningPatient, TEST_TWILIO } from '../../test/twilio';
+import { eventually } from '../../test/users';
+import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';
+import { PersistenceClient } from '../persistence/persistence-client';
+
+jest.setTimeout(120_000);
+
+const phoneNumber = () => `+1555${randomInt(1_000_000, 9_999_999)}`;
+const weekdayIn = (timeZone: string, at: string) => new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone }).format(new Date(at));
+/**
+ * The day to ask for and the weekday it is: "tomorrow" when that is a clinic day (Monday to Friday),
+ * otherwise "Monday". On the phone band the offline recogniser tells "tomorrow" and "Monday" apart
+ * from the rest reliably; "Tuesday" often comes out as "today".
+ */
+function bookingDay(timeZone: string): { say: string; weekday: string } {
+  const tomorrow = weekdayIn(timeZone, new Date(Date.now() + 86_400_000).toISOString());
+  return ['Saturday', 'Sunday'].includes(tomorrow) ? { say: 'Monday', weekday: 'Monday' } : { say: 'tomorrow', weekday: tomorrow };
+}
+
+describe('a phone call over Twilio Media Streams (documented protocol, real speech, real persistence-api)', () => {
+  let api: VoiceApi;
+  beforeAll(async () => {
+    api = await startVoiceApi(TEST_TWILIO);
+  });
+  afterAll(() => api?.close());
+
+  it('books an appointment for a caller known by number, and stores the call as a phone conversation', async () => {
+    const caller = phoneNumber();
+    const patient = await returningPatient(api, caller, 'Pat Caller');
+    const { stream, ids } = await placeCall(api, { from: caller });
+
+    // The greeting: 8 kHz μ-law in 20 ms messages, tagged with the stream's id.
+    await agentFinished(stream, 0);
+    const greeting = stream.media();
+    expect(greeting.length).toBeGreaterThan(50);
+    for (const r of greeting) {
+      expect(r.message.streamSid).toBe(stream.streamSid);
+      expect(Buffer.from(r.message.media?.payload ?? '', 'base64').length).toBe(160);
+    }
+    expect(new Set(stream.received.map((r) => r.message.event))).toEqual(new Set(['media']));
+
+    const day = bookingDay(api.config.CLINIC_TIMEZONE);
+    const say = async (text: string) => {
+      await stream.speak(concat(speak(text), silence(900)));
+      await agentFinished(stream, performance.now());
+    };
+    // Phone audio stops at 3.4 kHz, and the offline recogniser is a 16 kHz model: it hears these words
+    // reliably there, not all of the web test's ("Alice Smith" comes out as "Alice eight").
+    await say(`book an appointment with doctor Lopez ${day.say === 'Monday' ? 'on Monday' : 'tomorrow'}`);
+    await say('yes that works');
+    await say('yes please');
+
+    const client = api.app.get(PersistenceClient);
+    const doctors = await client.request('GET', '/v1/clinic/doctors', { schema: z.array(z.object({ id: z.string(), name: z.string() })) });
+    const alice = doctors.find((d) => d.name === 'Dr. Carmen Lopez') as Pick<Doctor, 'id' | 'name'>;
+    const appointments = (await client.request('GET', '/v1/clinic/appointments', {
+      schema: z.array(z.object({ doctorId: z.string(), startsAt: z.string(), status: z.string() })),
+      query: { patientId: patient.id },
+    })) as Pick<Appointment, 'doctorId' | 'startsAt' | 'status'>[];
+    const booked = appointments.filter((a) => a.doctorId === alice.id);
+    expect(booked).toEqual([expect.objectContaining({ status: 'booked' })]);
+    expect(weekdayIn(api.config.CLINIC_TIMEZONE, booked[0].startsAt)).toBe(day.weekday);
+
+    await stream.hangUp(ids);
+    const conversationId = conversationIdOf(api, ids.callSid) as string;
+    expect(conversationId).toBeDefined();
+    const stored = await eventually(async () => {
+      const conversation = await phoneConversation(api, conversationId);
+      expect(conversation.status).toBe('ended');
+      return conversation;
+    });
+    expect(stored).toMatchObject({ channel: 'phone', externalParty: caller, userId: null });
+    expect(stored.messages.map((m) => m.role)).toEqual(['agent', 'user', 'agent', 'user', 'agent', 'user', 'agent']);
+    expect(stored.messages[6].text).toMatch(/^You're booked with Dr\. Carmen Lopez/);
+    expect(stored.messages[1].text.toLowerCase()).toContain('lopez');
+
+    // Nothing secret in the logs: not the auth token, not the stream token.
+    const logs = api.logs.join('\n');
+    expect(logs).not.toContain(TEST_TWILIO.TWILIO_AUTH_TOKEN);
+  });
+
+  it('refuses a replayed stream token: the second stream is closed (1008) and no call starts', async () => {
+    const { stream, ids, twiml } = await placeCall(api);
+    await stream.waitFor('media');
+    const replay = await TwilioMediaStream.connect(twiml.url);
+    replay.start({ ...ids, customParameters: twiml.parameters });
+    expect(await replay.waitClosed()).toMatchObject({ code: 1008 });
+    expect(replay.media()).toEqual([]);
+    await stream.hangUp(ids);
+    expect(logLines(api.logs, /refused a media stream: stream token/).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['no token', () => ({})],
+    ['a made-up token', () => ({ token: 'x'.repeat(43) })],
+  ])('refuses a stream with %s', async (_, parameters) => {
+    const { stream, ids } = await placeCall(api, { start: false });
+    stream.start({ ...ids, customParameters: parameters() });
+    expect(await stream.waitClosed()).toMatchObject({ code: 1008 });
+    expect(stream.media()).toEqual([]);
+  });
+
+  it("refuses a token used for another call's stream", async () => {
+    const { stream, twiml, ids } = await placeCall(api, { start: false });
+    stream.start({ ...ids, callSid: `CA${'a'.repeat(32)}`, customParameters: twiml.parameters });
+    expect(await stream.waitClosed()).toMatchObject({ code: 1008 });
+  });
+
+  it('ends the call cleanly on a malformed message, logs why, and stays healthy', async () => {
+    for (const bad of ['not json', JSON.stringify({ event: 'media', streamSid: 'MZ1', media: { payload: 42 } }), JSON.stringify({ nothing: true })]) {
+      const { stream, ids } = await placeCall(api);
+      await stream.waitFor('media');
+      stream.sendRaw(bad);
+      expect(await stream.waitClosed()).toMatchObject({ code: 1000 });
+      const conversationId = conversationIdOf(api, ids.callSid) as string;
+      await eventually(async () => expect((await phoneConversation(api, conversationId)).status).toBe('ended'));
+    }
+    const lines = logLines(api.logs, /^malformed media stream message/);
+    expect(lines.map((l) => l.msg)).toEqual([
+      expect.stringMatching(/not JSON; ending the call/),
+      expect.stringMatching(/"media" message with media.payload/),
+      expect.stringMatching(/without an "event" name/),
+    ]);
+    // An event this version does not know is passed over, and the call goes on.
+    const { stream, ids } = await placeCall(api);
+    stream.send({ event: 'something-new', streamSid: stream.streamSid });
+    await stream.waitFor('media');
+    expect(stream.closed).toBeUndefined();
+    await stream.hangUp(ids);
+    await api.http.get('/health').expect(200);
+  });
+});
+
+describe('phone stream tokens and the time cap (manual clock)', () => {
+  let api: VoiceApi;
+  const clock = new ManualClock(Date.now());
+  beforeAll(async () => {
+    api = await startVoiceApi(TEST_TWILIO, { clock });
+  });
+  afterAll(() => api?.close());
+
+  it('refuses a stream token presented after PHONE_STREAM_TOKEN_TTL_SECONDS', async () => {
+    const { stream, ids, twiml } = await placeCall(api, { start: false });
+    clock.advance(api.config.PHONE_STREAM_TOKEN_TTL_SECONDS * 1000);
+    stream.start({ ...ids, customParameters: twiml.parameters });
+    expect(await stream.waitClosed()).toMatchObject({ code: 1008 });
+  });
+
+  it('ends a call after SESSION_MAX_MINUTES', async () => {
+    const { stream, ids } = await placeCall(api);
+    await stream.waitFor('media');
+    await eventually(() => expect(conversationIdOf(api, ids.callSid)).toBeDefined());
+    clock.advance(api.config.SESSION_MAX_MINUTES * 60_000);
+    expect(await stream.waitClosed()).toMatchObject({ code: 1000, reason: 'time limit' });
+    const conversationId = conversationIdOf(api, ids.callSid) as string;
+    await eventually(async () => expect((await phoneConversation(api, conversationId)).status).toBe('ended'));
+  });
+});

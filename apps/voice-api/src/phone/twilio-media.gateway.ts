@@ -1,0 +1,111 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type {} from '@fastify/websocket';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { VoiceCalls } from '../call/call.module';
+import type { VoiceCall } from '../call/voice-call';
+import { InjectClock, type Clock } from '../common/clock';
+import { InjectConfig, type VoiceApiConfig } from '../config';
+import { TranscriptOutbox } from '../outbox/transcript-outbox';
+import { PersistenceClient } from '../persistence/persistence-client';
+import { PHONE_MEDIA_PATH } from './phone-paths';
+import { StreamTokens, type StreamGrant } from './stream-tokens';
+import { TwilioMediaConnection } from './twilio-media-connection';
+import type { StartMessage } from './twilio-messages';
+
+/**
+ * Twilio's media WebSocket (/v1/phone/twilio/media). Twilio cannot authenticate the upgrade, so the
+ * stream proves itself in its `start` message: the one-time token of the TwiML, bound to the call.
+ * A stream so admitted becomes a phone conversation (the caller's number as its external party) and
+ * one VoiceCall, ended after SESSION_MAX_MINUTES.
+ */
+@Injectable()
+export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('TwilioMedia');
+  private readonly calls = new Map<string, TwilioMediaConnection>();
+
+  constructor(
+    private readonly adapter: HttpAdapterHost,
+    @InjectConfig() private readonly config: VoiceApiConfig,
+    @InjectClock() private readonly clock: Clock,
+    private readonly tokens: StreamTokens,
+    private readonly voiceCalls: VoiceCalls,
+    private readonly persistence: PersistenceClient,
+    private readonly outbox: TranscriptOutbox,
+  ) {}
+
+  onModuleInit() {
+    const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
+    fastify.get(PHONE_MEDIA_PATH, { websocket: true, preValidation: (req, reply) => this.phoneOn(req, reply) }, (socket) => this.open(socket));
+  }
+
+  async onApplicationShutdown() {
+    await Promise.all([...this.calls.values()].map((c) => c.end('shutdown')));
+  }
+
+  private async phoneOn(req: FastifyRequest, reply: FastifyReply) {
+    if (this.config.twilio) return;
+    const message = 'Phone calls are off on this server: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to take calls from Twilio.';
+    await reply.code(404).send({ error: { code: 'not_found', message, requestId: req.id } });
+  }
+
+  private open(socket: WebSocket) {
+    const log = this.logger;
+    const context: { callSid?: string } = {};
+    const streamLog = {
+      info: (data: Record<string, unknown>, msg: string) => log.log({ ...data, msg, callSid: context.callSid }),
+      warn: (data: Record<string, unknown>, msg: string) => log.warn({ ...data, msg, callSid: context.callSid }),
+      error: (data: Record<string, unknown>, msg: string) => log.error({ ...data, msg, callSid: context.callSid }),
+    };
+    const connection: TwilioMediaConnection = new TwilioMediaConnection(socket, streamLog, async (start) => {
+      const grant = await this.admitted(start);
+      if (!grant) return null;
+      context.callSid = grant.callSid;
+      return this.openCall(grant, connection, streamLog);
+    });
+  }
+
+  /** The call a stream's token was issued for, when the token is good and the stream is that call's. */
+  private async admitted(start: StartMessage): Promise<StreamGrant | null> {
+    const token = start.start.customParameters['token'];
+    const grant = token ? await this.tokens.redeem(token) : null;
+    if (!grant || grant.callSid !== start.start.callSid || start.start.accountSid !== this.config.twilio?.accountSid) return null;
+    return grant;
+  }
+
+  private async openCall(grant: StreamGrant, connection: TwilioMediaConnection, log: VoiceCallLog): Promise<VoiceCall> {
+    const conversation = await this.persistence.createConversation({ channel: 'phone', externalParty: grant.from });
+    const deadline = this.clock.now() + this.config.SESSION_MAX_MINUTES * 60_000;
+    let call: VoiceCall | undefined;
+    try {
+      await this.outbox.openConversation(conversation.id, new Date(deadline).toISOString());
+      call = await this.voiceCalls.open(
+        {
+          transport: 'phone',
+          sessionId: grant.callSid,
+          conversationId: conversation.id,
+          caller: { phone: grant.from },
+          agent: conversation.agent,
+          log,
+          endConversation: async () => {
+            cancelCap();
+            this.calls.delete(grant.callSid);
+            await this.outbox.enqueueEnd(conversation.id, new Date(this.clock.now()).toISOString());
+          },
+        },
+        connection,
+      );
+    } catch (err) {
+      await this.outbox.enqueueEnd(conversation.id).catch(() => undefined);
+      throw err;
+    }
+    const opened = call;
+    const cancelCap = this.clock.setTimer(deadline - this.clock.now(), () => void opened.end('time limit'));
+    this.calls.set(grant.callSid, connection);
+    log.info({ conversationId: conversation.id }, 'phone call connected');
+    return call;
+  }
+}
+
+type VoiceCallLog = Parameters<VoiceCalls['open']>[0]['log'];
