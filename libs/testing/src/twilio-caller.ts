@@ -117,6 +117,9 @@ export class TwilioMediaStream {
   private pendingMarks: { name: string; timer: NodeJS.Timeout }[] = [];
   private waiters: { match: (r: Received) => boolean; resolve: (r: Received) => void }[] = [];
 
+  /** How long after it arrives audio starts playing (the phone network's delay and jitter buffer). */
+  playoutDelayMs = 0;
+
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => this.onMessage(data));
     socket.on('close', (code, reason) => {
@@ -289,7 +292,7 @@ export class TwilioMediaStream {
     this.received.push(received);
     if (message.event === 'media') {
       const ms = Buffer.from(message.media?.payload ?? '', 'base64').length / 8;
-      const start = Math.max(at, this.playEndsAt);
+      const start = Math.max(at + this.playoutDelayMs, this.playEndsAt);
       this.queued.push({ start, ms });
       this.playEndsAt = start + ms;
     } else if (message.event === 'mark' && message.mark?.name) {

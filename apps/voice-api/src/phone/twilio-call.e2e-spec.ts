@@ -1,4 +1,8 @@
+import { Resampler } from '@voice/agent/audio';
+import { heardText } from '@voice/agent/pipeline';
 import { concat, silence, speak } from '@voice/agent/testing';
+import { GREETING } from '@voice/clinic/agents';
+import { MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
 import { TwilioMediaStream } from '@voice/testing/twilio-caller';
 import { randomInt } from 'node:crypto';
@@ -7,6 +11,7 @@ import { ManualClock } from '../../test/manual-clock';
 import { agentFinished, conversationIdOf, phoneConversation, placeCall, returningPatient, TEST_TWILIO } from '../../test/twilio';
 import { eventually } from '../../test/users';
 import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';
+import { VoiceProviders } from '../call/voice-providers';
 import { PersistenceClient } from '../persistence/persistence-client';
 
 jest.setTimeout(120_000);
@@ -21,6 +26,16 @@ const weekdayIn = (timeZone: string, at: string) => new Intl.DateTimeFormat('en-
 function bookingDay(timeZone: string): { say: string; weekday: string } {
   const tomorrow = weekdayIn(timeZone, new Date(Date.now() + 86_400_000).toISOString());
   return ['Saturday', 'Sunday'].includes(tomorrow) ? { say: 'Monday', weekday: 'Monday' } : { say: 'tomorrow', weekday: tomorrow };
+}
+
+/** How long the agent's audio for `text` is, synthesised and framed as the pipeline does it. */
+async function spokenMs(api: VoiceApi, text: string): Promise<number> {
+  const tts = api.app.get(VoiceProviders).tts;
+  const resampler = new Resampler(tts.sampleRate, MEDIA_SAMPLE_RATE);
+  let samples = 0;
+  for await (const chunk of tts.synthesize(text)) samples += resampler.process(chunk).length;
+  samples += resampler.flush().length;
+  return Math.ceil(samples / MEDIA_FRAME_SAMPLES) * MEDIA_FRAME_MS;
 }
 
 describe('a phone call over Twilio Media Streams (documented protocol, real speech, real persistence-api)', () => {
@@ -83,6 +98,45 @@ describe('a phone call over Twilio Media Streams (documented protocol, real spee
     // Nothing secret in the logs: not the auth token, not the stream token.
     const logs = api.logs.join('\n');
     expect(logs).not.toContain(TEST_TWILIO.TWILIO_AUTH_TOKEN);
+  });
+
+  it("stops talking when the caller speaks over it (clear), and stores what Twilio's marks say was heard", async () => {
+    const { stream, ids } = await placeCall(api);
+    // A phone line plays well behind what was sent: only its marks can say what the caller heard.
+    stream.playoutDelayMs = 400;
+    await stream.waitFor('media');
+    await new Promise((r) => setTimeout(r, 1500));
+    const speaking = stream.speak(concat(speak('what are your opening hours'), silence(900)));
+    const clear = await stream.waitFor('clear');
+    expect(clear.message).toEqual({ event: 'clear', streamSid: stream.streamSid });
+    const playedAtClear = stream.playedMs(clear.at);
+    // Marks came with the audio, and the phone echoed those it played.
+    expect(stream.received.filter((r) => r.message.event === 'mark' && r.at < clear.at).length).toBeGreaterThan(5);
+    expect(stream.echoedMarks.filter((m) => m.at < clear.at).length).toBeGreaterThan(5);
+    await speaking;
+    // Nothing of the greeting after the clear: at most the playout lead was in flight.
+    const late = stream.media().filter((r) => r.at > clear.at + 250 && r.at < clear.at + 700);
+    expect(late).toEqual([]);
+    await agentFinished(stream, performance.now());
+    await stream.hangUp(ids);
+
+    const conversationId = conversationIdOf(api, ids.callSid) as string;
+    const stored = await eventually(async () => {
+      const conversation = await phoneConversation(api, conversationId);
+      expect(conversation.status).toBe('ended');
+      expect(conversation.messages.length).toBeGreaterThanOrEqual(3);
+      return conversation;
+    });
+    const cut = stored.messages[0];
+    expect(cut).toMatchObject({ role: 'agent', interrupted: true });
+    // Cut where the phone stopped playing, to the precision of the marks (40 ms) and their way back.
+    const greeting = [{ text: GREETING, startMs: 0, endMs: await spokenMs(api, GREETING) }];
+    expect(cut.text.length).toBeLessThan(GREETING.length);
+    expect(GREETING.startsWith(cut.text)).toBe(true);
+    expect(cut.text.length).toBeGreaterThanOrEqual(heardText(greeting, playedAtClear - 300).length);
+    expect(cut.text.length).toBeLessThanOrEqual(heardText(greeting, playedAtClear).length);
+    expect(stored.messages[1].role).toBe('user');
+    expect(stored.messages[2].text).toMatch(/open Monday to Friday/);
   });
 
   it('refuses a replayed stream token: the second stream is closed (1008) and no call starts', async () => {

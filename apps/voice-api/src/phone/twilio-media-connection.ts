@@ -2,6 +2,7 @@ import type { ServerEvent } from '@voice/contracts/media';
 import type { WebSocket } from 'ws';
 import type { CallPort } from '../call/call-port';
 import type { VoiceCall } from '../call/voice-call';
+import { HeardAudio } from './heard-audio';
 import { PhoneAudioIn, PhoneAudioOut } from './phone-audio';
 import { readTwilioMessage, type StartMessage } from './twilio-messages';
 
@@ -27,6 +28,7 @@ export class TwilioMediaConnection implements CallPort {
   private state: 'connected' | 'starting' | 'live' | 'closed' = 'connected';
   private readonly audioIn = new PhoneAudioIn();
   private readonly audioOut = new PhoneAudioOut();
+  private readonly heard = new HeardAudio();
   private readonly startTimer: NodeJS.Timeout;
   private callSidSeen?: string;
 
@@ -50,11 +52,24 @@ export class TwilioMediaConnection implements CallPort {
   }
 
   sendAudio(frame: Int16Array): void {
-    for (const payload of this.audioOut.payloads(frame)) this.send({ event: 'media', streamSid: this.streamSid, media: { payload } });
+    for (const payload of this.audioOut.payloads(frame)) {
+      this.send({ event: 'media', streamSid: this.streamSid, media: { payload } });
+      const mark = this.heard.sent();
+      if (mark) this.send({ event: 'mark', streamSid: this.streamSid, mark: { name: mark } });
+    }
   }
 
+  /**
+   * Of the call's events, Twilio hears of barge-ins only: `clear` empties its audio buffer, and the
+   * marks it echoed before say how much of the turn the caller heard, which the call stores.
+   */
   sendEvent(event: ServerEvent): void {
-    if (event.type === 'clear') this.send({ event: 'clear', streamSid: this.streamSid });
+    if (event.type === 'agent_state' && event.state === 'speaking') this.heard.turnStarted();
+    if (event.type !== 'clear') return;
+    this.send({ event: 'clear', streamSid: this.streamSid });
+    const playedMs = this.heard.cleared();
+    // After this event returns: the call starts waiting for the report only then.
+    setImmediate(() => this.call?.reportPlayback(event.turnId, playedMs));
   }
 
   hangUp(reason: string): void {
@@ -103,8 +118,9 @@ export class TwilioMediaConnection implements CallPort {
       case 'stop':
         if (this.call) return void this.call.end('caller hung up');
         return this.hangUp('stopped before the call started');
-      case 'dtmf':
       case 'mark':
+        return this.heard.echoed(message.mark.name);
+      case 'dtmf':
         return;
     }
   }
