@@ -45,7 +45,7 @@ describe('a phone call over Twilio Media Streams (documented protocol, real spee
   });
   afterAll(() => api?.close());
 
-  it('books an appointment for a caller known by number, and stores the call as a phone conversation', async () => {
+  it('books an appointment for a caller known by number, confirmed with the keypad, and stores the call as a phone conversation', async () => {
     const caller = phoneNumber();
     const patient = await returningPatient(api, caller, 'Pat Caller');
     const { stream, ids } = await placeCall(api, { from: caller });
@@ -58,7 +58,7 @@ describe('a phone call over Twilio Media Streams (documented protocol, real spee
       expect(r.message.streamSid).toBe(stream.streamSid);
       expect(Buffer.from(r.message.media?.payload ?? '', 'base64').length).toBe(160);
     }
-    expect(new Set(stream.received.map((r) => r.message.event))).toEqual(new Set(['media']));
+    expect(new Set(stream.received.map((r) => r.message.event))).toEqual(new Set(['media', 'mark']));
 
     const day = bookingDay(api.config.CLINIC_TIMEZONE);
     const say = async (text: string) => {
@@ -69,7 +69,9 @@ describe('a phone call over Twilio Media Streams (documented protocol, real spee
     // reliably there, not all of the web test's ("Alice Smith" comes out as "Alice eight").
     await say(`book an appointment with doctor Lopez ${day.say === 'Monday' ? 'on Monday' : 'tomorrow'}`);
     await say('yes that works');
-    await say('yes please');
+    // "Shall I book it?": the caller presses 1 on the keypad.
+    stream.dtmf('1');
+    await agentFinished(stream, performance.now());
 
     const client = api.app.get(PersistenceClient);
     const doctors = await client.request('GET', '/v1/clinic/doctors', { schema: z.array(z.object({ id: z.string(), name: z.string() })) });
@@ -92,6 +94,7 @@ describe('a phone call over Twilio Media Streams (documented protocol, real spee
     });
     expect(stored).toMatchObject({ channel: 'phone', externalParty: caller, userId: null });
     expect(stored.messages.map((m) => m.role)).toEqual(['agent', 'user', 'agent', 'user', 'agent', 'user', 'agent']);
+    expect(stored.messages[5].text).toBe('yes (pressed 1)');
     expect(stored.messages[6].text).toMatch(/^You're booked with Dr\. Carmen Lopez/);
     expect(stored.messages[1].text.toLowerCase()).toContain('lopez');
 

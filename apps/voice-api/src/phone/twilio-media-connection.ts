@@ -121,6 +121,7 @@ export class TwilioMediaConnection implements CallPort {
       case 'mark':
         return this.heard.echoed(message.mark.name);
       case 'dtmf':
+        if (this.state === 'live' && this.call) this.call.pushDigit(message.dtmf.digit);
         return;
     }
   }
