@@ -1,5 +1,6 @@
 import { Appointment, ConversationDetail, Doctor, Patient, SlotsResponse } from '@voice/contracts/persistence';
 import { connectStream, postWebhook, TwilioMediaStream, twilioSid } from '@voice/testing/twilio-caller';
+import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { PersistenceClient } from '../src/persistence/persistence-client';
 import { logLines, type VoiceApi } from './voice-api';
@@ -23,7 +24,9 @@ export const incomingCall = (o: Partial<Record<string, string>> = {}): Record<st
 
 /** Twilio answering a call: the signed webhook, then the media WebSocket its TwiML names, with `connected` and `start`. */
 export async function placeCall(api: { url: string }, o: { from?: string; start?: boolean } = {}) {
-  const fields = incomingCall(o.from ? { From: o.from, Caller: o.from } : {});
+  // A number of its own: at most PHONE_MAX_CALLS_PER_NUMBER calls at once come from one number.
+  const from = o.from ?? `+1555${randomInt(1_000_000, 9_999_999)}`;
+  const fields = incomingCall({ From: from, Caller: from });
   const answer = await postWebhook(`${api.url}/v1/phone/twilio/voice`, fields, { authToken: TEST_TWILIO.TWILIO_AUTH_TOKEN });
   if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}: ${answer.text}`);
   const twiml = connectStream(answer.text);

@@ -107,6 +107,9 @@ const base = z.object({
     description: "Base URL of Twilio's REST API (tests point it at a local stand-in).",
     tls: 'http',
   }),
+  PHONE_MAX_CALLS_PER_NUMBER: setting(z.coerce.number().int().min(1).max(100).default(3), {
+    description: 'Phone calls at once from one calling number; more are told so and hung up.',
+  }),
   PHONE_STREAM_TOKEN_TTL_SECONDS: setting(z.coerce.number().int().min(5).max(300).default(30), {
     description: "Lifetime of the single-use token a phone call's TwiML hands to Twilio for its media stream.",
   }),

@@ -30,6 +30,15 @@ describe('the incoming-call webhook (Twilio, signed, answered with <Connect><Str
     expect(again.parameters.token).not.toBe(stream.parameters.token);
   });
 
+  it('refuses a signed call of another Twilio account (403) and a call without a CallSid (400)', async () => {
+    const other = await postWebhook(webhook, incomingCall({ AccountSid: `AC${'f'.repeat(32)}` }), { authToken });
+    expect(other.status).toBe(403);
+    const { CallSid: _, ...noSid } = incomingCall();
+    const bad = await postWebhook(webhook, noSid, { authToken });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text)).toMatchObject({ error: { message: expect.stringMatching(/CallSid/) } });
+  });
+
   it.each([
     ['no signature', { signature: null }],
     ['a signature made with another auth token', { authToken: 'another-accounts-auth-token-000000' }],
@@ -51,15 +60,6 @@ describe('the incoming-call webhook (Twilio, signed, answered with <Connect><Str
     expect(refused.length).toBeGreaterThan(0);
     // The log names the source, never the signature.
     expect(api.logs.join('\n')).not.toContain(signature);
-  });
-
-  it('refuses a signed call of another Twilio account (403) and a call without a CallSid (400)', async () => {
-    const other = await postWebhook(webhook, incomingCall({ AccountSid: `AC${'f'.repeat(32)}` }), { authToken });
-    expect(other.status).toBe(403);
-    const { CallSid: _, ...noSid } = incomingCall();
-    const bad = await postWebhook(webhook, noSid, { authToken });
-    expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.text)).toMatchObject({ error: { message: expect.stringMatching(/CallSid/) } });
   });
 
   it('keeps the rest of the API JSON-only', async () => {

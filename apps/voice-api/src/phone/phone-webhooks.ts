@@ -4,10 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InjectConfig, type VoiceApiConfig } from '../config';
 import { websocketBase } from '../sessions/websocket-url';
 import { fieldProblem, IncomingCall } from './incoming-call';
+import { PhoneLimits } from './phone-limits';
 import { PHONE_MEDIA_PATH, PHONE_VOICE_PATH } from './phone-paths';
 import { StreamTokens } from './stream-tokens';
 import { calledUrl, formFields, signedByTwilio } from './twilio-signature';
-import { connectStreamTwiml } from './twiml';
+import { connectStreamTwiml, sorryTwiml } from './twiml';
 
 const error = (req: FastifyRequest, code: string, message: string) => ({ error: { code, message, requestId: req.id } });
 
@@ -24,6 +25,7 @@ export class PhoneWebhooks implements OnModuleInit {
     private readonly adapter: HttpAdapterHost,
     @InjectConfig() private readonly config: VoiceApiConfig,
     private readonly tokens: StreamTokens,
+    private readonly limits: PhoneLimits,
   ) {}
 
   onModuleInit() {
@@ -41,9 +43,15 @@ export class PhoneWebhooks implements OnModuleInit {
       const message = 'Phone calls are off on this server: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to take calls from Twilio.';
       return reply.code(404).send(error(req, 'not_found', message));
     }
+    if (await this.limits.blocked(req.ip).catch(() => false)) {
+      this.logger.warn({ msg: 'refused a phone webhook from a blocked source', ip: req.ip, path: PHONE_VOICE_PATH });
+      const message = 'Too many requests from this address failed signature validation: it is refused for 15 minutes.';
+      return reply.code(403).send(error(req, 'forbidden', message));
+    }
     const fields = formFields(req.body);
     if (!signedByTwilio(twilio.authToken, req, calledUrl(this.config.PUBLIC_URL, req), fields)) {
-      this.logger.warn({ msg: 'refused a phone webhook: missing or invalid X-Twilio-Signature', ip: req.ip, path: PHONE_VOICE_PATH });
+      const blocked = await this.limits.signatureFailed(req.ip).catch(() => false);
+      this.logger.warn({ msg: 'refused a phone webhook: missing or invalid X-Twilio-Signature', ip: req.ip, path: PHONE_VOICE_PATH, blocked });
       return reply
         .code(403)
         .send(
@@ -62,6 +70,12 @@ export class PhoneWebhooks implements OnModuleInit {
     }
     let token: string;
     try {
+      // Held until the stream connects (then for the whole call) or its token expires.
+      if (!(await this.limits.hold(call.From, call.CallSid, this.config.PHONE_STREAM_TOKEN_TTL_SECONDS * 1000))) {
+        this.logger.warn({ msg: 'refused a phone call: too many calls from this number at once', callSid: call.CallSid });
+        const sorry = `Sorry, there are already ${this.config.PHONE_MAX_CALLS_PER_NUMBER} calls from your number in progress. Please call again later.`;
+        return reply.code(200).type('text/xml').send(sorryTwiml(sorry));
+      }
       token = await this.tokens.issue({ callSid: call.CallSid, from: call.From, to: call.To });
     } catch (err) {
       this.logger.warn({ msg: `cannot issue a stream token: ${(err as Error).message}`, callSid: call.CallSid });

@@ -5,6 +5,7 @@ import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG, type VoiceApiConfig } from '../config';
 import { OutboxModule } from '../outbox/outbox.module';
 import { PersistenceModule } from '../persistence/persistence.module';
+import { MemoryPhoneLimitStore, PhoneLimits, RedisPhoneLimitStore } from './phone-limits';
 import { PhoneWebhooks } from './phone-webhooks';
 import { MemoryStreamTokenStore, RedisStreamTokenStore, StreamTokens } from './stream-tokens';
 import { TwilioMediaGateway } from './twilio-media.gateway';
@@ -15,6 +16,17 @@ import { TwilioMediaGateway } from './twilio-media.gateway';
   providers: [
     PhoneWebhooks,
     TwilioMediaGateway,
+    {
+      provide: PhoneLimits,
+      inject: [CLOCK, CONFIG],
+      useFactory: (clock: Clock, config: VoiceApiConfig) => {
+        const store =
+          config.REDIS_URL && config.twilio
+            ? new RedisPhoneLimitStore(createRedisClient(config.REDIS_URL, { commandTimeoutMs: 2_000 }))
+            : new MemoryPhoneLimitStore();
+        return new PhoneLimits(clock, config.PHONE_MAX_CALLS_PER_NUMBER, store);
+      },
+    },
     {
       provide: StreamTokens,
       inject: [CLOCK, CONFIG],

@@ -9,6 +9,7 @@ import { InjectClock, type Clock } from '../common/clock';
 import { InjectConfig, type VoiceApiConfig } from '../config';
 import { TranscriptOutbox } from '../outbox/transcript-outbox';
 import { PersistenceClient } from '../persistence/persistence-client';
+import { PhoneLimits } from './phone-limits';
 import { PHONE_MEDIA_PATH } from './phone-paths';
 import { StreamTokens, type StreamGrant } from './stream-tokens';
 import { TwilioMediaConnection } from './twilio-media-connection';
@@ -33,6 +34,7 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
     private readonly voiceCalls: VoiceCalls,
     private readonly persistence: PersistenceClient,
     private readonly outbox: TranscriptOutbox,
+    private readonly limits: PhoneLimits,
   ) {}
 
   onModuleInit() {
@@ -75,7 +77,16 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async openCall(grant: StreamGrant, connection: TwilioMediaConnection, log: VoiceCallLog): Promise<VoiceCall> {
-    const conversation = await this.persistence.createConversation({ channel: 'phone', externalParty: grant.from });
+    const release = () => this.limits.release(grant.from, grant.callSid).catch(() => undefined);
+    // The number's slot, held since the webhook, now for the whole call (a minute more for its end).
+    await this.limits.hold(grant.from, grant.callSid, (this.config.SESSION_MAX_MINUTES + 1) * 60_000).catch(() => undefined);
+    let conversation: Awaited<ReturnType<PersistenceClient['createConversation']>>;
+    try {
+      conversation = await this.persistence.createConversation({ channel: 'phone', externalParty: grant.from });
+    } catch (err) {
+      await release();
+      throw err;
+    }
     const deadline = this.clock.now() + this.config.SESSION_MAX_MINUTES * 60_000;
     let call: VoiceCall | undefined;
     try {
@@ -91,6 +102,7 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
           endConversation: async () => {
             cancelCap();
             this.calls.delete(grant.callSid);
+            await release();
             await this.outbox.enqueueEnd(conversation.id, new Date(this.clock.now()).toISOString());
           },
         },
@@ -98,6 +110,7 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
       );
     } catch (err) {
       await this.outbox.enqueueEnd(conversation.id).catch(() => undefined);
+      await release();
       throw err;
     }
     const opened = call;
