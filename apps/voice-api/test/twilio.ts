@@ -1,4 +1,4 @@
-import { Appointment, ConversationDetail, Doctor, Patient, SlotsResponse } from '@voice/contracts/persistence';
+import { Appointment, Call, ConversationDetail, Doctor, Patient, SlotsResponse } from '@voice/contracts/persistence';
 import { connectStream, postWebhook, TwilioMediaStream, twilioSid } from '@voice/testing/twilio-caller';
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
@@ -78,4 +78,10 @@ export async function returningPatient(api: VoiceApi, phone: string, name: strin
     return patient;
   }
   throw new Error(`${doctor.name} has no free slot in the next two weeks`);
+}
+
+/** The call record persistence-api holds for a Twilio call (POST /v1/calls finds an existing one by its call SID). */
+export function callRecord(api: VoiceApi, fields: Record<string, string>): Promise<Call> {
+  const body = { provider: 'twilio', providerCallId: fields.CallSid, direction: 'inbound', from: fields.From, to: fields.To } as const;
+  return api.app.get(PersistenceClient).request('POST', '/v1/calls', { schema: Call, body });
 }

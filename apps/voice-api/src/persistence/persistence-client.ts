@@ -1,4 +1,13 @@
-import { Conversation, Message, type AppendMessageRequest, type CreateConversationRequest, type EndConversationRequest } from '@voice/contracts/persistence';
+import {
+  Call,
+  Conversation,
+  Message,
+  type AppendMessageRequest,
+  type CreateCallRequest,
+  type CreateConversationRequest,
+  type EndConversationRequest,
+  type UpdateCallRequest,
+} from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { contractError, send, statusError, type HttpCall } from './http';
@@ -54,6 +63,13 @@ export class PersistenceClient {
   endConversation(conversationId: string, endedAt?: string): Promise<Conversation> {
     const body = (endedAt ? { endedAt } : {}) satisfies EndConversationRequest;
     return this.request('POST', `/v1/conversations/${encodeURIComponent(conversationId)}/end`, { schema: Conversation, body, idempotent: true });
+  }
+
+  /** Creates a call record, or finds it (persistence-api keys calls by provider call id), then applies `update`. */
+  async recordCall(call: CreateCallRequest, update?: UpdateCallRequest): Promise<Call> {
+    const record = await this.request('POST', '/v1/calls', { schema: Call, body: call, idempotent: true });
+    if (!update) return record;
+    return this.request('PATCH', `/v1/calls/${encodeURIComponent(record.id)}`, { schema: Call, body: update, idempotent: true });
   }
 
   /** Resolves when persistence-api's own health check answers 200 within `timeoutMs`. */

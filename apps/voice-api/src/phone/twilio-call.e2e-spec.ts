@@ -8,7 +8,7 @@ import { TwilioMediaStream } from '@voice/testing/twilio-caller';
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { ManualClock } from '../../test/manual-clock';
-import { agentFinished, conversationIdOf, phoneConversation, placeCall, returningPatient, TEST_TWILIO } from '../../test/twilio';
+import { agentFinished, callRecord, conversationIdOf, phoneConversation, placeCall, returningPatient, TEST_TWILIO } from '../../test/twilio';
 import { eventually } from '../../test/users';
 import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';
 import { VoiceProviders } from '../call/voice-providers';
@@ -48,7 +48,7 @@ describe('a phone call over Twilio Media Streams (documented protocol, real spee
   it('books an appointment for a caller known by number, confirmed with the keypad, and stores the call as a phone conversation', async () => {
     const caller = phoneNumber();
     const patient = await returningPatient(api, caller, 'Pat Caller');
-    const { stream, ids } = await placeCall(api, { from: caller });
+    const { stream, ids, fields } = await placeCall(api, { from: caller });
 
     // The greeting: 8 kHz μ-law in 20 ms messages, tagged with the stream's id.
     await agentFinished(stream, 0);
@@ -93,6 +93,15 @@ describe('a phone call over Twilio Media Streams (documented protocol, real spee
       return conversation;
     });
     expect(stored).toMatchObject({ channel: 'phone', externalParty: caller, userId: null });
+    // The call record, through the outbox: its conversation, parties, outcome and length.
+    const record = await eventually(async () => {
+      const found = await callRecord(api, fields);
+      expect(found.status).toBe('completed');
+      return found;
+    });
+    expect(record).toMatchObject({ conversationId, provider: 'twilio', direction: 'inbound', from: caller, to: fields.To });
+    expect(record.durationSec).toBeGreaterThanOrEqual(10);
+    expect(Date.parse(record.endedAt as string) - Date.parse(record.startedAt)).toBeGreaterThanOrEqual(10_000);
     expect(stored.messages.map((m) => m.role)).toEqual(['agent', 'user', 'agent', 'user', 'agent', 'user', 'agent']);
     expect(stored.messages[5].text).toBe('yes (pressed 1)');
     expect(stored.messages[6].text).toMatch(/^You're booked with Dr\. Carmen Lopez/);

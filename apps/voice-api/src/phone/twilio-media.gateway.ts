@@ -87,10 +87,13 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
       await release();
       throw err;
     }
-    const deadline = this.clock.now() + this.config.SESSION_MAX_MINUTES * 60_000;
+    const startedAt = this.clock.now();
+    const deadline = startedAt + this.config.SESSION_MAX_MINUTES * 60_000;
+    const record = { provider: 'twilio', providerCallId: grant.callSid, direction: 'inbound', from: grant.from, to: grant.to } as const;
     let call: VoiceCall | undefined;
     try {
       await this.outbox.openConversation(conversation.id, new Date(deadline).toISOString());
+      await this.outbox.enqueueCall(conversation.id, { ...record, startedAt: new Date(startedAt).toISOString() });
       call = await this.voiceCalls.open(
         {
           transport: 'phone',
@@ -99,11 +102,18 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
           caller: { phone: grant.from },
           agent: conversation.agent,
           log,
-          endConversation: async () => {
+          endConversation: async (reason) => {
             cancelCap();
             this.calls.delete(grant.callSid);
             await release();
-            await this.outbox.enqueueEnd(conversation.id, new Date(this.clock.now()).toISOString());
+            const endedAt = this.clock.now();
+            const update = {
+              status: /malformed/.test(reason) ? 'failed' : 'completed',
+              endedAt: new Date(endedAt).toISOString(),
+              durationSec: Math.round((endedAt - startedAt) / 1000),
+            };
+            await this.outbox.enqueueCall(conversation.id, record, update);
+            await this.outbox.enqueueEnd(conversation.id, update.endedAt);
           },
         },
         connection,
