@@ -12,3 +12,11 @@ export function fieldProblem(error: z.ZodError): string {
   const issue = error.issues[0];
   return `${issue.path.join('.') || 'body'}: ${issue.message}`;
 }
+
+/** The fields of Twilio's call status callback that voice-api reads. */
+export const CallStatusCallback = z.object({
+  AccountSid: z.string().min(1),
+  CallSid,
+  CallStatus: z.enum(['queued', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled']),
+  CallDuration: z.coerce.number().int().min(0).max(86_400).optional(),
+});

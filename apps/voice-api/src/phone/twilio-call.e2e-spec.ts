@@ -4,7 +4,7 @@ import { concat, silence, speak } from '@voice/agent/testing';
 import { GREETING } from '@voice/clinic/agents';
 import { MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
-import { TwilioMediaStream } from '@voice/testing/twilio-caller';
+import { postWebhook, TwilioMediaStream } from '@voice/testing/twilio-caller';
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { ManualClock } from '../../test/manual-clock';
@@ -149,6 +149,23 @@ describe('a phone call over Twilio Media Streams (documented protocol, real spee
     expect(cut.text.length).toBeLessThanOrEqual(heardText(greeting, playedAtClear).length);
     expect(stored.messages[1].role).toBe('user');
     expect(stored.messages[2].text).toMatch(/open Monday to Friday/);
+  });
+
+  it("takes Twilio's signed status callback into the call record, and refuses an unsigned one", async () => {
+    const { stream, ids, fields } = await placeCall(api);
+    await stream.waitFor('media');
+    await stream.hangUp(ids);
+    const status = { ...fields, CallStatus: 'completed', CallDuration: '42', Timestamp: new Date().toUTCString() };
+    const url = `${api.url}/v1/phone/twilio/status`;
+    expect((await postWebhook(url, { ...status, CallDuration: '4200' }, { signature: null })).status).toBe(403);
+    expect((await postWebhook(url, { ...status, CallStatus: 'exploded' }, { authToken: TEST_TWILIO.TWILIO_AUTH_TOKEN })).status).toBe(400);
+    expect((await postWebhook(url, status, { authToken: TEST_TWILIO.TWILIO_AUTH_TOKEN })).status).toBe(204);
+    const record = await eventually(async () => {
+      const found = await callRecord(api, fields);
+      expect(found.durationSec).toBe(42);
+      return found;
+    });
+    expect(record).toMatchObject({ status: 'completed', conversationId: conversationIdOf(api, ids.callSid) });
   });
 
   it('refuses a replayed stream token: the second stream is closed (1008) and no call starts', async () => {

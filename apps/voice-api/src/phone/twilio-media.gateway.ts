@@ -7,6 +7,7 @@ import { VoiceCalls } from '../call/call.module';
 import type { VoiceCall } from '../call/voice-call';
 import { InjectClock, type Clock } from '../common/clock';
 import { InjectConfig, type VoiceApiConfig } from '../config';
+import type { OutboxItem } from '../outbox/outbox-item';
 import { TranscriptOutbox } from '../outbox/transcript-outbox';
 import { PersistenceClient } from '../persistence/persistence-client';
 import { PhoneLimits } from './phone-limits';
@@ -25,6 +26,8 @@ import type { StartMessage } from './twilio-messages';
 export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TwilioMedia');
   private readonly calls = new Map<string, TwilioMediaConnection>();
+  /** The calls carried here (for a while after they end too), for Twilio's status callback. */
+  private readonly carried = new Map<string, { conversationId: string; record: CallRecordItem['call'] }>();
 
   constructor(
     private readonly adapter: HttpAdapterHost,
@@ -44,6 +47,11 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown() {
     await Promise.all([...this.calls.values()].map((c) => c.end('shutdown')));
+  }
+
+  /** The conversation and record of a call this instance carried (within the last SESSION_MAX_MINUTES), if any. */
+  carriedCall(callSid: string) {
+    return this.carried.get(callSid);
   }
 
   private async phoneOn(req: FastifyRequest, reply: FastifyReply) {
@@ -124,6 +132,8 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
       throw err;
     }
     const opened = call;
+    this.carried.set(grant.callSid, { conversationId: conversation.id, record });
+    this.clock.setTimer((this.config.SESSION_MAX_MINUTES * 2 + 1) * 60_000, () => this.carried.delete(grant.callSid));
     const cancelCap = this.clock.setTimer(deadline - this.clock.now(), () => void opened.end('time limit'));
     this.calls.set(grant.callSid, connection);
     log.info({ conversationId: conversation.id }, 'phone call connected');
@@ -132,3 +142,4 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
 }
 
 type VoiceCallLog = Parameters<VoiceCalls['open']>[0]['log'];
+type CallRecordItem = Extract<OutboxItem, { kind: 'call' }>;
