@@ -5,8 +5,15 @@ import { z } from 'zod';
 import { PersistenceClient } from '../src/persistence/persistence-client';
 import { logLines, type VoiceApi } from './voice-api';
 
-/** The Twilio account the phone tests configure voice-api with (made up: no Twilio is reached). */
-export const TEST_TWILIO = { TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`, TWILIO_AUTH_TOKEN: 'test-twilio-auth-token-0123456789' };
+/**
+ * The Twilio account the phone tests configure voice-api with (made up), and a REST API address that
+ * refuses connections: no Twilio is ever reached (a test that checks the REST calls starts a stand-in).
+ */
+export const TEST_TWILIO = {
+  TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`,
+  TWILIO_AUTH_TOKEN: 'test-twilio-auth-token-0123456789',
+  TWILIO_API_URL: 'http://127.0.0.1:1',
+};
 
 /** The fields of Twilio's "A call comes in" webhook, as documented, for a call to the clinic's number. */
 export const incomingCall = (o: Partial<Record<string, string>> = {}): Record<string, string> => ({

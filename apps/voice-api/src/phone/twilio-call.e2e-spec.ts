@@ -6,6 +6,8 @@ import { MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/c
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
 import { postWebhook, TwilioMediaStream } from '@voice/testing/twilio-caller';
 import { randomInt } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { ManualClock } from '../../test/manual-clock';
 import { agentFinished, callRecord, conversationIdOf, phoneConversation, placeCall, returningPatient, TEST_TWILIO } from '../../test/twilio';
@@ -220,13 +222,28 @@ describe('a phone call over Twilio Media Streams (documented protocol, real spee
   });
 });
 
-describe('phone stream tokens and the time cap (manual clock)', () => {
+describe("phone stream tokens and the time cap (manual clock; a local stand-in for Twilio's REST API)", () => {
   let api: VoiceApi;
   const clock = new ManualClock(Date.now());
-  beforeAll(async () => {
-    api = await startVoiceApi(TEST_TWILIO, { clock });
+  /** Requests to the stand-in, which answers as Twilio documents for updating a call. */
+  const restRequests: { method: string; url: string; authorization?: string; body: string }[] = [];
+  const rest = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      restRequests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'completed' }));
+    });
   });
-  afterAll(() => api?.close());
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => rest.listen(0, '127.0.0.1', resolve));
+    const { port } = rest.address() as AddressInfo;
+    api = await startVoiceApi({ ...TEST_TWILIO, TWILIO_API_URL: `http://127.0.0.1:${port}` }, { clock });
+  });
+  afterAll(async () => {
+    await api?.close();
+    rest.close();
+  });
 
   it('refuses a stream token presented after PHONE_STREAM_TOKEN_TTL_SECONDS', async () => {
     const { stream, ids, twiml } = await placeCall(api, { start: false });
@@ -243,5 +260,17 @@ describe('phone stream tokens and the time cap (manual clock)', () => {
     expect(await stream.waitClosed()).toMatchObject({ code: 1000, reason: 'time limit' });
     const conversationId = conversationIdOf(api, ids.callSid) as string;
     await eventually(async () => expect((await phoneConversation(api, conversationId)).status).toBe('ended'));
+    // And hung up through Twilio's REST API, authenticated as the account.
+    const { TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token } = TEST_TWILIO;
+    await eventually(() =>
+      expect(restRequests).toEqual([
+        {
+          method: 'POST',
+          url: `/2010-04-01/Accounts/${sid}/Calls/${ids.callSid}.json`,
+          authorization: `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`,
+          body: 'Status=completed',
+        },
+      ]),
+    );
   });
 });

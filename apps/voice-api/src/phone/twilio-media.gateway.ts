@@ -14,6 +14,7 @@ import { PhoneLimits } from './phone-limits';
 import { PHONE_MEDIA_PATH } from './phone-paths';
 import { StreamTokens, type StreamGrant } from './stream-tokens';
 import { TwilioMediaConnection } from './twilio-media-connection';
+import { TwilioRest } from './twilio-rest';
 import type { StartMessage } from './twilio-messages';
 
 /**
@@ -40,7 +41,10 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
     private readonly limits: PhoneLimits,
   ) {}
 
+  private rest?: TwilioRest;
+
   onModuleInit() {
+    if (this.config.twilio) this.rest = new TwilioRest(this.config.twilio);
     const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
     fastify.get(PHONE_MEDIA_PATH, { websocket: true, preValidation: (req, reply) => this.phoneOn(req, reply) }, (socket) => this.open(socket));
   }
@@ -120,6 +124,11 @@ export class TwilioMediaGateway implements OnModuleInit, OnApplicationShutdown {
               endedAt: new Date(endedAt).toISOString(),
               durationSec: Math.round((endedAt - startedAt) / 1000),
             };
+            // Ended from our side (time limit, shutdown, a broken stream): closing the stream ends the call, and
+            // Twilio's REST API makes sure of it.
+            if (reason !== 'caller hung up') {
+              this.rest?.hangUp(grant.callSid).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not hang up through Twilio'));
+            }
             await this.outbox.enqueueCall(conversation.id, record, update);
             await this.outbox.enqueueEnd(conversation.id, update.endedAt);
           },
