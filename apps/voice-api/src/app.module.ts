@@ -10,6 +10,7 @@ import { MediaModule } from './media/media.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PersistenceModule } from './persistence/persistence.module';
+import { PhoneModule } from './phone/phone.module';
 import { SessionsModule } from './sessions/sessions.module';
 
 export interface AppOptions {
@@ -32,6 +33,7 @@ export class AppModule {
         OutboxModule,
         SessionsModule,
         MediaModule,
+        PhoneModule,
         LiveKitWorkerModule,
         VoiceHealthModule,
       ],

@@ -34,6 +34,31 @@ describe('voice-api configuration', () => {
     ).toEqual(['LIVEKIT_API_SECRET', 'LIVEKIT_URL']);
   });
 
+  it('takes phone calls only with both Twilio credentials, and needs PUBLIC_URL for them in production', () => {
+    const sid = `AC${'0123456789abcdef'.repeat(2)}`;
+    expect(loadVoiceApiConfig({}).twilio).toBeUndefined();
+    expect(loadVoiceApiConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 'token-value' }).twilio).toEqual({
+      accountSid: sid,
+      authToken: 'token-value',
+      apiUrl: 'https://api.twilio.com',
+    });
+    const { message, problems } = problemsOf({ TWILIO_AUTH_TOKEN: 'top-secret-token' });
+    expect(problems.map((p) => p.variable)).toEqual(['TWILIO_ACCOUNT_SID']);
+    expect(message).toMatch(/TWILIO_ACCOUNT_SID: is required with TWILIO_AUTH_TOKEN/);
+    expect(message).not.toContain('top-secret-token');
+    expect(problemsOf({ TWILIO_ACCOUNT_SID: 'ACnot-a-sid', TWILIO_AUTH_TOKEN: 'x' }).problems.map((p) => p.variable)).toEqual(['TWILIO_ACCOUNT_SID']);
+    const production = {
+      NODE_ENV: 'production',
+      PERSISTENCE_API_URL: 'https://persistence.example.com',
+      VOICE_API_CLIENT_SECRET: 'a-client-secret-of-24-chars-or-more',
+      ALLOWED_HOSTS: 'voice.example.com',
+      TWILIO_ACCOUNT_SID: sid,
+      TWILIO_AUTH_TOKEN: 'token-value',
+    };
+    expect(problemsOf(production).problems.map((p) => p.variable)).toEqual(['PUBLIC_URL']);
+    expect(loadVoiceApiConfig({ ...production, PUBLIC_URL: 'https://voice.example.com' }).twilio).toBeDefined();
+  });
+
   it('requires the Azure Speech key and a region or endpoint when a speech stage is azure, naming no value', () => {
     const { message, problems } = problemsOf({ STT_PROVIDER: 'azure', TTS_PROVIDER: 'azure' });
     expect(problems.map((p) => p.variable)).toEqual(['AZURE_SPEECH_KEY', 'AZURE_SPEECH_REGION']);

@@ -26,6 +26,7 @@ describe('.env.example', () => {
       'VOICE_API_CLIENT_SECRET',
       'LIVEKIT_API_KEY',
       'LIVEKIT_API_SECRET',
+      'TWILIO_AUTH_TOKEN',
       'DEEPGRAM_API_KEY',
       'OPENAI_API_KEY',
       'LLM_API_KEY',

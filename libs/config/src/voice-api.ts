@@ -33,7 +33,7 @@ const base = z.object({
   }),
   PUBLIC_URL: setting(httpUrl.optional(), {
     description:
-      'Public https:// URL of this service, used to build the WebSocket URL handed to clients. Unset: taken from the request (Host and X-Forwarded-Proto).',
+      "Public https:// URL of this service, used to build the WebSocket URLs handed to clients and to Twilio, and to check the signature of Twilio's webhooks (signed with the URL Twilio called). Unset: taken from the request (Host and X-Forwarded-Proto).",
     tls: 'http',
   }),
   PERSISTENCE_API_URL: setting(httpUrl.default('http://127.0.0.1:3001'), {
@@ -93,6 +93,25 @@ const base = z.object({
   LIVEKIT_AGENT_NAME: setting(z.string().default('clinic-agent'), { description: 'Agent name the worker registers and rooms dispatch to.' }),
   LIVEKIT_WORKER: setting(z.enum(['inline', 'off']).default('inline'), {
     description: 'inline: run the LiveKit agents worker inside voice-api; off: run it as its own process (worker.js).',
+  }),
+
+  TWILIO_ACCOUNT_SID: setting(
+    z
+      .string()
+      .regex(/^AC[0-9a-f]{32}$/, 'must be a Twilio account SID: AC followed by 32 hex digits')
+      .optional(),
+    { description: 'Twilio account SID (AC…). With TWILIO_AUTH_TOKEN: phone calls through Twilio Media Streams; unset: phone mode is off.' },
+  ),
+  TWILIO_AUTH_TOKEN: secret("Twilio auth token: checks the X-Twilio-Signature of Twilio's webhooks and hangs calls up through Twilio's REST API."),
+  TWILIO_API_URL: setting(httpUrl.default('https://api.twilio.com'), {
+    description: "Base URL of Twilio's REST API (tests point it at a local stand-in).",
+    tls: 'http',
+  }),
+  PHONE_MAX_CALLS_PER_NUMBER: setting(z.coerce.number().int().min(1).max(100).default(3), {
+    description: 'Phone calls at once from one calling number; more are told so and hung up.',
+  }),
+  PHONE_STREAM_TOKEN_TTL_SECONDS: setting(z.coerce.number().int().min(5).max(300).default(30), {
+    description: "Lifetime of the single-use token a phone call's TwiML hands to Twilio for its media stream.",
   }),
 
   VAD_PROVIDER: setting(z.enum(['energy', 'silero']).default('energy'), { description: 'Voice activity detector.' }),
@@ -159,6 +178,7 @@ export const voiceApiSettings = base;
 type Parsed = z.output<typeof base>;
 
 const LIVEKIT = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
+const TWILIO = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const;
 const PROVIDER_KEYS: [keyof Parsed, string, (c: Parsed) => boolean][] = [
   ['DEEPGRAM_API_KEY', 'STT_PROVIDER=deepgram', (c) => c.STT_PROVIDER === 'deepgram'],
   ['OPENAI_API_KEY', 'STT_PROVIDER=openai', (c) => c.STT_PROVIDER === 'openai'],
@@ -174,6 +194,15 @@ function conditionalProblems(c: Parsed) {
   const missing = LIVEKIT.filter((k) => !c[k]);
   if (missing.length > 0 && missing.length < LIVEKIT.length) {
     for (const k of missing) problems.push({ variable: k, message: `is required with ${LIVEKIT.filter((x) => c[x]).join(' and ')} (LiveKit needs all three)` });
+  }
+  for (const k of TWILIO.filter((x) => !c[x])) {
+    if (TWILIO.some((x) => c[x])) problems.push({ variable: k, message: `is required with ${TWILIO.filter((x) => c[x]).join('')} (phone calls need both)` });
+  }
+  if (c.NODE_ENV === 'production' && c.TWILIO_ACCOUNT_SID && !c.PUBLIC_URL) {
+    problems.push({
+      variable: 'PUBLIC_URL',
+      message: 'is required in production with TWILIO_ACCOUNT_SID: Twilio signs its webhooks with the public URL they were sent to',
+    });
   }
   for (const [key, because, applies] of PROVIDER_KEYS) {
     if (applies(c) && !c[key] && !problems.some((p) => p.variable === key)) problems.push({ variable: key, message: `is required with ${because}` });
@@ -197,6 +226,10 @@ function finish(c: Parsed) {
     CORS_ORIGINS: c.CORS_ORIGINS.length || production ? c.CORS_ORIGINS : ['http://localhost:3000', 'http://127.0.0.1:3000'],
     LLM_BASE_URL: c.LLM_BASE_URL ?? c.OPENAI_BASE_URL,
     LLM_API_KEY: c.LLM_API_KEY ?? c.OPENAI_API_KEY,
+    twilio:
+      c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN
+        ? { accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, apiUrl: c.TWILIO_API_URL.replace(/\/+$/, '') }
+        : undefined,
     livekit:
       c.LIVEKIT_URL && c.LIVEKIT_API_KEY && c.LIVEKIT_API_SECRET
         ? { url: c.LIVEKIT_URL, apiKey: c.LIVEKIT_API_KEY, apiSecret: c.LIVEKIT_API_SECRET }

@@ -26,6 +26,11 @@ export interface CallDomain {
    * ends the turn sooner. Absent: silence alone ends a turn.
    */
   isCompleteTurn?(text: string): boolean;
+  /**
+   * What a key the caller pressed on their phone (DTMF: 0-9, *, #) says to the agents, as words they
+   * understand ("press 1 to confirm"); undefined for a key that means nothing. Absent: keys are ignored.
+   */
+  keypad?(digit: string): string | undefined;
   /** One call's agents, starting with `agent` (the domain's first when absent). */
   agents(o: { llm: LanguageModel; caller: Caller; agent?: AgentName; log: RunnerLog }): AgentConversation;
 }

@@ -114,6 +114,12 @@ export class VoiceCall {
     this.trace.within(() => this.session.pushText(text));
   }
 
+  /** A key the caller pressed (DTMF): a turn in words when the domain gives the key a meaning, otherwise nothing. */
+  pushDigit(digit: string): void {
+    const text = this.deps.domain.keypad?.(digit);
+    if (text) this.pushText(text);
+  }
+
   reportPlayback(turnId: string, playedMs: number): void {
     this.session.reportPlayback(turnId, playedMs);
   }

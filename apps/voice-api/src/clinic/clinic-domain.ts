@@ -25,6 +25,8 @@ export function clinicDomain(config: VoiceApiConfig, persistence: PersistenceCli
     agentNames: CLINIC_AGENT_NAMES,
     greeting: CLINIC_AGENTS.greeting,
     isCompleteTurn: isCompleteRequest,
+    // On the phone, 1 confirms and 2 declines what the agent just asked.
+    keypad: (digit) => ({ '1': 'yes (pressed 1)', '2': 'no (pressed 2)' })[digit],
     offlineLlm: () => new OfflineLlm({ timezone: config.CLINIC_TIMEZONE }),
     agents: ({ llm, caller, agent, log: runnerLog }) => {
       const ctx: ClinicContext = { clinic, caller, timezone: config.CLINIC_TIMEZONE, now: () => new Date() };

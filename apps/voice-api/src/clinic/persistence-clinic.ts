@@ -59,8 +59,10 @@ export class PersistenceClinic implements ClinicPort {
     });
   }
 
-  book(input: { doctorId: string; startsAt: string; reason?: string; caller: CallerIdentity }): Promise<Appointment> {
-    const { caller } = input;
+  async book(input: { doctorId: string; startsAt: string; reason?: string; caller: CallerIdentity }): Promise<Appointment> {
+    let { caller } = input;
+    // A phone caller who has not given a name, but is a patient already (known by number), books as that patient.
+    if (!caller.userId && caller.phone && !caller.name) caller = { ...caller, name: (await this.patient(caller))?.name };
     const base = { doctorId: input.doctorId, startsAt: input.startsAt, ...(input.reason ? { reason: input.reason } : {}) };
     let body: BookAppointmentRequest;
     if (caller.userId) body = { ...base, userId: caller.userId };

@@ -10,7 +10,7 @@ import type { CallMetrics, CallTransport, TurnFigures } from './call-metrics';
 /** Where the relay of the process with this pid listens: a job process finds its worker's by its parent pid. */
 export const relayPathFor = (pid: number) => join(tmpdir(), `voice-metrics-${pid}.sock`);
 
-const Transport = z.enum(['websocket', 'livekit']) satisfies z.ZodType<CallTransport>;
+const Transport = z.enum(['websocket', 'livekit', 'phone']) satisfies z.ZodType<CallTransport>;
 const Report = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('started'), transport: Transport }),
   z.object({ kind: z.literal('ended'), transport: Transport }),

@@ -13,7 +13,7 @@ export const LATENCY_STAGES: Record<keyof TurnLatency, string> = {
   voiceToVoiceMs: 'voice_to_voice',
 };
 
-export type CallTransport = 'websocket' | 'livekit';
+export type CallTransport = 'websocket' | 'livekit' | 'phone';
 
 /** What the metrics read of a finished turn (its words stay out of them). */
 export type TurnFigures = Pick<FinishedTurn, 'role' | 'interrupted' | 'latency'>;

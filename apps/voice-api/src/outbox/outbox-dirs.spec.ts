@@ -12,6 +12,7 @@ const FAST_RETRY = { baseMs: 5, maxMs: 10 };
 const unreachable: OutboxTarget = {
   appendMessage: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:3001')),
   endConversation: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:3001')),
+  recordCall: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:3001')),
 };
 
 function recording() {
@@ -19,6 +20,7 @@ function recording() {
   const target: OutboxTarget = {
     appendMessage: async (conversationId, message) => void delivered.push({ conversationId, message }),
     endConversation: async (conversationId) => void delivered.push({ conversationId, ended: true }),
+    recordCall: async () => undefined,
   };
   return { target, delivered };
 }

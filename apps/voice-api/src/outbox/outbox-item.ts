@@ -1,4 +1,4 @@
-import { AppendMessageRequest } from '@voice/contracts/persistence';
+import { AppendMessageRequest, CallDirection } from '@voice/contracts/persistence';
 import { z } from 'zod';
 
 /** One unit of work for persistence-api, as stored on disk (one JSON file per item). */
@@ -8,6 +8,23 @@ export const OutboxItem = z.discriminatedUnion('kind', [
     kind: z.literal('turn'),
     conversationId: z.uuid(),
     message: AppendMessageRequest,
+    enqueuedAt: z.string(),
+  }),
+  z.object({
+    seq: z.number().int().positive(),
+    kind: z.literal('call'),
+    /** The call's conversation: its items and the call's go in one order. */
+    conversationId: z.uuid(),
+    call: z.object({
+      provider: z.literal('twilio'),
+      providerCallId: z.string(),
+      direction: CallDirection,
+      from: z.string(),
+      to: z.string(),
+      startedAt: z.string().optional(),
+    }),
+    /** What is known of its end (status, endedAt, durationSec). */
+    update: z.object({ status: z.string(), endedAt: z.string().optional(), durationSec: z.number().int().optional() }).optional(),
     enqueuedAt: z.string(),
   }),
   z.object({
@@ -34,4 +51,8 @@ export const itemFileName = (seq: number) => `${String(seq).padStart(16, '0')}.j
 export const ITEM_FILE = /^\d{16}\.json$/;
 
 export const describeItem = (item: OutboxItem) =>
-  item.kind === 'turn' ? `turn ${item.message.id} of conversation ${item.conversationId}` : `end of conversation ${item.conversationId}`;
+  item.kind === 'turn'
+    ? `turn ${item.message.id} of conversation ${item.conversationId}`
+    : item.kind === 'call'
+      ? `record of call ${item.call.providerCallId} (${item.update?.status ?? 'started'})`
+      : `end of conversation ${item.conversationId}`;

@@ -20,6 +20,9 @@ class FakeTarget implements OutboxTarget {
   async endConversation(conversationId: string) {
     return this.attempt(`${conversationId}:end`);
   }
+  async recordCall(call: { providerCallId: string; conversationId?: string }, update?: { status?: string }) {
+    return this.attempt(`${call.conversationId}:call ${call.providerCallId} ${update?.status ?? 'started'}`);
+  }
   private attempt(key: string) {
     this.calls++;
     const error = this.failWith(key);

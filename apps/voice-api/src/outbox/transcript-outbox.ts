@@ -1,4 +1,4 @@
-import { AppendMessageRequest } from '@voice/contracts/persistence';
+import { AppendMessageRequest, type CreateCallRequest, type UpdateCallRequest } from '@voice/contracts/persistence';
 import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PersistenceError } from '../persistence/persistence-error';
@@ -10,6 +10,8 @@ import { describeItem, ITEM_FILE, itemFileName, OpenConversation, openFileName, 
 export interface OutboxTarget {
   appendMessage(conversationId: string, message: AppendMessageRequest): Promise<unknown>;
   endConversation(conversationId: string, endedAt?: string): Promise<unknown>;
+  /** Creates the call record (once: persistence-api keys it by provider call id), then applies `update`. */
+  recordCall(call: CreateCallRequest, update?: UpdateCallRequest): Promise<unknown>;
 }
 
 export interface OutboxLogger {
@@ -107,6 +109,15 @@ export class TranscriptOutbox {
       return Promise.reject(new Error(`transcript outbox refused a turn of conversation ${conversationId}: ${problems}`));
     }
     return this.enqueue({ seq: 0, kind: 'turn', conversationId, message: parsed.data, enqueuedAt });
+  }
+
+  /** Queues a phone call's record (and, with `update`, how it ended), in order with its conversation's turns. Resolves once on disk. */
+  enqueueCall(
+    conversationId: string,
+    call: Extract<OutboxItem, { kind: 'call' }>['call'],
+    update?: Extract<OutboxItem, { kind: 'call' }>['update'],
+  ): Promise<void> {
+    return this.enqueue({ seq: 0, kind: 'call', conversationId, call, update, enqueuedAt: new Date().toISOString() });
   }
 
   /** Queues the conversation's end; once that is on disk, the conversation is no longer marked open. */
@@ -308,6 +319,8 @@ export class TranscriptOutbox {
     const { target } = this.options;
     try {
       if (item.kind === 'turn') await target.appendMessage(item.conversationId, item.message);
+      else if (item.kind === 'call')
+        await target.recordCall({ ...item.call, conversationId: item.conversationId }, item.update as UpdateCallRequest | undefined);
       else await target.endConversation(item.conversationId, item.endedAt);
       if (attempt > 1) this.logger.log({ msg: `transcript outbox delivered the ${describeItem(item)} after ${attempt} attempts` });
       return 'delivered';

@@ -1,4 +1,13 @@
-import { Conversation, Message, type AppendMessageRequest, type CreateConversationRequest, type EndConversationRequest } from '@voice/contracts/persistence';
+import {
+  Call,
+  Conversation,
+  Message,
+  type AppendMessageRequest,
+  type CreateCallRequest,
+  type CreateConversationRequest,
+  type EndConversationRequest,
+  type UpdateCallRequest,
+} from '@voice/contracts/persistence';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { contractError, send, statusError, type HttpCall } from './http';
@@ -37,10 +46,11 @@ export class PersistenceClient {
   }
 
   /**
-   * Creates a web conversation owned by the signed-in user. The id is chosen here, so a retry
-   * after a dropped connection cannot create a second conversation (it would get 409).
+   * Creates a conversation: a signed-in user's (web, by default), or a phone caller's known by number
+   * (`externalParty`). The id is chosen here, so a retry after a dropped connection cannot create a
+   * second conversation (it would get 409).
    */
-  createConversation(input: { userId: string; agent?: string; title?: string; id?: string }): Promise<Conversation> {
+  createConversation(input: Omit<CreateConversationRequest, 'channel'> & { channel?: CreateConversationRequest['channel'] }): Promise<Conversation> {
     const body = { channel: 'web', id: randomUUID(), ...input } satisfies CreateConversationRequest;
     return this.request('POST', '/v1/conversations', { schema: Conversation, body, idempotent: true });
   }
@@ -53,6 +63,13 @@ export class PersistenceClient {
   endConversation(conversationId: string, endedAt?: string): Promise<Conversation> {
     const body = (endedAt ? { endedAt } : {}) satisfies EndConversationRequest;
     return this.request('POST', `/v1/conversations/${encodeURIComponent(conversationId)}/end`, { schema: Conversation, body, idempotent: true });
+  }
+
+  /** Creates a call record, or finds it (persistence-api keys calls by provider call id), then applies `update`. */
+  async recordCall(call: CreateCallRequest, update?: UpdateCallRequest): Promise<Call> {
+    const record = await this.request('POST', '/v1/calls', { schema: Call, body: call, idempotent: true });
+    if (!update) return record;
+    return this.request('PATCH', `/v1/calls/${encodeURIComponent(record.id)}`, { schema: Call, body: update, idempotent: true });
   }
 
   /** Resolves when persistence-api's own health check answers 200 within `timeoutMs`. */
