@@ -18,12 +18,15 @@ const fail = (message) => {
 
 const configDir = join(root, 'libs', 'config');
 const built = join(configDir, 'dist', 'settings-table.js');
-const newestSource = Math.max(
-  ...readdirSync(join(configDir, 'src'))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
-    .map((f) => statSync(join(configDir, 'src', f)).mtimeMs),
-);
-if (!existsSync(built) || statSync(built).mtimeMs < newestSource) {
+const newest = (dir, keep) =>
+  Math.max(
+    ...readdirSync(dir)
+      .filter(keep)
+      .map((f) => statSync(join(dir, f)).mtimeMs),
+  );
+const newestSource = newest(join(configDir, 'src'), (f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
+// tsc -b rewrites only the outputs whose source changed: the newest output tells when it last built.
+if (!existsSync(built) || newest(join(configDir, 'dist'), (f) => f.endsWith('.js')) < newestSource) {
   fail(`libs/config/dist is missing or older than libs/config/src. Build it first:\n  npx nx run config:build`);
 }
 const { settingsSchemas, settingsTable, writeSettingsSections, driftedSettingsSections } = createRequire(import.meta.url)('@voice/config/settings-table');
