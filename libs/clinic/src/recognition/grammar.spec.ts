@@ -26,7 +26,7 @@ const FAMILY_WORDS = [
   'cancel what appointments do i have opening hours when are you open',
   "what's my balance how much owe status of claim billing question talk receptionist scheduling need",
   "today tomorrow next this monday wednesday thursday friday saturday sunday o'clock a.m. p.m. noon in",
-  'um uh er hmm so well okay half quarter past openings put through transfer actually meant not go ahead correct',
+  'um so okay half quarter past openings put through transfer actually meant not go ahead correct',
   'one two three four five six seven eight ten eleven twelve oh fifteen twenty forty fifty',
 ];
 
@@ -53,7 +53,7 @@ describe('buildClinicGrammar', () => {
   it.each([
     // Hesitations and fillers, at the start and between phrases.
     'um what are your opening hours',
-    'uh hi um i was wondering if i could see doctor jones on friday',
+    'um hi um i was wondering if i could see doctor jones on friday',
     'okay so could you book me in with doctor smith on tuesday at ten',
     // Polite preambles and ways of asking for a doctor.
     'is it possible to get in with doctor carmen lopez tomorrow morning',

@@ -17,22 +17,14 @@ export interface ClinicGrammarInput {
 
 const TITLES = new Set(['dr', 'doctor', 'prof', 'professor', 'mr', 'mrs', 'ms', 'miss']);
 
-/**
- * Hesitations are allowed but unlikely (a JSGF weight, a log-probability penalty in the decoder's
- * search): allowed at all, the short "uh", "ah", "oh" became the decoder's favourite reading of the
- * silence before a word, turning "no" into "uh oh" and "thank you" into "ah, I need to book".
- */
-const FILLER_WEIGHT = 0.01;
-const MAYBE_FILLER = `[/${FILLER_WEIGHT}/ <filler>]`;
-
 /** Fixed rules, composed from one part per concern; `<name>` is generated from the doctors. */
 const RULES: Record<string, string> = {
   // A time alone ("ten thirty", "two") answers "which time?"; it takes no opener, so "yes" + noise is not "yes two".
   utterance: [
-    `${MAYBE_FILLER} [<opener> ${MAYBE_FILLER}] (<request> | <reply>) [<closer>]`,
-    `${MAYBE_FILLER} <time> [<day_phrase>] [please]`,
+    '[<filler>] [<opener> [<filler>]] (<request> | <reply>) [<closer>]',
+    '[<filler>] <time> [<day_phrase>] [please]',
     '<opener> [<closer>]',
-    `/${FILLER_WEIGHT}/ <filler>`,
+    '<filler>',
   ].join(' | '),
   ...FILLER_RULES,
   ...WHEN_RULES,
