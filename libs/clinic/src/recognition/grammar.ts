@@ -22,7 +22,7 @@ const RULES: Record<string, string> = {
   // A time alone ("ten thirty", "two") answers "which time?"; it takes no opener, so "yes" + noise is not "yes two".
   utterance: [
     '[<filler>] [<opener> [<filler>]] (<request> | <reply>) [<closer>]',
-    '[<filler>] <time> [<day_phrase>] [please]',
+    '[<filler>] <time> [<later_day>] [please]',
     '<opener> [<closer>]',
     '<filler>',
   ].join(' | '),

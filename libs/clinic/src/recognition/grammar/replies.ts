@@ -25,7 +25,7 @@ export const REPLY_RULES: Record<string, string> = {
   ].join(' | '),
   correction_cue: "i meant | i said | make it | how about | what about | can we do | let's do | let's say",
   /** One part changed. A bare hour ("three") only after a no or a cue: alone it is an utterance of its own (grammar.ts). */
-  changed: '<when> | <time> [<day_phrase>] | [with] <doctor>',
+  changed: '<when> | <time> [<later_day>] | [with] <doctor>',
 
   choosing:
     'the (first | earliest | soonest) [one | available | time] | the next (one | available [one]) | (whatever | whichever) is (first | soonest | earliest) | as soon as possible',

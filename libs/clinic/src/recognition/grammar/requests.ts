@@ -65,7 +65,7 @@ export const REQUEST_RULES: Record<string, string> = {
 
   /** "move my appointment with Doctor Jones on Monday to Wednesday at ten". */
   moving: [
-    '[<lead>] (move | reschedule | change | switch | push back | bring forward) <it_or_mine> [with <someone>] [<day_phrase>] [(to | for) (<when> | <hour> [<on_day>])] [instead]',
+    '[<lead>] (move | reschedule | change | switch | push back | bring forward) <it_or_mine> [with <someone>] [<day_phrase>] [(to | for) (<when> | <hour> [<later_day>])] [instead]',
     '[<lead>] push <it_or_mine> (back | forward) [(to | until) <on_day>]',
     "i (can't | cannot | won't be able to) make (it | my <appointment_noun>) [<day_phrase>] [so] [<ask>] (cancel | move | reschedule) it",
   ].join(' | '),

@@ -26,5 +26,10 @@ export const WHEN_RULES: Record<string, string> = {
   in_part: 'in the (morning | afternoon | evening)',
   /** A time inside a request, with its introducing word. */
   at_time: '(at | around | about) <time> [<in_part>] | <in_part>',
-  when: '<on_day> [<at_time>] | <at_time> [<on_day>]',
+  /**
+   * A day after a time needs a word that ties it on ("at ten on Monday", "at ten next Monday"): with a
+   * bare weekday allowed there, "next Monday" came back as "at ten Monday" and "this Friday" as "at eight Friday".
+   */
+  later_day: '(on | for) [next | this] <weekday> [<part_of_day>] | (next | this) (<weekday> [<part_of_day>] | week) | today | tomorrow [<part_of_day>]',
+  when: '<on_day> [<at_time>] | <at_time> [<later_day>]',
 };
