@@ -21,7 +21,9 @@ const TITLES = new Set(['dr', 'doctor', 'prof', 'professor', 'mr', 'mrs', 'ms', 
 const RULES: Record<string, string> = {
   // A time alone ("ten thirty", "two") answers "which time?"; it takes no opener, so "yes" + noise is not "yes two".
   utterance: [
-    '[<filler>] [<opener> [<filler>]] (<request> | <reply>) [<closer>]',
+    '[<filler>] [<opener> [<filler>]] <request> [<closer>]',
+    // No opener before a reply: "yeah" + a stray "at eleven" made a correction of a confirmation.
+    '[<filler>] <reply> [<closer>]',
     '[<filler>] <time> [<later_day>] [please]',
     '<opener> [<closer>]',
     '<filler>',

@@ -9,7 +9,8 @@
  * ten times larger and slower.
  */
 export const REQUEST_RULES: Record<string, string> = {
-  request: '[<lead>] <action> [<details>] | [<lead>] <plain_action> | <question> [<details>] | <moving> | <fixed>',
+  // "come in" only after a lead ("could I come in"): alone, it was the decoder's reading of "correct".
+  request: '[<lead>] <action> [<details>] | <lead> come in [<when>] | [<lead>] <plain_action> | <question> [<details>] | <moving> | <fixed>',
 
   /** What comes before the verb: "I'd like to", "could you please", "I was wondering if I could". */
   lead: [
@@ -34,7 +35,6 @@ export const REQUEST_RULES: Record<string, string> = {
     '(book | schedule) [me [in]] [<new_appointment> [for me]]',
     '(make | get | have | set up) <new_appointment> [for me]',
     '(see | get in with | come in and see | come in to see) <someone>',
-    'come in',
     'cancel <it_or_mine>',
   ].join(' | '),
   /** What follows a lead and takes no doctor, day or time ("… talk to someone about billing"). */
