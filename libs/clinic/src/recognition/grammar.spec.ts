@@ -67,7 +67,7 @@ describe('buildClinicGrammar', () => {
     // Moving, cancelling, the caller's appointments.
     'could you push my appointment back to thursday',
     'i need to move my appointment with doctor smith to next monday at ten thirty',
-    'reschedule it to eleven on friday instead',
+    'could you reschedule it to eleven on friday instead',
     "i can't make it tomorrow so can you cancel it",
     'please cancel my appointment with doctor lopez on tuesday',
     'remind me when my appointment is',

@@ -28,7 +28,9 @@ export const REQUEST_RULES: Record<string, string> = {
   someone: '<doctor> | the doctor',
   /** Doctor, day and time after a request, in either order: "with Doctor Jones on Tuesday at ten". */
   details: 'with <someone> [<when>] | <when> [with <someone>]',
-  it_or_mine: 'it | that | my [<weekday>] <appointment_noun> | the <appointment_noun>',
+  mine: 'my [<weekday>] <appointment_noun> | the <appointment_noun>',
+  it_or_mine: 'it | that | <mine>',
+  move_verb: 'move | reschedule | change | switch | push back | bring forward',
 
   /** What follows a lead ("I'd like to …", "could you …"). */
   action: [
@@ -65,7 +67,8 @@ export const REQUEST_RULES: Record<string, string> = {
 
   /** "move my appointment with Doctor Jones on Monday to Wednesday at ten". */
   moving: [
-    '[<lead>] (move | reschedule | change | switch | push back | bring forward) <it_or_mine> [with <someone>] [<day_phrase>] [(to | for) (<when> | <hour> [<later_day>])] [instead]',
+    // "move it" only after a lead ("can you move it"): alone, it was the decoder's reading of "perfect".
+    '(<lead> <move_verb> (it | that) | [<lead>] <move_verb> <mine>) [with <someone>] [<day_phrase>] [(to | for) (<when> | <hour> [<later_day>])] [instead]',
     '[<lead>] push <it_or_mine> (back | forward) [(to | until) <on_day>]',
     "i (can't | cannot | won't be able to) make (it | my <appointment_noun>) [<day_phrase>] [so] [<ask>] (cancel | move | reschedule) it",
   ].join(' | '),
