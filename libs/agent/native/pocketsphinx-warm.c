@@ -14,7 +14,10 @@
  *   {"type":"ready","pid":N}
  *   {"type":"interim","id":N,"text":"..."}            hypothesis changed (checked every --interim-ms of audio)
  *   {"type":"hypothesis","id":N,"text":"..."}         the best partial hypothesis, on request ('H')
- *   {"type":"final","id":N,"text":"...","score":N,"frames":N}   score: best path, log domain
+ *   {"type":"final","id":N,"text":"...","score":N,"frames":N[,"fromPartial":true]}   score: best path, log domain;
+ *                                                    fromPartial: no path reached the grammar's end ("Final result
+ *                                                    does not match the grammar"), so the text is the best partial
+ *                                                    hypothesis just before the end instead of nothing
  *   {"type":"log","level":"error"|"fatal","message":"..."}   pocketsphinx errors (details for people)
  *   {"type":"fatal","message":"..."}                   the decoder cannot go on and exits
  * No confidence in "final": with a grammar, pocketsphinx's posterior (ps_get_prob) is 1.0 for every
@@ -315,16 +318,27 @@ int main(int argc, char *argv[])
         case 'E': {
             int32 score = 0;
             char const *hyp;
+            char *partial;
+            int from_partial = 0;
             if (!in_utt)
                 fatal("end frame without a begun utterance");
             flush_lookahead(ps, &la);
+            /* The best partial path, kept in case the final search finds no path that ends the grammar. */
+            hyp = ps_get_hyp(ps, NULL);
+            partial = hyp && *hyp ? strdup(hyp) : NULL;
             ps_end_utt(ps);
             in_utt = 0;
             hyp = ps_get_hyp(ps, &score);
+            if ((!hyp || !*hyp) && partial) {
+                /* "Final result does not match the grammar": the caller's words so far beat nothing. */
+                hyp = partial;
+                from_partial = 1;
+            }
             fprintf(stdout, "{\"type\":\"final\",\"id\":%lu,\"text\":", (unsigned long)utt_id);
             write_json_string(stdout, hyp ? hyp : "");
-            fprintf(stdout, ",\"score\":%ld,\"frames\":%d}\n", (long)score, ps_get_n_frames(ps));
+            fprintf(stdout, ",\"score\":%ld,\"frames\":%d%s}\n", (long)score, ps_get_n_frames(ps), from_partial ? ",\"fromPartial\":true" : "");
             fflush(stdout);
+            free(partial);
             break;
         }
         case 'H': {

@@ -4,7 +4,8 @@
 // and phone (8 kHz μ-law) paths, into pocketsphinx with the clinic grammar; scored by WER, intent, slots
 // and whole-task success, all and on the held-out quarter. A sample also goes through a real voice-api
 // over the WebSocket protocol to check it hears the same. See README.md.
-//   npm run bench:understanding -- [--build] [--quick] [--jobs 2] [--ws-sample 12] [--self-test]
+//   npm run bench:understanding -- [--build] [--quick] [--voices N] [--paths web-16k,phone-8k-mulaw] [--tuning] [--jobs 2] [--ws-sample 12] [--self-test]
+// --tuning drops the held-out quarter before anything is spoken, scored or printed: use it while tuning.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,6 +38,9 @@ const { values: args } = parseArgs({
   options: {
     build: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    tuning: { type: 'boolean', default: false },
+    voices: { type: 'string' },
+    paths: { type: 'string' },
     'self-test': { type: 'boolean', default: false },
     jobs: { type: 'string', default: '2' },
     'ws-sample': { type: 'string', default: '12' },
@@ -48,7 +52,17 @@ if (args['self-test']) {
 }
 const jobs = intOption(args, 'jobs', 16);
 const wsSample = args['ws-sample'] === '0' ? 0 : intOption(args, 'ws-sample', 100);
-const command = `npm run bench:understanding --${args.quick ? ' --quick' : ''} --jobs ${jobs} --ws-sample ${wsSample}`;
+const voiceCount = args.voices === undefined ? undefined : intOption(args, 'voices', VOICES.length);
+const paths = args.paths === undefined ? PATHS : args.paths.split(',').filter(Boolean);
+for (const p of paths) if (!PATHS.includes(p)) fail(`--paths: unknown path "${p}"; known: ${PATHS.join(', ')}`);
+const command = [
+  'npm run bench:understanding --',
+  args.tuning ? ' --tuning' : '',
+  args.quick ? ' --quick' : '',
+  voiceCount !== undefined ? ` --voices ${voiceCount}` : '',
+  args.paths !== undefined ? ` --paths ${paths.join(',')}` : '',
+  ` --jobs ${jobs} --ws-sample ${wsSample}`,
+].join('');
 const step = (message) => console.log(`• ${message}`);
 
 async function main() {
@@ -60,8 +74,11 @@ async function main() {
   for (const name of DOCTORS) if (!seed.includes(`'${name}'`)) fail(`${name} is no longer seeded: update DOCTORS in ${fileURLToPath(import.meta.url)}`);
 
   const { parseUtterance } = createRequire(import.meta.url)(join(root, 'libs/clinic/dist/offline/index.js'));
-  const phrases = JSON.parse(readFileSync(join(here, 'phrases.json'), 'utf8'));
-  const voices = args.quick ? VOICES.slice(0, 1) : VOICES;
+  const allPhrases = JSON.parse(readFileSync(join(here, 'phrases.json'), 'utf8'));
+  // Tuning never sees the held-out quarter: dropped here, before anything is spoken, scored or printed.
+  const phrases = args.tuning ? allPhrases.filter((p) => !p.heldOut) : allPhrases;
+  if (args.tuning) step(`tuning set only: ${phrases.length} phrases, the ${allPhrases.length - phrases.length} held-out phrases dropped unseen`);
+  const voices = VOICES.slice(0, voiceCount ?? (args.quick ? 1 : VOICES.length));
   const audio = audioLib(root);
   const signal = (phrase, voice, condition, path) => {
     const clean = audio.speak(phrase.text, voice);
@@ -75,10 +92,10 @@ async function main() {
 
   // ---- every phrase × voice × condition × path through the recogniser ------------------------
   const work = phrases.flatMap((phrase) =>
-    voices.flatMap((voice) => CONDITIONS.flatMap((condition) => PATHS.map((path) => ({ phrase, voice, condition, path })))),
+    voices.flatMap((voice) => CONDITIONS.flatMap((condition) => paths.map((path) => ({ phrase, voice, condition, path })))),
   );
   step(
-    `${work.length} utterances (${phrases.length} phrases × ${voices.length} voices × ${CONDITIONS.length} conditions × ${PATHS.length} paths), ${jobs} decoders`,
+    `${work.length} utterances (${phrases.length} phrases × ${voices.length} voices × ${CONDITIONS.length} conditions × ${paths.length} paths), ${jobs} decoders`,
   );
   const createRecogniser = recogniserFactory(root, DOCTORS);
   const started = Date.now();
@@ -115,9 +132,10 @@ async function main() {
 
   // ---- tables: path × condition × (all | held-out) -------------------------------------------
   const table = [];
-  for (const [path, condition] of [['text', 'typed'], ...PATHS.flatMap((p) => CONDITIONS.map((c) => [p, c]))]) {
-    for (const split of ['all', 'held-out']) {
-      const picked = rows.filter((r) => r.path === path && r.condition === condition && (split === 'all' || r.heldOut));
+  const splits = args.tuning ? ['tuning'] : ['all', 'held-out'];
+  for (const [path, condition] of [['text', 'typed'], ...paths.flatMap((p) => CONDITIONS.map((c) => [p, c]))]) {
+    for (const split of splits) {
+      const picked = rows.filter((r) => r.path === path && r.condition === condition && (split !== 'held-out' || r.heldOut));
       table.push({ path, condition, split, ...summarise(picked) });
     }
   }
@@ -127,16 +145,20 @@ async function main() {
   console.log('Clean web-16k by voice');
   console.table(byVoice);
 
-  const verdict = TARGETS.map((t) => {
-    const got = table.find((r) => r.path === t.path && r.condition === t.condition && r.split === 'held-out').successPct;
-    return { target: `${t.path} ${t.condition}, held-out task success ≥ ${t.successPct} %`, got, met: got >= t.successPct };
-  });
-  console.table(verdict);
+  // The targets are judged on the held-out quarter only: a tuning run has no verdict.
+  const verdict = args.tuning
+    ? undefined
+    : TARGETS.filter((t) => paths.includes(t.path)).map((t) => {
+        const got = table.find((r) => r.path === t.path && r.condition === t.condition && r.split === 'held-out').successPct;
+        return { target: `${t.path} ${t.condition}, held-out task success ≥ ${t.successPct} %`, got, met: got >= t.successPct };
+      });
+  if (verdict) console.table(verdict);
+  else console.log('tuning run: no verdict (the targets are judged on the held-out quarter, which this run did not use)');
 
   // ---- the same audio through a real voice-api over the WebSocket protocol ---------------------
   let websocket;
   if (wsSample > 0) {
-    const sample = PATHS.flatMap((path) =>
+    const sample = paths.flatMap((path) =>
       phrases
         .filter((_, i) => i % Math.ceil(phrases.length / wsSample) === 0)
         .slice(0, wsSample)
@@ -154,8 +176,8 @@ async function main() {
   console.log(`\nreproduce: ${BUILD_COMMAND} && ${command}`);
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(
-    join(here, 'results', 'latest.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), command, load1mAtStart: load1m, cpus: cpus().length, seconds, voices, snrDb: SNR_DB, failures, table, byVoice, verdict, websocket, rows }, null, 2)}\n`,
+    join(here, 'results', args.tuning ? 'tuning.json' : 'latest.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), command, tuning: args.tuning, load1mAtStart: load1m, cpus: cpus().length, seconds, voices, snrDb: SNR_DB, failures, table, byVoice, verdict, websocket, rows }, null, 2)}\n`,
   );
 }
 

@@ -209,7 +209,7 @@ describe('the offline scheduler confirms before it books, moves or cancels', () 
     return s;
   }
 
-  it.each(['yes', 'yeah', 'yep', 'correct', "that's right", 'sure', 'okay', 'please do', 'book it', 'yes that works thank you'])(
+  it.each(['yes', 'yeah', 'yep', 'correct', "that's right", 'sure', 'okay', 'please do', 'book it', 'yes that works thank you', 'um yes please', 'go ahead'])(
     'books what it asked about on "%s"',
     async (yes) => {
       const { clinic, say } = await asked();
@@ -228,6 +228,24 @@ describe('the offline scheduler confirms before it books, moves or cancels', () 
     expect(clinic.booked).toEqual([]);
     expect((await say('yes')).tools).toEqual(['book_appointment']);
     expect(clinic.booked).toMatchObject([{ doctorId: smith.id, startsAt: '2026-11-25T10:00:00.000Z' }]);
+  });
+
+  it.each(['not Tuesday, Wednesday', 'actually, Wednesday', 'um no, I meant Wednesday'])(
+    '"%s" corrects the day like "No, Wednesday", booking nothing yet',
+    async (correction) => {
+      const { clinic, say } = await asked();
+      const again = await say(correction);
+      expect(again.tools).toEqual(['find_free_slots']);
+      expect(again.reply).toBe('Dr. Alice Smith on Wednesday at 10 AM — shall I book it?');
+      expect(clinic.booked).toEqual([]);
+    },
+  );
+
+  it('"actually make it nine" changes the time and asks again', async () => {
+    const { clinic, say } = await asked();
+    const again = await say('actually make it nine');
+    expect(again.reply).toBe('Dr. Alice Smith tomorrow at 9 AM — shall I book it?');
+    expect(clinic.booked).toEqual([]);
   });
 
   it("offers the new day's times when the kept time is not free there", async () => {

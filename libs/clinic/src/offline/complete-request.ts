@@ -1,12 +1,17 @@
 import { parseUtterance } from './intents';
 
-/** Words a caller says before the part that completes a phrase: "on Tuesday at … ten", "with doctor … Smith". */
+/**
+ * Words a caller says before the part that completes a phrase: "on Tuesday at … ten", "with doctor …
+ * Smith", "at half past … two", "I was wondering if … ", and hesitations ("um", "well"), after which a
+ * caller is still thinking whatever came before.
+ */
 const DANGLING = new Set([
   ...['a', 'an', 'the', 'my', 'this', 'next', 'some', 'any'],
   ...['at', 'on', 'with', 'for', 'in', 'to', 'from', 'about', 'around', 'by', 'of', 'after', 'before'],
   ...['and', 'or', 'but', 'so', 'then', 'because'],
   ...['doctor', 'dr', 'is', 'are', 'be', 'i', "i'd", "i'm", 'would', 'like', 'want', 'need', 'can', 'could'],
-  ...['um', 'uh', 'er', 'erm', 'hmm', 'well'],
+  ...['um', 'uh', 'er', 'erm', 'hmm', 'ah', 'oh', 'well', 'actually'],
+  ...['half', 'quarter', 'past', 'not', 'make', 'if', 'wondering', 'possible', 'through'],
 ]);
 
 /**

@@ -39,7 +39,7 @@ const decoderEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number() }),
   z.object({ type: z.literal('interim'), id: z.number(), text: z.string() }),
   z.object({ type: z.literal('hypothesis'), id: z.number(), text: z.string() }),
-  z.object({ type: z.literal('final'), id: z.number(), text: z.string(), score: z.number(), frames: z.number() }),
+  z.object({ type: z.literal('final'), id: z.number(), text: z.string(), score: z.number(), frames: z.number(), fromPartial: z.boolean().optional() }),
   z.object({ type: z.literal('log'), level: z.enum(['error', 'fatal']), message: z.string() }),
   z.object({ type: z.literal('fatal'), message: z.string() }),
 ]);
