@@ -26,6 +26,12 @@ async function startSession(api: VoiceApi, user: TestUser) {
   return { session, client, ticket: session.connection.ticket };
 }
 
+/**
+ * Silence after each request, longer than the longest end-of-turn wait (END_OF_UTTERANCE_SILENCE_MS,
+ * 1.5 s), as a microphone keeps sending: the turn ends whether or not the judge finds the words complete
+ * at the first pause (on a loaded machine the decoder's words may come too late for it).
+ */
+const AFTER_SPEECH_MS = 1700;
 const weekdayIn = (timeZone: string, at: Date | string) => new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone }).format(new Date(at));
 
 /** "Tuesday", unless today is Tuesday in the clinic (late in the day nothing would be free): then Wednesday. */
@@ -76,7 +82,7 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
 
     const timeZone = api.config.CLINIC_TIMEZONE;
     const day = bookingDay(timeZone);
-    await client.stream(concat(speak(`I would like to book an appointment with doctor Alice Smith on ${day}`), silence(900)));
+    await client.stream(concat(speak(`I would like to book an appointment with doctor Alice Smith on ${day}`), silence(AFTER_SPEECH_MS)));
     const heard = await client.waitFor('transcript', (e) => e.role === 'user' && e.final);
     expect(heard.text.toLowerCase()).toEqual(expect.stringContaining('smith'));
     expect(heard.text.toLowerCase()).toEqual(expect.stringContaining(day.toLowerCase()));
@@ -93,7 +99,7 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     });
     const audioBefore = client.audio.length;
 
-    await client.stream(concat(speak('yes that works'), silence(900)));
+    await client.stream(concat(speak('yes that works'), silence(AFTER_SPEECH_MS)));
     // The agent books nothing yet: it names what it understood and waits for a yes to that.
     const question = await client.next('transcript', (e) => e.role === 'agent' && e.final);
     expect(question.text).toMatch(/^Dr\. Alice Smith .* — shall I book it\?$/);
@@ -101,7 +107,7 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     const noneYet = (await (await fetch(`${persistenceUrl()}/v1/clinic/appointments`, { headers: user.auth })).json()) as Appointment[];
     expect(noneYet).toEqual([]);
 
-    await client.stream(concat(speak('yes please'), silence(900)));
+    await client.stream(concat(speak('yes please'), silence(AFTER_SPEECH_MS)));
     const booked = await client.next('transcript', (e) => e.role === 'agent' && e.final);
     expect(booked.text).toMatch(/^You're booked with Dr\. Alice Smith/);
 
@@ -168,7 +174,7 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     client.send({ type: 'start' });
     await client.waitFor('agent_state', (e) => e.state === 'speaking');
     await new Promise((r) => setTimeout(r, 700));
-    await client.stream(concat(speak('what are your opening hours'), silence(900)));
+    await client.stream(concat(speak('what are your opening hours'), silence(AFTER_SPEECH_MS)));
     const { clear, at: clearAt, playedMs } = await cleared;
     const cut = await client.waitFor('transcript', (e) => e.role === 'agent' && e.final && e.turnId === clear.turnId);
     expect(cut.interrupted).toBe(true);

@@ -70,8 +70,12 @@ interface Reply {
   firstAudioAt?: number;
 }
 
-/** How long a pause waits for the recogniser's words so far before judging the turn incomplete. */
-const HYPOTHESIS_WAIT_MS = 100;
+/**
+ * How long a pause waits for the recogniser's words so far before judging the turn incomplete (and so
+ * waiting for the longest silence). The offline decoder holds a short utterance back for its look-ahead
+ * normalisation and decodes it when asked, which takes longer on a busy machine.
+ */
+const HYPOTHESIS_WAIT_MS = 250;
 
 /** A typical synthetic speaking rate (about 170 words a minute): where a sentence whose audio is still arriving will end. */
 const ESTIMATED_MS_PER_WORD = 350;
