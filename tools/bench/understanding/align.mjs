@@ -39,7 +39,10 @@ function bestLag(ref, cap, from, to, lo, hi) {
   let score = -Infinity;
   for (let lag = lo; lag <= hi; lag++) {
     const c = correlation(ref, cap, from, to, lag);
-    if (c > score) ((score = c), (best = lag));
+    if (c > score) {
+      score = c;
+      best = lag;
+    }
   }
   return best;
 }
