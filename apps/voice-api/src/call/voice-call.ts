@@ -132,7 +132,7 @@ export class VoiceCall {
     this.ended = reason;
     this.setup.log.info({ reason }, 'call ended');
     await this.release();
-    this.port.hangUp(reason);
+    await Promise.resolve(this.port.hangUp(reason)).catch((err: unknown) => this.setup.log.error({ err: (err as Error).message }, 'hanging up failed'));
     await this.setup
       .endConversation(reason)
       .catch((err: unknown) => this.setup.log.error({ err: (err as Error).message }, 'could not queue the end of the conversation'));
