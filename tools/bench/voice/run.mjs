@@ -240,11 +240,17 @@ async function main() {
   // ---- 1. scripted turns, one session -------------------------------------------------------
   const script = Array.from({ length: utterances }, (_, i) => SCRIPT[i % SCRIPT.length]);
   const speech = new Map(script.map((text) => [text, speak(text)]));
-  const client = await openSession(voiceUrl, accessToken);
+  let client = await openSession(voiceUrl, accessToken);
   const turns = [];
   let unanswered = 0;
   for (const text of script) {
     const t = await turn(client, speech.get(text));
+    // The script ends with "goodbye", after which the agent ends the call: a longer run goes on in a new one.
+    if (text === 'goodbye') {
+      for (let waited = 0; !client.closed && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      await client.close();
+      client = await openSession(voiceUrl, accessToken);
+    }
     if (t) turns.push(t);
     else unanswered++;
   }

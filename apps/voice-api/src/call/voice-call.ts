@@ -80,6 +80,8 @@ export class VoiceCall {
         sendAudio: (frame) => port.sendAudio(frame),
         sendEvent: (event) => port.sendEvent(event),
         onTurn: (turn) => call?.record(turn),
+        // The agent said goodbye and it has been played out: the call ends as for any hang-up from our side.
+        onAgentHangUp: (reason) => void call?.end(reason),
         log: setup.log,
       });
       call = new VoiceCall(deps, setup, port, session, agents, { stt: stt.value, vad: vad.value }, new CallTrace(setup.transport, setup));
@@ -130,7 +132,7 @@ export class VoiceCall {
     this.ended = reason;
     this.setup.log.info({ reason }, 'call ended');
     await this.release();
-    this.port.hangUp(reason);
+    await Promise.resolve(this.port.hangUp(reason)).catch((err: unknown) => this.setup.log.error({ err: (err as Error).message }, 'hanging up failed'));
     await this.setup
       .endConversation(reason)
       .catch((err: unknown) => this.setup.log.error({ err: (err as Error).message }, 'could not queue the end of the conversation'));

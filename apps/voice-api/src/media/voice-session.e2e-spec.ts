@@ -223,6 +223,21 @@ describe('a voice call over the WebSocket transport (real speech, real persisten
     });
   });
 
+  it("closes the socket normally (1000) after the agent's goodbye when the caller says that's all, and ends the session", async () => {
+    const user = await registerUser();
+    const { client, session } = await startSession(api, user);
+    client.send({ type: 'text', text: "that's all, goodbye" });
+    const goodbye = await client.waitFor('transcript', (e) => e.role === 'agent' && e.final);
+    expect(goodbye).toMatchObject({ text: 'Thank you for calling. Goodbye!', interrupted: false });
+    await eventually(() => expect(client.closed).toEqual({ code: 1000, reason: 'agent ended the call' }));
+    await eventually(async () => {
+      expect((await api.http.get(`/v1/sessions/${session.id}`).set(user.auth)).body.status).toBe('ended');
+      const { body } = await conversationOf(user, session.conversationId);
+      expect(body.status).toBe('ended');
+      expect(body.messages.map((m) => m.text)).toEqual(["that's all, goodbye", 'Thank you for calling. Goodbye!']);
+    });
+  });
+
   it('refuses the upgrade for a reused or unknown ticket', async () => {
     const user = await registerUser();
     const { client, session } = await startSession(api, user);

@@ -33,4 +33,22 @@ describe('HeardAudio', () => {
     heard.echoed('made-up');
     expect(heard.cleared()).toBe(80);
   });
+
+  it('marks all the audio sent, and says when the phone has played it', async () => {
+    const heard = new HeardAudio();
+    for (let i = 0; i < 5; i++) heard.sent(); // 100 ms: marks at 40 and 80 ms
+    const { mark, heard: played } = heard.markAllSent();
+    expect(mark).toBe('a100');
+    let done = false;
+    void played.then(() => (done = true));
+    heard.echoed('a40');
+    heard.echoed('a80');
+    await tick();
+    expect(done).toBe(false);
+    heard.echoed('a100');
+    await tick();
+    expect(done).toBe(true);
+    // Everything heard already: no mark, nothing to wait for.
+    expect(heard.markAllSent().mark).toBeUndefined();
+  });
 });

@@ -13,6 +13,7 @@ export class HeardAudio {
   private turnStartMs = 0;
   private readonly pending = new Set<string>();
   private burstStartMs?: number;
+  private readonly waiters: { atMs: number; resolve(): void }[] = [];
 
   /** One 20 ms message of agent audio went out; returns a mark name when one should follow it. */
   sent(): string | undefined {
@@ -38,6 +39,22 @@ export class HeardAudio {
   echoed(name: string): void {
     if (!this.pending.delete(name)) return;
     this.heardMs = Math.max(this.heardMs, Number(name.slice(1)));
+    for (const w of this.waiters.filter((w) => w.atMs <= this.heardMs)) {
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  }
+
+  /**
+   * A mark for all the agent audio sent so far, and a promise that resolves once Twilio echoes it
+   * (that audio has played); no mark when it has all been heard already.
+   */
+  markAllSent(): { mark?: string; heard: Promise<void> } {
+    if (this.heardMs >= this.sentMs) return { heard: Promise.resolve() };
+    const atMs = this.sentMs;
+    const mark = `a${atMs}`;
+    this.pending.add(mark);
+    return { mark, heard: new Promise<void>((resolve) => this.waiters.push({ atMs, resolve })) };
   }
 
   /** The agent's audio was cleared: how much of the current turn the caller heard (ms). */

@@ -252,6 +252,42 @@ describe("phone stream tokens and the time cap (manual clock; a local stand-in f
     expect(await stream.waitClosed()).toMatchObject({ code: 1008 });
   });
 
+  it("hangs up after the agent's goodbye has played when the caller says that's all, and through Twilio's REST API", async () => {
+    const { stream, ids } = await placeCall(api);
+    // The phone plays behind what was sent: the goodbye must still be heard to its end.
+    stream.playoutDelayMs = 400;
+    await agentFinished(stream, 0);
+    const spokeAt = performance.now();
+    await stream.speak(concat(speak("that's all, goodbye"), silence(900)));
+    expect(await stream.waitClosed()).toMatchObject({ code: 1000, reason: 'agent ended the call' });
+    const closedAt = performance.now();
+    // The goodbye was sent in full, and the phone had played all of it when the stream closed.
+    const goodbye = 'Thank you for calling. Goodbye!';
+    const goodbyeMs = stream
+      .media()
+      .filter((r) => r.at > spokeAt)
+      .reduce((ms, r) => ms + Buffer.from(r.message.media?.payload ?? '', 'base64').length / 8, 0);
+    expect(goodbyeMs).toBe(await spokenMs(api, goodbye));
+    expect(stream.playedMs(closedAt)).toBe(stream.receivedAudioMs);
+
+    const conversationId = conversationIdOf(api, ids.callSid) as string;
+    const stored = await eventually(async () => {
+      const conversation = await phoneConversation(api, conversationId);
+      expect(conversation.status).toBe('ended');
+      return conversation;
+    });
+    expect(stored.messages.map((m) => [m.role, m.role === 'agent' ? m.text : ''])).toEqual([
+      ['agent', GREETING],
+      ['user', ''],
+      ['agent', goodbye],
+    ]);
+    await eventually(() =>
+      expect(restRequests.filter((r) => r.url.endsWith(`/Calls/${ids.callSid}.json`))).toEqual([
+        expect.objectContaining({ method: 'POST', body: 'Status=completed' }),
+      ]),
+    );
+  });
+
   it('ends a call after SESSION_MAX_MINUTES', async () => {
     const { stream, ids } = await placeCall(api);
     await stream.waitFor('media');
@@ -263,7 +299,7 @@ describe("phone stream tokens and the time cap (manual clock; a local stand-in f
     // And hung up through Twilio's REST API, authenticated as the account.
     const { TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token } = TEST_TWILIO;
     await eventually(() =>
-      expect(restRequests).toEqual([
+      expect(restRequests.filter((r) => r.url.endsWith(`/Calls/${ids.callSid}.json`))).toEqual([
         {
           method: 'POST',
           url: `/2010-04-01/Accounts/${sid}/Calls/${ids.callSid}.json`,

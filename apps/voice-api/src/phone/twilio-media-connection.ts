@@ -1,3 +1,4 @@
+import { AGENT_HANG_UP_REASON } from '@voice/agent/pipeline';
 import type { ServerEvent } from '@voice/contracts/media';
 import type { WebSocket } from 'ws';
 import type { CallPort } from '../call/call-port';
@@ -16,6 +17,9 @@ export type StreamAdmission = (start: StartMessage) => Promise<VoiceCall | null>
 
 /** A stream that has not sent a valid `start` this long after connecting is closed. */
 export const START_TIMEOUT_MS = 10_000;
+
+/** How long an agent's goodbye may still be playing on the phone, after it was sent, before the call hangs up anyway. */
+export const PLAYED_OUT_WAIT_MS = 3_000;
 
 /**
  * The Twilio Media Streams transport adapter: one bidirectional stream, one call. It translates
@@ -72,17 +76,34 @@ export class TwilioMediaConnection implements CallPort {
     setImmediate(() => this.call?.reportPlayback(event.turnId, playedMs));
   }
 
-  hangUp(reason: string): void {
+  /**
+   * Closes the stream. When the agent ended the call, only once Twilio has played its goodbye (the
+   * echo of a mark after the last audio; at most PLAYED_OUT_WAIT_MS): the pipeline's pacing knows
+   * only what was sent, and the phone plays behind it. Other ends (time limit, shutdown) cut at once.
+   */
+  async hangUp(reason: string): Promise<void> {
     if (this.state === 'closed') return;
+    if (reason === AGENT_HANG_UP_REASON) await this.playedOut();
+    // The caller may have hung up while the goodbye played.
+    if (this.closed) return;
     this.state = 'closed';
     // With <Connect><Stream> and nothing after it in the TwiML, Twilio ends the call when the stream closes.
     this.socket.close(1000, reason.slice(0, 100));
   }
 
+  private async playedOut(): Promise<void> {
+    const { mark, heard } = this.heard.markAllSent();
+    if (!mark) return;
+    this.send({ event: 'mark', streamSid: this.streamSid, mark: { name: mark } });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([heard, new Promise<void>((resolve) => (timer = setTimeout(resolve, PLAYED_OUT_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
   /** Ends the call from our side (time limit, shutdown). */
   async end(reason: string): Promise<void> {
     if (this.call) await this.call.end(reason);
-    else this.hangUp(reason);
+    else await this.hangUp(reason);
   }
 
   private send(message: Record<string, unknown>) {
@@ -117,7 +138,7 @@ export class TwilioMediaConnection implements CallPort {
         return;
       case 'stop':
         if (this.call) return void this.call.end('caller hung up');
-        return this.hangUp('stopped before the call started');
+        return void this.hangUp('stopped before the call started');
       case 'mark':
         return this.heard.echoed(message.mark.name);
       case 'dtmf':

@@ -29,6 +29,8 @@ export interface AgentSet<Ctx> {
   greeting: string;
   /** Said when the model fails or loops: the call never dies in the runner. */
   apology: string;
+  /** Said when an agent ends the call without a word of its own; "Goodbye." when absent. */
+  farewell?: string;
   /** Appended to the active agent's instructions on every model call (today's date, the caller's name, …). */
   situation?(ctx: Ctx): string;
   /** Turns a tool's exception (other than ToolInputError) into what the model reads back. */

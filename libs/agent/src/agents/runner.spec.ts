@@ -1,7 +1,7 @@
 import type { CompletionRequest, LanguageModel, LlmEvent } from '../llm/llm';
 import type { AgentSet } from './agent-set';
 import { AgentRunner, type RunnerEvent } from './runner';
-import { stringArg, transferTool, type Tool } from './tools';
+import { END_CALL_TOOL, endCallTool, stringArg, transferTool, type Tool } from './tools';
 
 /** A second agent set, nothing like a clinic: a library that lends books. The engine needs no change for it. */
 interface Library {
@@ -20,7 +20,7 @@ const lend: Tool<Library> = {
 
 const LIBRARY: AgentSet<Library> = {
   agents: {
-    desk: { name: 'desk', instructions: 'You are the front desk.', tools: [transferTool('lending', 'to borrow')] },
+    desk: { name: 'desk', instructions: 'You are the front desk.', tools: [transferTool('lending', 'to borrow'), endCallTool('when the reader is done')] },
     lending: { name: 'lending', instructions: 'You lend books.', tools: [lend] },
   },
   start: 'desk',
@@ -95,6 +95,33 @@ describe('AgentRunner with an agent set defined outside the engine', () => {
   it('speaks the set’s apology when the model fails', async () => {
     const runner = new AgentRunner({ llm: new ScriptedModel([new Error('down')]), agents: LIBRARY, ctx: { loans: [] }, log });
     expect(await reply(runner, 'hello')).toEqual([{ type: 'text', agent: 'desk', text: 'Sorry, try again.' }]);
+  });
+
+  it('ends the call after the goodbye the model said with the end-call tool, and asks the model nothing more', async () => {
+    const llm = new ScriptedModel([
+      [
+        { type: 'text', text: 'Happy reading, goodbye!' },
+        { type: 'tool_call', call: { id: '1', name: END_CALL_TOOL, arguments: {} } },
+      ],
+    ]);
+    const runner = new AgentRunner({ llm, agents: LIBRARY, ctx: { loans: [] }, log });
+    expect(await reply(runner, "that's all, bye")).toEqual([
+      { type: 'text', agent: 'desk', text: 'Happy reading, goodbye!' },
+      { type: 'tool', agent: 'desk', name: END_CALL_TOOL, ok: true, ms: expect.any(Number) },
+      { type: 'end_call', agent: 'desk' },
+    ]);
+    expect(llm.requests).toHaveLength(1);
+    expect(llm.requests[0].tools.map((t) => t.name)).toContain(END_CALL_TOOL);
+  });
+
+  it('says a farewell when the model ends the call without a word', async () => {
+    const llm = new ScriptedModel([[{ type: 'tool_call', call: { id: '1', name: END_CALL_TOOL, arguments: {} } }]]);
+    const runner = new AgentRunner({ llm, agents: LIBRARY, ctx: { loans: [] }, log });
+    const events = await reply(runner, 'bye');
+    expect(events.filter((e) => e.type !== 'tool')).toEqual([
+      { type: 'text', agent: 'desk', text: 'Goodbye.' },
+      { type: 'end_call', agent: 'desk' },
+    ]);
   });
 
   it('refuses to start with an agent the set does not define, inherited names included', () => {

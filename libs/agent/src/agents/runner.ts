@@ -7,7 +7,9 @@ export type RunnerEvent =
   /** A piece of the active agent's reply, as the model streams it. */
   | { type: 'text'; agent: AgentName; text: string }
   | { type: 'handoff'; from: AgentName; to: AgentName }
-  | { type: 'tool'; agent: AgentName; name: string; ok: boolean; ms: number };
+  | { type: 'tool'; agent: AgentName; name: string; ok: boolean; ms: number }
+  /** The agent ended the call (the end-call tool): hang up once this reply has been played out. */
+  | { type: 'end_call'; agent: AgentName };
 
 export interface RunnerLog {
   warn(data: Record<string, unknown>, message: string): void;
@@ -97,10 +99,12 @@ export class AgentRunner<Ctx = unknown> implements AgentConversation {
         return;
       }
       this.history.push({ role: 'assistant', content: text, toolCalls: calls });
+      let ending = false;
       for (const call of calls) {
         if (signal?.aborted) return;
         const started = performance.now();
-        const { content, handoff, ok } = await this.runTool(agent, call);
+        const { content, handoff, endCall, ok } = await this.runTool(agent, call);
+        ending ||= endCall === true;
         this.history.push({ role: 'tool', toolCallId: call.id, content });
         yield { type: 'tool', agent: agent.name, name: call.name, ok, ms: Math.round(performance.now() - started) };
         const next = handoff && handoff !== this.active.name ? findAgent(agents, handoff) : undefined;
@@ -108,6 +112,12 @@ export class AgentRunner<Ctx = unknown> implements AgentConversation {
           yield { type: 'handoff', from: this.active.name, to: next.name };
           this.active = next;
         }
+      }
+      if (ending) {
+        // The reply ends here: no more model calls. A model that called the tool without a word says the set's farewell.
+        if (!text) yield* this.say(agent.name, agents.farewell ?? 'Goodbye.', '');
+        yield { type: 'end_call', agent: agent.name };
+        return;
       }
     }
     log.warn({ agent: this.active.name, maxSteps }, 'agent kept calling tools; apologising');
@@ -124,12 +134,12 @@ export class AgentRunner<Ctx = unknown> implements AgentConversation {
     return { role: 'system', content: situation ? `${agent.instructions}\n${situation}` : agent.instructions };
   }
 
-  private async runTool(agent: AgentDefinition<Ctx>, call: ToolCall): Promise<{ content: string; handoff?: AgentName; ok: boolean }> {
+  private async runTool(agent: AgentDefinition<Ctx>, call: ToolCall): Promise<{ content: string; handoff?: AgentName; endCall?: boolean; ok: boolean }> {
     const tool = agent.tools.find((t) => t.spec.name === call.name);
     if (!tool) return { content: JSON.stringify({ error: `no tool named ${call.name}` }), ok: false };
     try {
       const outcome = await tool.run(call.arguments, this.options.ctx);
-      return { content: JSON.stringify(outcome.result), handoff: outcome.handoff, ok: true };
+      return { content: JSON.stringify(outcome.result), handoff: outcome.handoff, endCall: outcome.endCall, ok: true };
     } catch (err) {
       if (err instanceof ToolInputError) return { content: JSON.stringify({ error: err.message }), ok: false };
       const failure = this.options.agents.toolFailure?.(err) ?? crashed(err);

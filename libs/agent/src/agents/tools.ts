@@ -6,6 +6,8 @@ export interface ToolOutcome {
   result: unknown;
   /** Set by transfer tools: the agent that takes the call from here. */
   handoff?: AgentName;
+  /** Set by the end-call tool: the call ends once this reply has been played out. */
+  endCall?: boolean;
 }
 
 /** A function the model may call; `Ctx` is whatever the agent set gives its tools. */
@@ -33,5 +35,23 @@ export function transferTool(to: AgentName, when: string): Tool<unknown> {
       parameters: { type: 'object', properties: {}, additionalProperties: false },
     },
     run: async () => ({ result: { transferred_to: to }, handoff: to }),
+  };
+}
+
+/** The name of the tool an agent calls to end the call (endCallTool). */
+export const END_CALL_TOOL = 'end_call';
+
+/**
+ * A tool that ends the call once the agent's reply has been played out: the model says its goodbye
+ * in the same reply, then calls it. The runner asks the model nothing more after it.
+ */
+export function endCallTool(when: string): Tool<unknown> {
+  return {
+    spec: {
+      name: END_CALL_TOOL,
+      description: `End the call ${when}. Say your goodbye in the same reply; the call hangs up once it has been heard.`,
+      parameters: { type: 'object', properties: {}, additionalProperties: false },
+    },
+    run: async () => ({ result: { ending_call: true }, endCall: true }),
   };
 }

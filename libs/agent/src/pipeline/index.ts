@@ -1,2 +1,2 @@
 export { heardText } from './heard-text';
-export { VoiceSession, type FinishedTurn, type VoiceSessionOptions } from './voice-session';
+export { AGENT_HANG_UP_REASON, VoiceSession, type FinishedTurn, type VoiceSessionOptions } from './voice-session';

@@ -44,6 +44,11 @@ export interface VoiceSessionOptions {
    * settles once the turn is durable; the caller's final transcript is announced only after that.
    */
   onTurn(turn: FinishedTurn): void | Promise<void>;
+  /**
+   * The agent ended the call (its end-call tool), and its last reply has been played out: the
+   * transport hangs up. A barge-in during that reply cancels the hang-up (see `respond`).
+   */
+  onAgentHangUp?(reason: string): void;
   log: RunnerLog & { info(data: Record<string, unknown>, message: string): void };
   playoutLeadMs?: number;
   /** How long to wait for the client's own playback report after a `clear`. */
@@ -68,7 +73,12 @@ interface Reply {
   timing?: Timing;
   startedAt: number;
   firstAudioAt?: number;
+  /** The agent ended the call in this reply: hang up once it has been played out. */
+  endsCall?: boolean;
 }
+
+/** Why a call ends when an agent ends it. */
+export const AGENT_HANG_UP_REASON = 'agent ended the call';
 
 /**
  * How long a pause waits for the recogniser's words so far before judging the turn incomplete (and so
@@ -292,15 +302,21 @@ export class VoiceSession {
           reply.agent = event.agent;
           reply.metrics.llmFirstTokenMs ??= Math.round(performance.now() - requestedAt);
           queue(splitter.push(event.text));
-        }
+        } else if (event.type === 'end_call') reply.endsCall = true;
       }
       queue(splitter.flush());
       await speaking;
       if (reply.abort.signal.aborted) return;
       await this.playout.idle();
+      // A barge-in (or new typed text) before the goodbye has been played out aborted this reply, and
+      // with it the hang-up: whatever the caller said gets an answer, and that answer may end the call again.
       if (this.reply !== reply) return;
       this.reply = undefined;
       void this.store(this.finishReply(reply, reply.audioMs, false));
+      if (reply.endsCall && !this.closed) {
+        this.o.log.info({ agent: reply.agent }, 'the agent ended the call');
+        this.o.onAgentHangUp?.(AGENT_HANG_UP_REASON);
+      }
     } catch (err) {
       if (!reply.abort.signal.aborted) this.o.log.error({ err }, 'reply failed');
     }

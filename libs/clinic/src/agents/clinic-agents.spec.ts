@@ -120,6 +120,30 @@ describe('agents with the offline model', () => {
     expect(clinic.booked).toMatchObject([{ doctorId: smith.id, startsAt: '2026-11-24T09:30:00.000Z', status: 'booked' }]);
   });
 
+  it('ends the call after saying goodbye when the caller is done', async () => {
+    const { say } = setup();
+    const bye = await say("that's all, thank you");
+    expect(bye.reply).toBe('Thank you for calling. Goodbye!');
+    expect(bye.tools).toEqual(['end_call']);
+    expect(bye.events[bye.events.length - 1]).toEqual({ type: 'end_call', agent: 'receptionist' });
+  });
+
+  it('asks the open confirmation again instead of ending the call, and ends it after "no, goodbye"', async () => {
+    const { clinic, say } = setup();
+    await say('book me with doctor alice smith on tuesday');
+    const question = 'Dr. Alice Smith tomorrow at 9:30 AM — shall I book it?';
+    expect((await say('nine thirty please')).reply).toBe(question);
+
+    const early = await say('goodbye');
+    expect(early.reply).toBe(question);
+    expect(early.events.map((e) => e.type)).not.toContain('end_call');
+
+    const declined = await say('no, goodbye');
+    expect(declined.reply).toBe('Thank you for calling. Goodbye!');
+    expect(declined.events[declined.events.length - 1]).toEqual({ type: 'end_call', agent: 'scheduler' });
+    expect(clinic.booked).toEqual([]);
+  });
+
   it('confirms a free time the caller names, and offers others when it is taken', async () => {
     const { clinic, say } = setup();
     await clinic.book({ doctorId: jones.id, startsAt: '2026-11-24T10:00:00.000Z' });

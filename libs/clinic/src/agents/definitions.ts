@@ -1,6 +1,6 @@
 import { getBalance, getClaims } from './billing-tools';
 import { bookAppointment, cancelAppointment, findFreeSlots, listDoctors, listMyAppointments, moveAppointment } from './scheduling-tools';
-import { transferTool, type AgentDefinition, type AgentSet } from '@voice/agent/agents';
+import { endCallTool, transferTool, type AgentDefinition, type AgentSet } from '@voice/agent/agents';
 import { VOICE_AGENT_NAMES, type VoiceAgentName } from '@voice/contracts/voice';
 import { localDate, weekdayOf } from '../calendar/calendar';
 import { clinicToolFailure } from './clinic-errors';
@@ -19,7 +19,12 @@ const openingHours: ClinicTool = {
 
 const VOICE_STYLE =
   'You are on a phone call: answer in one or two short spoken sentences, no lists, no markdown, no emojis. ' +
-  'Say times like "9:30 AM" and dates like "Tuesday". Never invent doctors, times or amounts: use the tools.';
+  'Say times like "9:30 AM" and dates like "Tuesday". Never invent doctors, times or amounts: use the tools. ' +
+  'When the caller says goodbye or that is all they need, and no question of yours is still open, say a short ' +
+  'goodbye and call end_call in the same reply; never end the call while a booking, move or cancellation awaits their answer.';
+
+/** Every clinic agent may end the call once the caller is done. */
+const endCall = endCallTool('when the caller says goodbye or has nothing more to ask');
 
 export const receptionist: AgentDefinition<ClinicContext> = {
   name: 'receptionist',
@@ -27,7 +32,12 @@ export const receptionist: AgentDefinition<ClinicContext> = {
     `You are the receptionist of a medical clinic. Greet callers, answer questions about opening hours, ` +
     `and hand the caller over: appointments (booking, availability, moving, cancelling) go to the scheduler, ` +
     `balances and insurance claims go to billing. ${VOICE_STYLE}`,
-  tools: [openingHours, transferTool('scheduler', 'for anything about appointments'), transferTool('billing', 'for balances, payments and insurance claims')],
+  tools: [
+    openingHours,
+    transferTool('scheduler', 'for anything about appointments'),
+    transferTool('billing', 'for balances, payments and insurance claims'),
+    endCall,
+  ],
 };
 
 export const scheduler: AgentDefinition<ClinicContext> = {
@@ -50,13 +60,14 @@ export const scheduler: AgentDefinition<ClinicContext> = {
     cancelAppointment,
     transferTool('billing', 'for balances and claims'),
     transferTool('receptionist', 'for anything that is not about appointments'),
+    endCall,
   ],
 };
 
 export const billing: AgentDefinition<ClinicContext> = {
   name: 'billing',
   instructions: `You are the clinic's billing assistant: the caller's balance and the status of their insurance claims. ${VOICE_STYLE}`,
-  tools: [getBalance, getClaims, transferTool('scheduler', 'for appointments'), transferTool('receptionist', 'for anything else')],
+  tools: [getBalance, getClaims, transferTool('scheduler', 'for appointments'), transferTool('receptionist', 'for anything else'), endCall],
 };
 
 export const GREETING = 'Hello, thank you for calling the clinic. How can I help you today?';
@@ -69,6 +80,7 @@ export const CLINIC_AGENTS: AgentSet<ClinicContext> = {
   start: 'receptionist',
   greeting: GREETING,
   apology: APOLOGY,
+  farewell: 'Thank you for calling. Goodbye!',
   situation: ({ timezone, now, caller }) => {
     const today = localDate(now(), timezone);
     return `Today is ${weekdayOf(today)} ${today} in the clinic's time zone (${timezone}).` + (caller.name ? ` The caller is ${caller.name}.` : '');

@@ -1,3 +1,4 @@
+import { END_CALL_TOOL } from '@voice/agent/agents';
 import type { ChatMessage, CompletionRequest, LanguageModel, LlmEvent } from '@voice/agent/llm';
 import type { ProviderCheck } from '@voice/agent/stt';
 import { addDays, localDate, nextWeekday, type Weekday } from '../calendar/calendar';
@@ -38,6 +39,8 @@ export class OfflineLlm implements LanguageModel {
       return;
     }
     for (const sentence of step.say.match(/[^.!?]+[.!?]*\s*/g) ?? [step.say]) yield { type: 'text', text: sentence };
+    // A goodbye, said in full, then the end-call tool (when the agent has it), as a cloud model would.
+    if ('endCall' in step && tools.has(END_CALL_TOOL)) yield { type: 'tool_call', call: { id: `call_${++this.calls}`, name: END_CALL_TOOL, arguments: {} } };
   }
 
   private read(messages: ChatMessage[]): Situation | undefined {

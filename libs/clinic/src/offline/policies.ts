@@ -3,7 +3,8 @@ import type { Intent } from './intents';
 import { act, changeQuestion, confirmation, on, pendingAction, type Pending } from './confirmation';
 import type { Described, FreeSlots, SeenResult, Situation } from './situation';
 
-export type Step = { tool: string; args?: Record<string, unknown> } | { say: string };
+/** What the offline agent does next: call a tool, or speak (and, with `endCall`, hang up once it has been heard). */
+export type Step = { tool: string; args?: Record<string, unknown> } | { say: string; endCall?: true };
 
 const SCHEDULING: Intent[] = ['book', 'availability', 'move', 'cancel', 'my_appointments', 'scheduling'];
 const BILLING: Intent[] = ['balance', 'claims', 'billing'];
@@ -14,7 +15,7 @@ const list = (items: string[]) => (items.length < 2 ? items.join('') : `${items.
 
 function small(s: Situation): Step | undefined {
   const i = s.utterance.intents;
-  if (i.has('goodbye')) return { say: 'Thank you for calling. Goodbye!' };
+  if (i.has('goodbye')) return { say: 'Thank you for calling. Goodbye!', endCall: true };
   if (i.has('thanks')) return { say: `You're welcome. ${ANYTHING_ELSE}` };
   if (i.has('greeting')) return { say: 'Hello! How can I help you today?' };
   if (i.has('no')) return { say: `All right. ${ANYTHING_ELSE}` };
@@ -87,6 +88,9 @@ export function schedulerStep(s: Situation): Step {
   if (has(s, ['hours', 'receptionist'])) return { tool: 'transfer_to_receptionist' };
   const answer = pending && answerTo(s, pending.pending, pending.asked);
   if (answer) return answer;
+  // A goodbye while a booking, move or cancellation awaits a yes or no does not end the call: the
+  // question is asked again ("no, goodbye" declines it, and then ends the call).
+  if (pending?.asked && s.utterance.intents.has('goodbye') && !s.utterance.intents.has('no')) return { say: confirmation(pending.pending) };
   if (s.utterance.intents.has('goodbye') || s.utterance.intents.has('thanks')) return small(s) as Step;
   const intent = s.intent;
   if (intent === 'cancel' || intent === 'my_appointments' || (intent === 'move' && !s.latest.has('list_my_appointments'))) {

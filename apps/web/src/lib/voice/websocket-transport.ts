@@ -3,6 +3,9 @@ import { openMicrophone } from './microphone';
 import { parseServerEvent } from './server-event';
 import { OPEN_TIMEOUT_MS, type CallTransport, type TransportOptions } from './transport';
 
+/** The longest a call waits, after voice-api closed it normally, for the agent's last audio to play. */
+const MAX_DRAIN_MS = 3000;
+
 /** voice-api's own transport: 20 ms PCM16 frames up, agent audio and JSON events down. */
 export async function openWebSocketTransport(url: string, o: TransportOptions): Promise<CallTransport> {
   let stream = o.audio ? await openMicrophone(o.deviceId) : null;
@@ -17,9 +20,12 @@ export async function openWebSocketTransport(url: string, o: TransportOptions): 
   // voice-api drops (and reports) audio that comes before the call's `start` (or first `text`):
   // the microphone's frames wait for it.
   let audioAccepted = false;
+  /** Set when voice-api closed the call normally: ends it once the audio already here has played. */
+  let drained: (() => void) | null = null;
 
   playback.port.onmessage = (e: MessageEvent<{ type: string; samples?: number; playedMs?: number }>) => {
     if (e.data.type === 'played') o.onPlayed(e.data.samples ?? 0);
+    else if (e.data.type === 'drained') drained?.();
     else if (e.data.type === 'cleared' && clearedTurn && socket.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify({ type: 'playback', turnId: clearedTurn, playedMs: e.data.playedMs ?? 0 } satisfies ClientMessage));
     }
@@ -50,8 +56,20 @@ export async function openWebSocketTransport(url: string, o: TransportOptions): 
   };
   socket.onclose = (e) => {
     if (closedByUs) return;
-    close();
-    o.onClosed(e.code === 1000 ? undefined : 'The connection to the voice service was lost. Start a new call to go on.');
+    if (e.code !== 1000) {
+      close();
+      return o.onClosed('The connection to the voice service was lost. Start a new call to go on.');
+    }
+    // A normal end (the agent said goodbye, the time limit): the agent's last words still play out.
+    const timer = setTimeout(() => drained?.(), MAX_DRAIN_MS);
+    drained = () => {
+      drained = null;
+      clearTimeout(timer);
+      if (closedByUs) return;
+      close();
+      o.onClosed(undefined);
+    };
+    playback.port.postMessage({ type: 'drain' });
   };
 
   let capture: AudioWorkletNode | null = null;
