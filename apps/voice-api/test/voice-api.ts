@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Resampler } from '@voice/agent/audio';
 import { loadVoiceApiConfig, type VoiceApiConfig } from '@voice/config/voice-api';
+import { MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { AppOptions } from '../src/app.module';
+import { VoiceProviders } from '../src/call/voice-providers';
 import { createApp } from '../src/server';
 import { TEST_SERVICE_SECRET } from './persistence-process';
 import { persistenceUrl } from './users';
@@ -62,3 +65,13 @@ export async function startVoiceApi(env: Record<string, string> = {}, options: A
 /** Parsed log lines whose message matches. */
 export const logLines = (logs: string[], msg: RegExp) =>
   logs.map((l) => JSON.parse(l) as { level: number; msg?: string; [k: string]: unknown }).filter((l) => msg.test(l.msg ?? ''));
+
+/** How long the agent's audio for `text` is, synthesised and framed as the pipeline does it. */
+export async function spokenMs(api: VoiceApi, text: string): Promise<number> {
+  const tts = api.app.get(VoiceProviders).tts;
+  const resampler = new Resampler(tts.sampleRate, MEDIA_SAMPLE_RATE);
+  let samples = 0;
+  for await (const chunk of tts.synthesize(text)) samples += resampler.process(chunk).length;
+  samples += resampler.flush().length;
+  return Math.ceil(samples / MEDIA_FRAME_SAMPLES) * MEDIA_FRAME_MS;
+}

@@ -1,18 +1,16 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GREETING } from '@voice/clinic/agents';
-import { Resampler } from '@voice/agent/audio';
 import { heardText } from '@voice/agent/pipeline';
 import { concat, silence, speak } from '@voice/agent/testing';
 import { MediaClient } from '@voice/testing/media-client';
-import { MEDIA_FRAME_BYTES, MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
+import { MEDIA_FRAME_BYTES } from '@voice/contracts/media';
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
 import type { CreateSessionResponse } from '@voice/contracts/voice';
 import { ManualClock } from '../../test/manual-clock';
 import { startPersistenceApi, TEST_SERVICE_SECRET, type PersistenceProcess } from '../../test/persistence-process';
 import { conversationOf, eventually, persistenceUrl, registerUser, type TestUser } from '../../test/users';
-import { startVoiceApi, type VoiceApi } from '../../test/voice-api';
-import { VoiceProviders } from '../call/voice-providers';
+import { spokenMs, startVoiceApi, type VoiceApi } from '../../test/voice-api';
 
 jest.setTimeout(120_000);
 
@@ -49,16 +47,6 @@ function recordBearerTokens() {
     return realFetch(input, init);
   });
   return { tokens, restore: () => spy.mockRestore() };
-}
-
-/** How long the agent's audio for `text` is, synthesised and framed as the pipeline does it. */
-async function spokenMs(api: VoiceApi, text: string): Promise<number> {
-  const tts = api.app.get(VoiceProviders).tts;
-  const resampler = new Resampler(tts.sampleRate, MEDIA_SAMPLE_RATE);
-  let samples = 0;
-  for await (const chunk of tts.synthesize(text)) samples += resampler.process(chunk).length;
-  samples += resampler.flush().length;
-  return Math.ceil(samples / MEDIA_FRAME_SAMPLES) * MEDIA_FRAME_MS;
 }
 
 /** Like a browser's, the test client's player buffers this much before it starts playing. */

@@ -1,8 +1,6 @@
-import { Resampler } from '@voice/agent/audio';
 import { heardText } from '@voice/agent/pipeline';
 import { concat, silence, speak } from '@voice/agent/testing';
 import { GREETING } from '@voice/clinic/agents';
-import { MEDIA_FRAME_MS, MEDIA_FRAME_SAMPLES, MEDIA_SAMPLE_RATE } from '@voice/contracts/media';
 import type { Appointment, Doctor } from '@voice/contracts/persistence';
 import { postWebhook, TwilioMediaStream } from '@voice/testing/twilio-caller';
 import { randomInt } from 'node:crypto';
@@ -12,8 +10,7 @@ import { z } from 'zod';
 import { ManualClock } from '../../test/manual-clock';
 import { agentFinished, callRecord, conversationIdOf, phoneConversation, placeCall, returningPatient, TEST_TWILIO } from '../../test/twilio';
 import { eventually } from '../../test/users';
-import { logLines, startVoiceApi, type VoiceApi } from '../../test/voice-api';
-import { VoiceProviders } from '../call/voice-providers';
+import { logLines, spokenMs, startVoiceApi, type VoiceApi } from '../../test/voice-api';
 import { PersistenceClient } from '../persistence/persistence-client';
 
 jest.setTimeout(120_000);
@@ -28,16 +25,6 @@ const weekdayIn = (timeZone: string, at: string) => new Intl.DateTimeFormat('en-
 function bookingDay(timeZone: string): { say: string; weekday: string } {
   const tomorrow = weekdayIn(timeZone, new Date(Date.now() + 86_400_000).toISOString());
   return ['Saturday', 'Sunday'].includes(tomorrow) ? { say: 'Monday', weekday: 'Monday' } : { say: 'tomorrow', weekday: tomorrow };
-}
-
-/** How long the agent's audio for `text` is, synthesised and framed as the pipeline does it. */
-async function spokenMs(api: VoiceApi, text: string): Promise<number> {
-  const tts = api.app.get(VoiceProviders).tts;
-  const resampler = new Resampler(tts.sampleRate, MEDIA_SAMPLE_RATE);
-  let samples = 0;
-  for await (const chunk of tts.synthesize(text)) samples += resampler.process(chunk).length;
-  samples += resampler.flush().length;
-  return Math.ceil(samples / MEDIA_FRAME_SAMPLES) * MEDIA_FRAME_MS;
 }
 
 describe('a phone call over Twilio Media Streams (documented protocol, real speech, real persistence-api)', () => {
