@@ -17,12 +17,11 @@ import { fail, intOption } from '../common.mjs';
 import { alignSegments } from './align.mjs';
 import { addNoise, audioLib, seedOf, VOICES } from './audio.mjs';
 import { captureThroughChromium, wavBytes } from './browser-capture.mjs';
-import { recogniserFactory } from './recognise.mjs';
+import { DOCTORS, recogniserFactory } from './recognise.mjs';
 import { scoreUtterance, summarise } from './score.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
-const DOCTORS = ['Dr. Alice Smith', 'Dr. Brian Jones', 'Dr. Carmen Lopez', 'Dr. David Brown'];
 const MIC_RATE = 48_000;
 const RATE = 16_000;
 const SNR_DB = 20;

@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
+/** The doctors apps/persistence-api/src/database/seed.ts seeds (run.mjs checks), whose names the grammar holds. */
+export const DOCTORS = ['Dr. Alice Smith', 'Dr. Brian Jones', 'Dr. Carmen Lopez', 'Dr. David Brown'];
 const FRAME = 320; // 20 ms at 16 kHz
 /**
  * voice-api's VAD_THRESHOLD, and a fixed 400 ms of silence between turns: every turn's words are joined,

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fail, intOption } from '../common.mjs';
 import { addNoise, audioLib, seedOf, VOICES } from './audio.mjs';
-import { recogniserFactory } from './recognise.mjs';
+import { DOCTORS, recogniserFactory } from './recognise.mjs';
 import { scoreUtterance, summarise } from './score.mjs';
 import { websocketSample } from './websocket.mjs';
 
@@ -23,8 +23,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 const BUILD_COMMAND = 'NX_DAEMON=false npx nx run-many -t build -p persistence-api voice-api testing clinic';
 const BUILT = ['libs/agent/dist/stt/index.js', 'libs/clinic/dist/offline/index.js', 'libs/clinic/dist/recognition/index.js'];
-/** As apps/persistence-api/src/database/seed.ts seeds them (checked below). */
-const DOCTORS = ['Dr. Alice Smith', 'Dr. Brian Jones', 'Dr. Carmen Lopez', 'Dr. David Brown'];
 const SNR_DB = 20;
 const CONDITIONS = ['clean', `noise-${SNR_DB}dB`];
 const PATHS = ['web-16k', 'phone-8k-mulaw'];
@@ -71,7 +69,7 @@ async function main() {
   if (args.build && spawnSync(BUILD_COMMAND, { cwd: root, shell: true, stdio: 'inherit' }).status !== 0) fail('build failed');
   for (const file of BUILT) if (!existsSync(join(root, file))) fail(`${file} is missing; build first:\n  cd ${root} && ${BUILD_COMMAND}\n(or pass --build)`);
   const seed = readFileSync(join(root, 'apps/persistence-api/src/database/seed.ts'), 'utf8');
-  for (const name of DOCTORS) if (!seed.includes(`'${name}'`)) fail(`${name} is no longer seeded: update DOCTORS in ${fileURLToPath(import.meta.url)}`);
+  for (const name of DOCTORS) if (!seed.includes(`'${name}'`)) fail(`${name} is no longer seeded: update DOCTORS in ${join(here, 'recognise.mjs')}`);
 
   const { parseUtterance } = createRequire(import.meta.url)(join(root, 'libs/clinic/dist/offline/index.js'));
   const allPhrases = JSON.parse(readFileSync(join(here, 'phrases.json'), 'utf8'));
